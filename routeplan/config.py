@@ -1,0 +1,294 @@
+"""Settings: frozen dataclasses with defaults a coordinator can live with.
+
+Everything here can be overridden from a TOML settings file (see ``settings.example.toml``
+in ``data/templates``)::
+
+    [services.pension]
+    minutes = 30
+
+    [network.motorbike_kmh]
+    track = 12
+
+    [planner]
+    time_limit_s = 30
+
+Each section belongs to one stage: ``services`` to the registers, ``network`` to the
+network and matrix, ``planner`` to the solver, ``coverage`` to the planners' report,
+``output`` to maps and sheets. Unknown keys are reported with the closest known key.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from .errors import InputDataError, Problem
+
+__all__ = [
+    "DEFAULT_SERVICES",
+    "CoverageSettings",
+    "NetworkSettings",
+    "OutputSettings",
+    "PlannerSettings",
+    "ServiceType",
+    "Settings",
+    "load_settings",
+]
+
+
+@dataclass(frozen=True)
+class ServiceType:
+    """One online public service a volunteer helps with at the door.
+
+    Parameters
+    ----------
+    code
+        Short code used in the registers (``vneid``).
+    minutes
+        Minutes the service takes at the door.
+    skill
+        Skill code a volunteer needs to provide it (``digital_signature``), or ``None``.
+    label_vi, label_en
+        Names shown on maps and route sheets.
+    """
+
+    code: str
+    minutes: int
+    skill: str | None = None
+    label_vi: str = ""
+    label_en: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.code or not self.code.replace("_", "").isalnum():
+            raise ValueError(f"service code {self.code!r} must be letters, digits and _")
+        if not 0 < self.minutes <= 480:
+            raise ValueError(f"service {self.code}: minutes must be 1..480, got {self.minutes}")
+
+
+def _services(*items: ServiceType) -> Mapping[str, ServiceType]:
+    return MappingProxyType({s.code: s for s in items})
+
+
+DEFAULT_SERVICES: Mapping[str, ServiceType] = _services(
+    ServiceType("vneid", 20, None, "Định danh điện tử VNeID", "VNeID electronic ID"),
+    ServiceType("pension", 25, None, "Hồ sơ trợ cấp xã hội", "Social pension claim"),
+    ServiceType("digital_signature", 30, "digital_signature", "Chữ ký số", "Digital signature"),
+    ServiceType("sim", 15, None, "SIM chính chủ", "SIM card registration"),
+    ServiceType("birth_registration", 25, None, "Đăng ký khai sinh", "Birth registration"),
+    ServiceType("residence", 20, None, "Xác nhận cư trú", "Residence confirmation"),
+    ServiceType("health_insurance", 20, None, "Bảo hiểm y tế", "Health insurance"),
+    ServiceType("social_insurance", 20, None, "Bảo hiểm xã hội", "Social insurance"),
+    ServiceType("tax", 20, None, "Thuế điện tử", "Online tax"),
+)
+
+
+@dataclass(frozen=True)
+class NetworkSettings:
+    """How the road network becomes travel times (owned by ``network`` and ``matrix``).
+
+    Parameters
+    ----------
+    motorbike_kmh
+        Motorbike speed per OSM ``highway`` class on a paved surface. Classes not
+        listed here cannot be ridden and are walked.
+    unpaved_factor
+        Speed multiplier when ``surface`` is unpaved (or a ``track`` has no surface).
+    walk_kmh
+        Walking speed on the flat; slopes change it by Tobler's hiking function.
+    switch_s
+        Seconds to park or fetch the motorbike when a trip changes from riding to walking.
+    max_snap_m
+        A point farther than this from every mapped way is flagged ``no mapped access``.
+    min_island_nodes
+        Disconnected parts of the network smaller than this are removed (and reported).
+    """
+
+    motorbike_kmh: Mapping[str, float] = field(
+        default_factory=lambda: MappingProxyType({
+            "motorway": 60.0, "trunk": 50.0, "primary": 45.0, "secondary": 40.0,
+            "tertiary": 35.0, "unclassified": 30.0, "residential": 25.0,
+            "living_street": 15.0, "service": 15.0, "track": 15.0, "road": 20.0,
+            "motorway_link": 40.0, "trunk_link": 35.0, "primary_link": 30.0,
+            "secondary_link": 30.0, "tertiary_link": 25.0,
+        })
+    )
+    unpaved_factor: float = 0.6
+    walk_kmh: float = 4.5
+    switch_s: int = 60
+    max_snap_m: float = 250.0
+    min_island_nodes: int = 10
+
+    def __post_init__(self) -> None:
+        for hw, kmh in self.motorbike_kmh.items():
+            if not 0 < kmh <= 130:
+                raise ValueError(f"network.motorbike_kmh.{hw} must be in 0..130 km/h, got {kmh}")
+        if not 0 < self.unpaved_factor <= 1:
+            raise ValueError("network.unpaved_factor must be in (0, 1]")
+        if not 0.5 <= self.walk_kmh <= 10:
+            raise ValueError("network.walk_kmh must be in 0.5..10 km/h")
+        if self.switch_s < 0 or self.max_snap_m <= 0 or self.min_island_nodes < 1:
+            raise ValueError("network.switch_s >= 0, max_snap_m > 0 and min_island_nodes >= 1")
+
+
+@dataclass(frozen=True)
+class PlannerSettings:
+    """What the planner optimises and how long it may think (owned by ``solve``).
+
+    Parameters
+    ----------
+    capacity
+        Households per volunteer when the register does not say (the "1+20" rule).
+    time_limit_s
+        Wall-clock limit for the whole solve.
+    seed
+        Random seed; the same inputs and seed give the same plan.
+    language_hard
+        If true, households speaking a minority language are only given to
+        volunteers who speak it; otherwise it is a strong preference.
+    balance_weight
+        Weight of fairness (spread of weekly workload) against travel time.
+    """
+
+    capacity: int = 20
+    time_limit_s: float = 30.0
+    seed: int = 0
+    language_hard: bool = False
+    balance_weight: float = 0.0
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.capacity <= 500:
+            raise ValueError("planner.capacity must be 1..500")
+        if self.time_limit_s <= 0:
+            raise ValueError("planner.time_limit_s must be positive")
+        if self.balance_weight < 0:
+            raise ValueError("planner.balance_weight must be >= 0")
+
+
+@dataclass(frozen=True)
+class CoverageSettings:
+    """Bands and thresholds of the planners' coverage report (owned by ``coverage``)."""
+
+    bands_min: tuple[int, ...] = (15, 30, 60)
+    far_min: int = 30
+
+    def __post_init__(self) -> None:
+        if list(self.bands_min) != sorted(set(self.bands_min)) or not self.bands_min:
+            raise ValueError("coverage.bands_min must be increasing minutes, e.g. [15, 30, 60]")
+
+
+@dataclass(frozen=True)
+class OutputSettings:
+    """Maps and route sheets (owned by ``maps`` and ``sheets``).
+
+    Parameters
+    ----------
+    language
+        ``"vi"`` (default) or ``"en"`` for labels on maps and sheets.
+    """
+
+    language: str = "vi"
+
+    def __post_init__(self) -> None:
+        if self.language not in ("vi", "en"):
+            raise ValueError("output.language must be 'vi' or 'en'")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """All settings of one routeplan run."""
+
+    services: Mapping[str, ServiceType] = field(default_factory=lambda: DEFAULT_SERVICES)
+    network: NetworkSettings = field(default_factory=NetworkSettings)
+    planner: PlannerSettings = field(default_factory=PlannerSettings)
+    coverage: CoverageSettings = field(default_factory=CoverageSettings)
+    output: OutputSettings = field(default_factory=OutputSettings)
+
+    @property
+    def skills(self) -> frozenset[str]:
+        """Every skill some service needs."""
+        return frozenset(s.skill for s in self.services.values() if s.skill)
+
+
+def _closest(word: str, options: list[str]) -> str:
+    match = difflib.get_close_matches(word, options, n=1, cutoff=0.5)
+    return f"did you mean {match[0]!r}?" if match else f"known keys: {', '.join(options)}"
+
+
+def _build(cls: type[Any], table: Mapping[str, Any], where: str, file: str,
+           problems: list[Problem]) -> Any:
+    names = {f.name: f for f in dataclasses.fields(cls)}
+    kwargs: dict[str, Any] = {}
+    for key, value in table.items():
+        if key not in names:
+            problems.append(Problem(f"unknown setting {where}.{key}", _closest(key, list(names)),
+                                    file=file))
+            continue
+        default = getattr(cls(), key)
+        if isinstance(default, Mapping):
+            if not isinstance(value, Mapping):
+                problems.append(Problem(f"{where}.{key} must be a table", "", file=file))
+                continue
+            kwargs[key] = MappingProxyType({**default, **value})
+        elif isinstance(default, tuple):
+            kwargs[key] = tuple(value)
+        else:
+            kwargs[key] = value
+    try:
+        return cls(**kwargs)
+    except (TypeError, ValueError) as exc:
+        problems.append(Problem(str(exc), "correct the value in the settings file", file=file))
+        return cls()
+
+
+def load_settings(path: str | Path | None = None) -> Settings:
+    """Read a TOML settings file over the defaults; ``None`` gives the defaults.
+
+    Raises
+    ------
+    InputDataError
+        Listing every unknown key and bad value in the file.
+    """
+    if path is None:
+        return Settings()
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except FileNotFoundError:
+        raise InputDataError([Problem("file not found", "check the path", file=str(path))]) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InputDataError([Problem(f"not valid TOML ({exc})", "fix the syntax",
+                                      file=str(path))]) from None
+    problems: list[Problem] = []
+    file = path.name
+    sections: dict[str, Any] = {}
+    classes = {"network": NetworkSettings, "planner": PlannerSettings,
+               "coverage": CoverageSettings, "output": OutputSettings}
+    services = dict(DEFAULT_SERVICES)
+    for key, table in data.items():
+        if key == "services":
+            for code, spec in table.items():
+                base = services.get(code, ServiceType(code, 20))
+                fields_ = {f.name for f in dataclasses.fields(ServiceType)} - {"code"}
+                bad = set(spec) - fields_
+                for b in sorted(bad):
+                    problems.append(Problem(f"unknown setting services.{code}.{b}",
+                                            _closest(b, sorted(fields_)), file=file))
+                try:
+                    services[code] = dataclasses.replace(
+                        base, **{k: v for k, v in spec.items() if k in fields_})
+                except (TypeError, ValueError) as exc:
+                    problems.append(Problem(str(exc), "correct the value", file=file))
+        elif key in classes:
+            sections[key] = _build(classes[key], table, key, file, problems)
+        else:
+            problems.append(Problem(f"unknown section [{key}]",
+                                    _closest(key, ["services", *classes]), file=file))
+    if problems:
+        raise InputDataError(problems, subject=file)
+    return Settings(services=MappingProxyType(services), **sections)
