@@ -56,6 +56,7 @@ class ServiceType:
         Skill code a volunteer needs to provide it (``digital_signature``), or ``None``.
     label_vi, label_en
         Names shown on maps and route sheets.
+
     """
 
     code: str
@@ -106,7 +107,17 @@ class NetworkSettings:
     max_snap_m
         A point farther than this from every mapped way is flagged ``no mapped access``.
     min_island_nodes
-        Disconnected parts of the network smaller than this are removed (and reported).
+        Disconnected parts of the network with fewer OSM nodes than this are removed
+        (and reported).
+    steps_walk_factor
+        Walking speed multiplier on ``highway=steps`` (on top of the slope).
+    ford_walk_s, ford_ride_s
+        Seconds added for crossing a ford (a way or node tagged ``ford=*``) on foot
+        and by motorbike.
+    closure_tolerance_m
+        A closure line drawn in GIS closes the roads it crosses or runs along within
+        this many metres.
+
     """
 
     motorbike_kmh: Mapping[str, float] = field(
@@ -123,6 +134,10 @@ class NetworkSettings:
     switch_s: int = 60
     max_snap_m: float = 250.0
     min_island_nodes: int = 10
+    steps_walk_factor: float = 0.5
+    ford_walk_s: float = 120.0
+    ford_ride_s: float = 90.0
+    closure_tolerance_m: float = 5.0
 
     def __post_init__(self) -> None:
         for hw, kmh in self.motorbike_kmh.items():
@@ -134,6 +149,12 @@ class NetworkSettings:
             raise ValueError("network.walk_kmh must be in 0.5..10 km/h")
         if self.switch_s < 0 or self.max_snap_m <= 0 or self.min_island_nodes < 1:
             raise ValueError("network.switch_s >= 0, max_snap_m > 0 and min_island_nodes >= 1")
+        if not 0 < self.steps_walk_factor <= 1:
+            raise ValueError("network.steps_walk_factor must be in (0, 1]")
+        if self.ford_walk_s < 0 or self.ford_ride_s < 0:
+            raise ValueError("network.ford_walk_s and ford_ride_s must be >= 0 seconds")
+        if not 0 < self.closure_tolerance_m <= 100:
+            raise ValueError("network.closure_tolerance_m must be in (0, 100] metres")
 
 
 @dataclass(frozen=True)
@@ -152,7 +173,20 @@ class PlannerSettings:
         If true, households speaking a minority language are only given to
         volunteers who speak it; otherwise it is a strong preference.
     balance_weight
-        Weight of fairness (spread of weekly workload) against travel time.
+        Weight of fairness: seconds of travel the planner accepts to spend to take one
+        second of weekly workload off a volunteer working more than the average
+        (a soft upper bound on workload). 0 = travel only.
+    language_penalty_s
+        Cost, in seconds of travel, of giving a household to a volunteer who does not
+        speak its language (when ``language_hard`` is false).
+    route_solutions
+        Solutions the routing search of one volunteer's week may explore before it
+        stops: the reproducible stop (the time limit is a safety net).
+    improve_rounds
+        Rounds of moving households between neighbouring volunteers.
+    workers
+        Processes planning volunteers' rounds in parallel; 0 = one per core.
+
     """
 
     capacity: int = 20
@@ -160,6 +194,10 @@ class PlannerSettings:
     seed: int = 0
     language_hard: bool = False
     balance_weight: float = 0.0
+    language_penalty_s: int = 3600
+    route_solutions: int = 300
+    improve_rounds: int = 30
+    workers: int = 0
 
     def __post_init__(self) -> None:
         if not 1 <= self.capacity <= 500:
@@ -168,18 +206,69 @@ class PlannerSettings:
             raise ValueError("planner.time_limit_s must be positive")
         if self.balance_weight < 0:
             raise ValueError("planner.balance_weight must be >= 0")
+        if self.language_penalty_s < 0:
+            raise ValueError("planner.language_penalty_s must be >= 0")
+        if self.route_solutions < 1 or self.improve_rounds < 0 or self.workers < 0:
+            raise ValueError("planner.route_solutions >= 1, improve_rounds >= 0, workers >= 0")
 
 
 @dataclass(frozen=True)
 class CoverageSettings:
-    """Bands and thresholds of the planners' coverage report (owned by ``coverage``)."""
+    """Bands and thresholds of the planners' coverage report (owned by ``coverage``).
+
+    Parameters
+    ----------
+    bands_min
+        Upper limits (minutes) of the travel-time bands; a last band "over" the
+        largest is added. ``(15, 30, 60)`` gives up to 15, 15-30, 30-60, over 60.
+    far_min
+        A household is "far" beyond this many minutes from its nearest service point;
+        choosing new service points maximises the households within it.
+    reach_min
+        A household that no volunteer can reach from home within this many minutes
+        is listed by id.
+    mode
+        Travel mode of the headline table, the what-ifs and the choice of new
+        points: ``"motorbike"`` or ``"walking"``.
+    volunteer_hours
+        Hours one volunteer can give to visiting all of their households once; the
+        "1+20" rule assumes about 10 (20 visits of about half an hour).
+    visits_per_round
+        Visits in one round from home, for the workload estimate made without a plan.
+    priority_weight
+        Extra weight of a priority household (elderly, disability, remote, minority
+        language) when choosing new service points: it counts ``1 + priority_weight``.
+    choose_time_limit_s
+        Time limit of the optimiser that chooses new service points.
+    isochrone_buffer_m
+        Width (metres either side of the roads) of the areas drawn for each band.
+
+    """
 
     bands_min: tuple[int, ...] = (15, 30, 60)
     far_min: int = 30
+    reach_min: int = 60
+    mode: str = "motorbike"
+    volunteer_hours: float = 10.0
+    visits_per_round: int = 4
+    priority_weight: int = 1
+    choose_time_limit_s: float = 10.0
+    isochrone_buffer_m: float = 150.0
 
     def __post_init__(self) -> None:
-        if list(self.bands_min) != sorted(set(self.bands_min)) or not self.bands_min:
+        if (not self.bands_min or list(self.bands_min) != sorted(set(self.bands_min))
+                or self.bands_min[0] <= 0):
             raise ValueError("coverage.bands_min must be increasing minutes, e.g. [15, 30, 60]")
+        if self.far_min <= 0 or self.reach_min <= 0:
+            raise ValueError("coverage.far_min and coverage.reach_min must be positive minutes")
+        if self.mode not in ("motorbike", "walking"):
+            raise ValueError("coverage.mode must be 'motorbike' or 'walking'")
+        if self.volunteer_hours <= 0 or self.visits_per_round < 1:
+            raise ValueError("coverage.volunteer_hours > 0 and coverage.visits_per_round >= 1")
+        if self.priority_weight < 0:
+            raise ValueError("coverage.priority_weight must be >= 0")
+        if self.choose_time_limit_s <= 0 or self.isochrone_buffer_m <= 0:
+            raise ValueError("coverage.choose_time_limit_s and isochrone_buffer_m must be > 0")
 
 
 @dataclass(frozen=True)
@@ -190,9 +279,14 @@ class OutputSettings:
     ----------
     language
         ``"vi"`` (default) or ``"en"`` for labels on maps and sheets.
+    coordinator
+        Who volunteers call with a problem, printed on every route sheet
+        (``"Lê Văn Hùng 0905 000 111"``); empty prints nothing.
+
     """
 
     language: str = "vi"
+    coordinator: str = ""
 
     def __post_init__(self) -> None:
         if self.language not in ("vi", "en"):
@@ -253,6 +347,7 @@ def load_settings(path: str | Path | None = None) -> Settings:
     ------
     InputDataError
         Listing every unknown key and bad value in the file.
+
     """
     if path is None:
         return Settings()

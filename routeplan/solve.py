@@ -1,0 +1,833 @@
+"""Solve routing problems with OR-Tools: the only module that imports ``ortools``.
+
+Two layers live here:
+
+* generic entries used by the planner and by ``bench/``: :func:`solve_cvrp`
+  (capacitated VRP, one depot) and :func:`solve_vrptw` (VRP with time windows);
+* the planner's three steps (see :func:`solve_problem`): (1) give households to
+  volunteers by a min-cost flow (the "1+20" capacity, skills, language, stability and
+  priority all become arc costs and arc bounds of one exact network problem), (2) plan
+  each volunteer's week as a small multi-day routing problem (vehicles = the
+  volunteer's shifts) and (3) move households between neighbouring volunteers when the
+  re-planned rounds cost less.
+
+OR-Tools configuration: the routing library's best results on the classic benchmarks
+come from a savings or cheapest-insertion first solution improved by iterated local
+search with SISR ruin-and-recreate (Christiaens and Vanden Berghe, 2020) and simulated
+annealing acceptance, with the local-search neighbourhoods restricted to each node's
+nearest neighbours on large instances; matrices are handed over as C++ tables
+(``RegisterTransitMatrix``), never as Python callbacks. ``bench/bench_solver.py``
+measures it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import math
+import os
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass
+from multiprocessing import get_context
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+from ortools.graph.python import min_cost_flow
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .plan import Plan, Problem
+
+__all__ = ["solve_cvrp", "solve_problem", "solve_vrptw"]
+
+log = logging.getLogger(__name__)
+
+_FIRST = routing_enums_pb2.FirstSolutionStrategy
+_META = routing_enums_pb2.LocalSearchMetaheuristic
+
+
+def _search_parameters(
+    *,
+    n_nodes: int,
+    time_limit_s: float | None,
+    solution_limit: int | None = None,
+    first_solution: str = "SAVINGS",
+    metaheuristic: str = "ils",
+    neighbours: int | None = None,
+) -> Any:
+    """Return OR-Tools routing search parameters.
+
+    Parameters
+    ----------
+    n_nodes
+        Number of nodes, to size the neighbourhoods.
+    time_limit_s
+        Wall-clock limit, or ``None`` for none (then give ``solution_limit``).
+    solution_limit
+        Stop after this many solutions (deterministic stop).
+    first_solution
+        Name of an OR-Tools ``FirstSolutionStrategy``.
+    metaheuristic
+        ``"ils"`` (iterated local search with SISR ruin-and-recreate and simulated
+        annealing acceptance), ``"gls"`` (guided local search) or ``"greedy"``.
+    neighbours
+        Restrict local-search operators to this many nearest neighbours per node
+        (``None``: all; restricting them hurts the routing library's ILS badly).
+
+    """
+    params = pywrapcp.DefaultRoutingSearchParameters()
+    params.first_solution_strategy = getattr(_FIRST, first_solution)
+    if metaheuristic == "gls":
+        params.local_search_metaheuristic = _META.GUIDED_LOCAL_SEARCH
+    elif metaheuristic == "ils":
+        params.local_search_metaheuristic = _META.GREEDY_DESCENT
+        params.use_iterated_local_search = True
+        ils = params.iterated_local_search_parameters
+        rr = ils.ruin_recreate_parameters
+        del rr.ruin_strategies[:]
+        sisr = rr.ruin_strategies.add().sisr
+        sisr.max_removed_sequence_size = 10
+        sisr.avg_num_removed_visits = 10
+        sisr.bypass_factor = 0.01
+        rr.recreate_strategy.heuristic = _FIRST.LOCAL_CHEAPEST_INSERTION
+        ils.improve_perturbed_solution = True
+        sa = ils.reference_solution_acceptance_strategy.simulated_annealing
+        sa.cooling_schedule_strategy = 1  # EXPONENTIAL
+        sa.automatic_temperatures = True
+    elif metaheuristic == "greedy":
+        params.local_search_metaheuristic = _META.GREEDY_DESCENT
+    else:
+        raise ValueError(f"unknown metaheuristic {metaheuristic!r}: use ils, gls or greedy")
+    if neighbours is not None and neighbours < n_nodes:
+        params.ls_operator_neighbors_ratio = neighbours / n_nodes
+        params.ls_operator_min_neighbors = min(neighbours, n_nodes)
+    if time_limit_s is not None:
+        params.time_limit.FromMilliseconds(max(1, int(time_limit_s * 1000)))
+    if solution_limit is not None:
+        params.solution_limit = int(solution_limit)
+    return params
+
+
+def _solve(routing: Any, params: Any, metaheuristic: str) -> Any:
+    """Run the search; iterated local search has its own entry point in OR-Tools."""
+    if metaheuristic == "ils":
+        return routing.SolveWithIteratedLocalSearch(params)
+    return routing.SolveWithParameters(params)
+
+
+def _routes_from(
+    routing: Any, manager: Any, solution: Any, num_vehicles: int
+) -> list[list[int]]:
+    routes: list[list[int]] = []
+    for v in range(num_vehicles):
+        idx = routing.Start(v)
+        route: list[int] = []
+        idx = solution.Value(routing.NextVar(idx))
+        while not routing.IsEnd(idx):
+            route.append(int(manager.IndexToNode(idx)))
+            idx = solution.Value(routing.NextVar(idx))
+        if route:
+            routes.append(route)
+    return routes
+
+
+def _int_matrix(values: NDArray[Any]) -> list[list[int]]:
+    return [[int(x) for x in row] for row in values]
+
+
+def solve_cvrp(
+    distance: ArrayLike,
+    demands: Sequence[int] | ArrayLike,
+    capacity: int,
+    *,
+    num_vehicles: int,
+    time_limit_s: float,
+    seed: int = 0,
+    metaheuristic: str = "ils",
+    first_solution: str = "SAVINGS",
+    solution_limit: int | None = None,
+) -> tuple[list[list[int]], int]:
+    """Solve a capacitated vehicle-routing problem with one depot (node 0).
+
+    Parameters
+    ----------
+    distance
+        Integer travel costs, shape ``(n, n)``; node 0 is the depot.
+    demands
+        Demand of each node (the depot's is ignored).
+    capacity
+        Vehicle capacity.
+    num_vehicles
+        Vehicles available (unused ones cost nothing).
+    time_limit_s
+        Wall-clock limit of the search.
+    seed
+        Accepted for symmetry with other solvers; the OR-Tools routing search is
+        deterministic for a given stop criterion, so it changes nothing.
+    metaheuristic, first_solution
+        See :func:`_search_parameters`.
+    solution_limit
+        Stop after this many solutions as well (deterministic stop).
+
+    Returns
+    -------
+    routes
+        One list of customer nodes per used vehicle, depot excluded.
+    cost
+        Total distance of the routes.
+
+    Raises
+    ------
+    ValueError
+        If the inputs are inconsistent or no solution is found within the limit.
+
+    """
+    del seed
+    dist = np.asarray(distance, dtype=np.int64)
+    dem = np.asarray(demands, dtype=np.int64)
+    n = dist.shape[0]
+    if dist.shape != (n, n) or dem.shape != (n,):
+        raise ValueError("distance must be (n, n) and demands (n,)")
+    if (dem[1:] > capacity).any():
+        raise ValueError("a demand exceeds the vehicle capacity")
+    manager = pywrapcp.RoutingIndexManager(n, num_vehicles, 0)
+    routing = pywrapcp.RoutingModel(manager)
+    transit = routing.RegisterTransitMatrix(_int_matrix(dist))
+    routing.SetArcCostEvaluatorOfAllVehicles(transit)
+    dem_list = [0, *(int(x) for x in dem[1:])]
+    demand_cb = routing.RegisterUnaryTransitVector(dem_list)
+    routing.AddDimensionWithVehicleCapacity(demand_cb, 0, [int(capacity)] * num_vehicles,
+                                            True, "load")
+    params = _search_parameters(n_nodes=n, time_limit_s=time_limit_s,
+                                solution_limit=solution_limit, first_solution=first_solution,
+                                metaheuristic=metaheuristic)
+    solution = _solve(routing, params, metaheuristic)
+    if solution is None:
+        raise ValueError("OR-Tools found no solution within the limit")
+    routes = _routes_from(routing, manager, solution, num_vehicles)
+    cost = sum(int(dist[0, r[0]]) + sum(int(dist[a, b]) for a, b in itertools.pairwise(r))
+               + int(dist[r[-1], 0]) for r in routes)
+    return routes, cost
+
+
+def solve_vrptw(
+    distance: ArrayLike,
+    demands: Sequence[int] | ArrayLike,
+    capacity: int,
+    windows: ArrayLike,
+    service: Sequence[float] | ArrayLike,
+    *,
+    num_vehicles: int,
+    time_limit_s: float,
+    seed: int = 0,
+    scale: int = 1000,
+    metaheuristic: str = "ils",
+    first_solution: str = "PARALLEL_CHEAPEST_INSERTION",
+    solution_limit: int | None = None,
+) -> tuple[list[list[int]], float]:
+    """Solve a VRP with time windows, one depot (node 0), travel time = distance.
+
+    Parameters
+    ----------
+    distance
+        Travel distances (floats allowed), shape ``(n, n)``; time equals distance.
+    demands
+        Demand of each node (the depot's is ignored).
+    capacity
+        Vehicle capacity.
+    windows
+        ``(n, 2)`` earliest and latest start of service; row 0 is the depot's horizon.
+    service
+        Service duration at each node.
+    num_vehicles
+        Vehicles available.
+    time_limit_s
+        Wall-clock limit of the search.
+    seed
+        Accepted for symmetry with other solvers (the search is deterministic).
+    scale
+        Distances and times are multiplied by this and rounded to integers for OR-Tools.
+    metaheuristic, first_solution, solution_limit
+        See :func:`solve_cvrp`.
+
+    Returns
+    -------
+    routes
+        Customer nodes per used vehicle, depot excluded.
+    cost
+        Total distance in the input's (unscaled) units.
+
+    """
+    del seed
+    dist = np.asarray(distance, dtype=np.float64)
+    dem = np.asarray(demands, dtype=np.int64)
+    tw = np.asarray(windows, dtype=np.float64)
+    svc = np.asarray(service, dtype=np.float64)
+    n = dist.shape[0]
+    idist = np.rint(dist * scale).astype(np.int64)
+    # time from i to j: service at i, then travel (rounded down so that no feasible
+    # schedule of the unscaled problem is lost to rounding)
+    itime = np.floor(dist * scale).astype(np.int64) + np.rint(svc * scale).astype(np.int64)[:, None]
+    np.fill_diagonal(itime, 0)
+    manager = pywrapcp.RoutingIndexManager(n, num_vehicles, 0)
+    routing = pywrapcp.RoutingModel(manager)
+    cost_cb = routing.RegisterTransitMatrix(_int_matrix(idist))
+    routing.SetArcCostEvaluatorOfAllVehicles(cost_cb)
+    time_cb = routing.RegisterTransitMatrix(_int_matrix(itime))
+    horizon = math.ceil(tw[0, 1] * scale)
+    routing.AddDimension(time_cb, horizon, horizon, False, "time")
+    time_dim = routing.GetDimensionOrDie("time")
+    for node in range(1, n):
+        idx = manager.NodeToIndex(node)
+        time_dim.CumulVar(idx).SetRange(math.ceil(tw[node, 0] * scale),
+                                        math.floor(tw[node, 1] * scale))
+    for v in range(num_vehicles):
+        time_dim.CumulVar(routing.Start(v)).SetRange(int(tw[0, 0] * scale), horizon)
+        time_dim.CumulVar(routing.End(v)).SetRange(int(tw[0, 0] * scale), horizon)
+    demand_cb = routing.RegisterUnaryTransitVector([0, *(int(x) for x in dem[1:])])
+    routing.AddDimensionWithVehicleCapacity(demand_cb, 0, [int(capacity)] * num_vehicles,
+                                            True, "load")
+    params = _search_parameters(n_nodes=n, time_limit_s=time_limit_s,
+                                solution_limit=solution_limit, first_solution=first_solution,
+                                metaheuristic=metaheuristic)
+    solution = _solve(routing, params, metaheuristic)
+    if solution is None:
+        raise ValueError("OR-Tools found no solution within the limit")
+    routes = _routes_from(routing, manager, solution, num_vehicles)
+    cost = 0.0
+    for r in routes:
+        path = [0, *r, 0]
+        cost += float(sum(dist[a, b] for a, b in itertools.pairwise(path)))
+    return routes, cost
+
+
+# --- the planner ----------------------------------------------------------------------
+#
+# Costs are in seconds of travel. Dropping a visit (rolling it over to next week) costs
+# far more than any detour, a priority visit far more again; keeping a household with
+# last week's volunteer is worth more than any travel saving but less than covering a
+# household; a language mismatch costs ``planner.language_penalty_s``.
+
+_DROP_S = 100_000
+_DROP_PRIORITY_S = 10_000_000
+_STAY_S = 50_000
+_UNASSIGNED_S = 1_000_000_000
+_UNASSIGNED_PRIORITY_S = 4_000_000_000
+_WEEK_S = 7 * 86400
+
+
+@dataclass(frozen=True)
+class _Sub:
+    """One volunteer's week as a small routing problem (picklable for worker processes)."""
+
+    v: int
+    households: tuple[int, ...]
+    travel: NDArray[np.int64]  # node 0 = home, node k = households[k - 1]
+    service: tuple[int, ...]
+    priority: tuple[bool, ...]
+    intervals: tuple[tuple[tuple[int, int, int], ...], ...]  # per household (shift, lo, hi)
+    shifts: tuple[tuple[int, int, int], ...]
+    solutions: int
+    time_limit_s: float
+    metaheuristic: str
+
+
+@dataclass(frozen=True)
+class _SubResult:
+    """One volunteer's rounds: per used shift, the households with arrival times."""
+
+    v: int
+    rounds: tuple[tuple[int, int, int, tuple[tuple[int, int], ...]], ...]
+    # (shift index, start (week s), end (week s), ((household, arrival week s), ...))
+    dropped: tuple[int, ...]
+    travel_s: int
+    service_s: int
+    penalty: int
+
+    @property
+    def cost(self) -> int:
+        """Travel plus drop penalties."""
+        return self.travel_s + self.penalty
+
+
+def _route_volunteer(sub: _Sub) -> _SubResult:
+    """Solve one volunteer's multi-day routing problem with the OR-Tools routing library.
+
+    Vehicles are the volunteer's shifts, each starting and ending at home within its
+    hours; every household may be dropped at a (priority-weighted) penalty.
+    """
+    n = len(sub.households)
+    if n == 0 or not sub.shifts:
+        pen = sum(_DROP_PRIORITY_S if p else _DROP_S for p in sub.priority)
+        return _SubResult(sub.v, (), sub.households, 0, 0, pen)
+    k = len(sub.shifts)
+    manager = pywrapcp.RoutingIndexManager(n + 1, k, 0)
+    routing = pywrapcp.RoutingModel(manager)
+    travel = np.minimum(sub.travel, _WEEK_S)  # unreachable legs: longer than any shift
+    arc = routing.RegisterTransitMatrix(_int_matrix(travel))
+    routing.SetArcCostEvaluatorOfAllVehicles(arc)
+    svc = np.array([0, *sub.service], dtype=np.int64)
+    time_cb = routing.RegisterTransitMatrix(_int_matrix(travel + svc[:, None]))
+    routing.AddDimension(time_cb, _WEEK_S, _WEEK_S, False, "time")
+    tdim = routing.GetDimensionOrDie("time")
+    for s, (day, a, b) in enumerate(sub.shifts):
+        lo, hi = day * 86400 + a, day * 86400 + b
+        tdim.CumulVar(routing.Start(s)).SetRange(lo, hi)
+        tdim.CumulVar(routing.End(s)).SetRange(lo, hi)
+        routing.AddVariableMaximizedByFinalizer(tdim.CumulVar(routing.Start(s)))
+        routing.AddVariableMinimizedByFinalizer(tdim.CumulVar(routing.End(s)))
+    for i in range(n):
+        idx = manager.NodeToIndex(i + 1)
+        ivs = sorted(sub.intervals[i], key=lambda x: x[1])
+        routing.AddDisjunction([idx], _DROP_PRIORITY_S if sub.priority[i] else _DROP_S)
+        if not ivs:
+            routing.SetAllowedVehiclesForIndex([], idx)  # cannot be visited: dropped
+            continue
+        cum = tdim.CumulVar(idx)
+        cum.SetRange(ivs[0][1], max(x[2] for x in ivs))
+        end = ivs[0][2]
+        for _, lo, hi in ivs[1:]:
+            if lo > end + 1:
+                cum.RemoveInterval(end + 1, lo - 1)
+            end = max(end, hi)
+        routing.SetAllowedVehiclesForIndex(sorted({x[0] for x in ivs}), idx)
+    params = _search_parameters(n_nodes=n + 1, time_limit_s=sub.time_limit_s,
+                                solution_limit=sub.solutions,
+                                first_solution="PARALLEL_CHEAPEST_INSERTION",
+                                metaheuristic=sub.metaheuristic)
+    solution = _solve(routing, params, sub.metaheuristic)
+    if solution is None:  # cannot happen (all may be dropped), but never crash on it
+        pen = sum(_DROP_PRIORITY_S if p else _DROP_S for p in sub.priority)
+        return _SubResult(sub.v, (), sub.households, 0, 0, pen)
+    rounds = []
+    visited: set[int] = set()
+    total_travel = total_service = 0
+    for s in range(k):
+        idx = solution.Value(routing.NextVar(routing.Start(s)))
+        nodes: list[int] = []
+        while not routing.IsEnd(idx):
+            nodes.append(manager.IndexToNode(idx))
+            idx = solution.Value(routing.NextVar(idx))
+        if not nodes:
+            continue
+        # earliest schedule from the (latest) start the solver chose
+        start = int(solution.Value(tdim.CumulVar(routing.Start(s))))
+        clock, prev = start, 0
+        stops: list[tuple[int, int]] = []
+        for node in nodes:
+            arrive = clock + int(travel[prev, node])
+            for sh, lo, hi in sorted(sub.intervals[node - 1], key=lambda x: x[1]):
+                if sh == s and arrive <= hi:
+                    arrive = max(arrive, lo)
+                    break
+            stops.append((sub.households[node - 1], arrive))
+            visited.add(node - 1)
+            total_travel += int(travel[prev, node])
+            total_service += int(svc[node])
+            clock, prev = arrive + int(svc[node]), node
+        total_travel += int(travel[prev, 0])
+        rounds.append((s, start, clock + int(travel[prev, 0]), tuple(stops)))
+    dropped = tuple(sub.households[i] for i in range(n) if i not in visited)
+    pen = sum(_DROP_PRIORITY_S if sub.priority[i] else _DROP_S
+              for i in range(n) if i not in visited)
+    return _SubResult(sub.v, tuple(rounds), dropped, total_travel, total_service, pen)
+
+
+class _Serial(Executor):
+    """An executor that runs tasks in the calling process (one worker, or tiny problems)."""
+
+    def map(self, fn: Callable[..., Any], *iterables: Any, timeout: float | None = None,
+            chunksize: int = 1, buffersize: int | None = None) -> Any:
+        del timeout, chunksize, buffersize
+        return [fn(*args) for args in zip(*iterables, strict=False)]
+
+
+def _mp_context() -> Any:
+    """Fork where the OS has it (no re-import of the caller's script), else spawn."""
+    import multiprocessing
+
+    if "fork" in multiprocessing.get_all_start_methods():
+        return get_context("fork")
+    return get_context("spawn")  # pragma: no cover - Windows, macOS defaults
+
+
+def _workers(setting: int) -> int:
+    if setting > 0:
+        return setting
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _make_sub(problem: Problem, v: int, members: Sequence[int], *, solutions: int,
+              time_limit_s: float) -> _Sub:
+    members = tuple(sorted(int(h) for h in members))
+    nodes = [problem.n_households + v, *members]
+    t = problem.travel_of(v)[np.ix_(nodes, nodes)]
+    return _Sub(
+        v=v, households=members, travel=t,
+        service=tuple(int(problem.service_s[h]) for h in members),
+        priority=tuple(bool(problem.priority[h]) for h in members),
+        intervals=tuple(tuple(problem.visit_intervals(h, v)) for h in members),
+        shifts=problem.shifts[v], solutions=solutions, time_limit_s=time_limit_s,
+        metaheuristic="gls",
+    )
+
+
+def _assign(problem: Problem) -> NDArray[np.int64]:
+    """Step 1: give households to volunteers by an exact min-cost flow.
+
+    Source -> household (1) -> eligible volunteer (cost) -> sink (capacity); a
+    household may instead go to an "unassigned" node at a cost far above any other, so
+    the most households (priority ones first) are covered. The cost of a pair is the
+    round trip from the volunteer's home, then (two more passes) half that plus the
+    round trip from the medoid of the volunteer's current households, which favours
+    compact groups; plus the language penalty and minus the stability bonus.
+    """
+    H, V = problem.n_households, problem.n_volunteers
+    ps = problem.settings.planner
+    home_rt = np.zeros((H, V), dtype=np.float64)
+    for v in range(V):
+        t = problem.travel_of(v)
+        home_rt[:, v] = t[H + v, :H] + t[:H, H + v]
+    extra = np.where(problem.language_ok, 0, ps.language_penalty_s).astype(np.float64)
+    prev_v = np.full(H, -1, dtype=np.int64)
+    vidx = {vid: i for i, vid in enumerate(problem.volunteer_ids)}
+    for h, hid in enumerate(problem.household_ids):
+        old = problem.previous.get(hid)
+        if old in vidx:
+            prev_v[h] = vidx[old]
+    stay = np.zeros((H, V), dtype=np.float64)
+    has_prev = prev_v >= 0
+    stay[np.flatnonzero(has_prev), prev_v[has_prev]] = -_STAY_S
+    hh, vv = np.nonzero(problem.eligible)
+    assign = np.full(H, -1, dtype=np.int64)
+    cost = home_rt
+    for rnd in range(3):
+        if rnd > 0:
+            med_rt = np.zeros((H, V), dtype=np.float64)
+            for v in range(V):
+                members = np.flatnonzero(assign == v)
+                t = problem.travel_of(v)
+                if len(members) == 0:
+                    med_rt[:, v] = home_rt[:, v]
+                    continue
+                sub = t[np.ix_(members, members)].astype(np.float64)
+                m = members[int(np.argmin((sub + sub.T).sum(axis=1)))]
+                med_rt[:, v] = t[m, :H] + t[:H, m]
+            cost = 0.5 * home_rt + med_rt
+        total = cost + extra + stay + _STAY_S
+        arc_cost = np.rint(np.minimum(total[hh, vv], 1e9)).astype(np.int64)
+        assign = _flow(problem, hh, vv, arc_cost)
+    return assign
+
+
+def _flow(problem: Problem, hh: NDArray[np.int64], vv: NDArray[np.int64],
+          arc_cost: NDArray[np.int64]) -> NDArray[np.int64]:
+    H, V = problem.n_households, problem.n_volunteers
+    src, drop, sink = 0, H + V + 1, H + V + 2
+    starts = np.concatenate([np.zeros(H, dtype=np.int64), 1 + hh, 1 + np.arange(H),
+                             H + 1 + np.arange(V), [drop]])
+    ends = np.concatenate([1 + np.arange(H), H + 1 + vv, np.full(H, drop),
+                           np.full(V, sink), [sink]])
+    caps = np.concatenate([np.ones(H, dtype=np.int64), np.ones(len(hh), dtype=np.int64),
+                           np.ones(H, dtype=np.int64), problem.capacity.astype(np.int64), [H]])
+    drop_cost = np.where(problem.priority, _UNASSIGNED_PRIORITY_S, _UNASSIGNED_S)
+    costs = np.concatenate([np.zeros(H, dtype=np.int64), arc_cost, drop_cost.astype(np.int64),
+                            np.zeros(V + 1, dtype=np.int64)])
+    mcf = min_cost_flow.SimpleMinCostFlow()
+    arcs = mcf.add_arcs_with_capacity_and_unit_cost(starts, ends, caps, costs)
+    supplies = np.zeros(H + V + 3, dtype=np.int64)
+    supplies[src], supplies[sink] = H, -H
+    mcf.set_nodes_supplies(np.arange(H + V + 3), supplies)
+    status = mcf.solve()
+    if status != mcf.OPTIMAL:  # pragma: no cover - the network always has a solution
+        raise RuntimeError(f"min-cost flow failed with status {status}")
+    flows = mcf.flows(arcs)
+    assign = np.full(H, -1, dtype=np.int64)
+    used = flows[H:H + len(hh)] > 0
+    assign[hh[used]] = vv[used]
+    return assign
+
+
+def _route_all(problem: Problem, assign: NDArray[np.int64], vols: Sequence[int],
+               pool: Executor, *, solutions: int, time_limit_s: float) -> dict[int, _SubResult]:
+    subs = [_make_sub(problem, v, np.flatnonzero(assign == v), solutions=solutions,
+                      time_limit_s=time_limit_s) for v in vols]
+    # largest first, so that the workers finish together
+    order = sorted(range(len(subs)), key=lambda i: -len(subs[i].households))
+    results = list(pool.map(_route_volunteer, [subs[i] for i in order]))
+    return {subs[i].v: r for i, r in zip(order, results, strict=True)}
+
+
+def _removal_gain(problem: Problem, res: _SubResult, H: int) -> dict[int, float]:
+    """Travel saved by taking each household out of its rounds (penalty if dropped)."""
+    t = problem.travel_of(res.v)
+    home = H + res.v
+    gain: dict[int, float] = {}
+    for _, _, _, stops in res.rounds:
+        seq = [home, *(h for h, _ in stops), home]
+        for i in range(1, len(seq) - 1):
+            a, h, b = seq[i - 1], seq[i], seq[i + 1]
+            gain[h] = float(t[a, h] + t[h, b] - t[a, b])
+    for h in res.dropped:
+        gain[h] = float(_DROP_PRIORITY_S if problem.priority[h] else _DROP_S)
+    return gain
+
+
+def _insertion_costs(problem: Problem, res: _SubResult, H: int) -> NDArray[np.float64]:
+    """Cheapest insertion of every household into volunteer ``res.v``'s rounds (travel)."""
+    v = res.v
+    t = problem.travel_of(v).astype(np.float64)
+    home = H + v
+    a_list: list[int] = []
+    b_list: list[int] = []
+    for _, _, _, stops in res.rounds:
+        seq = [home, *(h for h, _ in stops), home]
+        a_list += seq[:-1]
+        b_list += seq[1:]
+    if len(res.rounds) < len(problem.shifts[v]):
+        a_list.append(home)
+        b_list.append(home)
+    a = np.array(a_list)
+    b = np.array(b_list)
+    ins = t[a][:, :H] + t[:H, b].T - t[a, b][:, None]
+    return np.asarray(ins.min(axis=0), dtype=np.float64)
+
+
+def _balance(problem: Problem, results: dict[int, _SubResult], target: float) -> float:
+    bw = problem.settings.planner.balance_weight
+    if bw <= 0:
+        return 0.0
+    return bw * sum(max(0.0, r.travel_s + r.service_s - target) for r in results.values())
+
+
+def _improve(problem: Problem, assign: NDArray[np.int64], results: dict[int, _SubResult],
+             pool: Executor, *, deadline: float, rounds: int, solutions: int,
+             time_limit_s: float, batch: int, report: Callable[[str, float], None]
+             ) -> tuple[NDArray[np.int64], dict[int, _SubResult], dict[str, int]]:
+    """Step 3: move or swap households between neighbouring volunteers while it pays.
+
+    Candidates are ranked by an insertion estimate; the best ones touching distinct
+    volunteers are re-planned together (in parallel) and kept only if the two
+    volunteers' rounds really cost less (travel, drop penalties, language and the
+    balance term).
+    """
+    H, V = problem.n_households, problem.n_volunteers
+    ps = problem.settings.planner
+    assign = assign.copy()
+    lang_cost = np.where(problem.language_ok, 0.0, float(ps.language_penalty_s))
+    vidx = {vid: i for i, vid in enumerate(problem.volunteer_ids)}
+    pinned = np.zeros(H, dtype=bool)
+    for h, hid in enumerate(problem.household_ids):
+        old = problem.previous.get(hid)
+        if old in vidx and assign[h] == vidx[old]:
+            pinned[h] = True
+    work = [r.travel_s + r.service_s for r in results.values()]
+    target = float(np.mean(work)) if work else 0.0
+    version = np.zeros(V, dtype=np.int64)
+    tried: dict[tuple[int, int, int], tuple[int, int]] = {}
+    stats = {"rounds": 0, "tried": 0, "accepted": 0}
+
+    def cost_of(v: int, res: _SubResult, members: Sequence[int]) -> float:
+        lang = float(sum(lang_cost[h, v] for h in members))
+        return res.cost + lang
+
+    for rnd in range(rounds):
+        if time.monotonic() >= deadline:
+            break
+        stats["rounds"] += 1
+        load = np.bincount(assign[assign >= 0], minlength=V)
+        gain = np.zeros(H, dtype=np.float64)
+        for r in results.values():
+            for h, g in _removal_gain(problem, r, H).items():
+                gain[h] = g
+        ins = np.full((H, V), np.inf)
+        for v, r in results.items():
+            ins[:, v] = _insertion_costs(problem, r, H)
+        ins[~problem.eligible] = np.inf
+        ins += lang_cost
+        candidates: list[tuple[float, int, int, int]] = []  # (delta, h, v, h2 or -1)
+        movable = np.flatnonzero((assign >= 0) & ~pinned)
+        for h in movable:
+            u = int(assign[h])
+            row = ins[h].copy()
+            row[u] = np.inf
+            best = np.argsort(row, kind="stable")[:3]
+            for v in best:
+                v = int(v)
+                if not np.isfinite(row[v]):
+                    break
+                base = row[v] - gain[h] - lang_cost[h, u]
+                if load[v] < problem.capacity[v]:
+                    candidates.append((float(base), int(h), v, -1))
+                    continue
+                mem = np.flatnonzero((assign == v) & ~pinned & problem.eligible[:, u])
+                if len(mem) == 0:
+                    continue
+                d2 = ins[mem, u] - gain[mem] - lang_cost[mem, v]
+                k = int(np.argmin(d2))
+                candidates.append((float(base + d2[k]), int(h), v, int(mem[k])))
+        candidates = [c for c in candidates if c[0] < 0]
+        candidates.sort()
+        chosen: list[tuple[float, int, int, int]] = []
+        busy: set[int] = set()
+        for c in candidates:
+            _, h, v, h2 = c
+            u = int(assign[h])
+            key = (h, v, h2)
+            if u in busy or v in busy or tried.get(key) == (version[u], version[v]):
+                continue
+            tried[key] = (int(version[u]), int(version[v]))
+            chosen.append(c)
+            busy |= {u, v}
+            if len(chosen) >= batch:
+                break
+        if not chosen:
+            break
+        report(f"improving: round {rnd + 1}, trying {len(chosen)} moves", 0.6 + 0.35 * rnd / rounds)
+        trial = []
+        subs = []
+        for _, h, v, h2 in chosen:
+            u = int(assign[h])
+            mu = [x for x in np.flatnonzero(assign == u) if x != h] + ([h2] if h2 >= 0 else [])
+            mv = [x for x in np.flatnonzero(assign == v) if x != h2] + [h]
+            trial.append((h, u, v, h2, mu, mv))
+            subs.append(_make_sub(problem, u, mu, solutions=solutions, time_limit_s=time_limit_s))
+            subs.append(_make_sub(problem, v, mv, solutions=solutions, time_limit_s=time_limit_s))
+        out = list(pool.map(_route_volunteer, subs))
+        stats["tried"] += len(chosen)
+        for i, (h, u, v, h2, mu, mv) in enumerate(trial):
+            ru, rv = out[2 * i], out[2 * i + 1]
+            before = (cost_of(u, results[u], np.flatnonzero(assign == u))
+                      + cost_of(v, results[v], np.flatnonzero(assign == v))
+                      + _balance(problem, {u: results[u], v: results[v]}, target))
+            after = (cost_of(u, ru, mu) + cost_of(v, rv, mv)
+                     + _balance(problem, {u: ru, v: rv}, target))
+            if after < before:
+                assign[h] = v
+                if h2 >= 0:
+                    assign[h2] = u
+                results[u], results[v] = ru, rv
+                version[u] += 1
+                version[v] += 1
+                stats["accepted"] += 1
+    return assign, results, stats
+
+
+def solve_problem(problem: Problem, *, progress: Callable[[str, float], None] | None = None
+                  ) -> Plan:
+    """Plan a week for ``problem`` in three steps (assign, route, improve).
+
+    Stops on ``planner.time_limit_s`` (wall clock) or, earlier and reproducibly, when
+    the per-volunteer solution limits and ``planner.improve_rounds`` are used up.
+
+    Parameters
+    ----------
+    problem
+        Built by :func:`routeplan.plan.build_problem`.
+    progress
+        Optional ``progress(message, fraction)`` callback.
+
+    Returns
+    -------
+    Plan
+        Without ``changes`` and ``week_start`` (:func:`routeplan.plan.plan` adds them).
+
+    """
+    t0 = time.monotonic()
+    ps = problem.settings.planner
+    deadline = t0 + ps.time_limit_s
+
+    def report(message: str, fraction: float) -> None:
+        if progress is not None:
+            progress(message, fraction)
+
+    report("assigning households to volunteers", 0.0)
+    assign = _assign(problem)
+    t1 = time.monotonic()
+    vols = [v for v in range(problem.n_volunteers) if (assign == v).any()]
+    workers = min(_workers(ps.workers), max(1, len(vols) // 4))
+    # every sub-solve stops on its solution limit; the time limit is only a safety net
+    per_sub = max(0.2, 0.5 * ps.time_limit_s * workers / max(1, len(vols)))
+    report(f"planning the rounds of {len(vols)} volunteers ({workers} processes)", 0.1)
+    pool: Executor
+    pool = (ProcessPoolExecutor(max_workers=workers, mp_context=_mp_context())
+            if workers > 1 else _Serial())
+    with pool:
+        results = _route_all(problem, assign, vols, pool, solutions=ps.route_solutions,
+                             time_limit_s=per_sub)
+        t2 = time.monotonic()
+        report("improving: moving households between neighbouring volunteers", 0.6)
+        assign, results, istats = _improve(
+            problem, assign, results, pool, deadline=deadline, rounds=ps.improve_rounds,
+            solutions=ps.route_solutions, time_limit_s=per_sub, batch=max(4, 8 * workers),
+            report=report)
+    t3 = time.monotonic()
+    plan = _to_plan(problem, assign, results)
+    plan.stats.update({
+        "time_s": {"assign": round(t1 - t0, 2), "route": round(t2 - t1, 2),
+                   "improve": round(t3 - t2, 2), "total": round(t3 - t0, 2)},
+        "improve": istats, "workers": workers, "route_solutions": ps.route_solutions,
+        "hit_time_limit": t3 >= deadline,
+    })
+    report("plan done", 1.0)
+    log.info("planned %d visits in %.1f s", plan.visits, t3 - t0)
+    return plan
+
+
+def _to_plan(problem: Problem, assign: NDArray[np.int64], results: dict[int, _SubResult]
+             ) -> Plan:
+    from .plan import Plan, Route, Stop, Unassigned
+
+    H = problem.n_households
+    hid = problem.household_ids
+    routes: list[Route] = []
+    rollover: list[Unassigned] = []
+    for v in sorted(results):
+        r = results[v]
+        vid, t = problem.volunteer_ids[v], problem.travel_of(v)
+        for shift, start, end, stops in r.rounds:
+            day = problem.shifts[v][shift][0]
+            base = day * 86400
+            prev = H + v
+            out: list[Stop] = []
+            for k, (h, arrival) in enumerate(stops, start=1):
+                out.append(Stop(hid[h], k, arrival - base, int(problem.service_s[h]),
+                                int(t[prev, h])))
+                prev = h
+            travel = sum(s.travel_s for s in out) + int(t[prev, H + v])
+            routes.append(Route(vid, day, problem.modes[v], start - base, end - base,
+                                tuple(out), travel, sum(s.service_s for s in out)))
+        for h in r.dropped:
+            if problem.hh_windows[h]:
+                rollover.append(Unassigned(hid[h], "window", (
+                    f"{hid[h]}'s hours did not fit into {vid}'s rounds this week")))
+            else:
+                rollover.append(Unassigned(hid[h], "time", (
+                    f"{vid}'s hours this week were full")))
+    unassigned: list[Unassigned] = []
+    for h in np.flatnonzero(assign < 0):
+        h = int(h)
+        if problem.eligible[h].any():
+            n = int(problem.eligible[h].sum())
+            unassigned.append(Unassigned(hid[h], "capacity", (
+                f"{hid[h]}: the {n} volunteer(s) who could serve it are full (add volunteers "
+                "or raise their capacity)")))
+        else:
+            code, detail = problem.why_unserved(h)
+            unassigned.append(Unassigned(hid[h], code, detail))
+    assignment = {hid[h]: problem.volunteer_ids[int(assign[h])]
+                  for h in range(H) if assign[h] >= 0}
+    mismatch = int(sum(1 for h in range(H) if assign[h] >= 0
+                       and not problem.language_ok[h, int(assign[h])]))
+    plan = Plan(routes=sorted(routes, key=lambda r: (r.volunteer_id, r.day, r.start_s)),
+                assignment=assignment, unassigned=unassigned,
+                rollover=sorted(rollover, key=lambda u: u.household_id))
+    plan.stats.update({"travel_s": plan.travel_s, "workload_s": plan.workload_s(),
+                       "language_mismatch": mismatch})
+    return plan

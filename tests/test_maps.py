@@ -1,0 +1,217 @@
+"""HTML maps: offline, escaped, and drawing what the plan says (checked in Chromium)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from routeplan.config import OutputSettings, Settings
+from routeplan.errors import InputDataError
+from routeplan.maps import volunteer_style, write_maps
+from routeplan.plan import Plan
+
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+HOSTILE = "<script>alert(1)</script>"
+HOSTILE_NOTE = "<img src=x onerror=alert(2)> ${alert(3)} `x` </script>"
+HOSTILE_VOLUNTEER = '"><svg onload=alert(4)>'
+
+
+def _write(sp, out: Path, **kwargs):  # type: ignore[no-untyped-def]
+    return write_maps(sp.plan, sp.households, sp.volunteers, sp.service_points, sp.matrices,
+                      out, network=sp.network, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def maps(small_plan, tmp_path_factory):  # type: ignore[no-untyped-def]
+    """The small plan's maps, with hostile text in one household and one volunteer."""
+    import types
+
+    households = small_plan.households.copy()
+    households.loc[0, "head_name"] = HOSTILE
+    households.loc[1, "notes"] = HOSTILE_NOTE
+    volunteers = small_plan.volunteers.copy()
+    volunteers.loc[1, "name"] = HOSTILE_VOLUNTEER
+    sp = types.SimpleNamespace(**{**vars(small_plan), "households": households,
+                                  "volunteers": volunteers})
+    out = tmp_path_factory.mktemp("maps")
+    paths = _write(sp, out)
+    return types.SimpleNamespace(sp=sp, out=out, paths=paths,
+                                 overview=out / "map_overview.html",
+                                 page=lambda vid: out / "volunteers" / f"{vid}.html")
+
+
+def test_writes_overview_and_a_page_per_volunteer(maps) -> None:  # type: ignore[no-untyped-def]
+    names = [p.relative_to(maps.out).as_posix() for p in maps.paths]
+    assert names == ["map_overview.html", "volunteers/TN-01.html", "volunteers/TN-02.html",
+                     "volunteers/TN-03.html"]
+    assert all(p.stat().st_size > 0 for p in maps.paths)
+    assert not list(maps.out.rglob("*.tmp*"))  # written atomically, nothing left over
+    assert "Không có lượt đi thăm nào" in maps.page("TN-03").read_text(encoding="utf-8")
+
+
+def test_pages_load_nothing_from_the_internet(maps) -> None:  # type: ignore[no-untyped-def]
+    for path in maps.paths:
+        page = path.read_text(encoding="utf-8")
+        tags = re.findall(r"<(?:script|link|img|iframe)\b[^>]*>", page, flags=re.I)
+        external = [t for t in tags if re.search(r"(?:src|href)\s*=\s*[\"']?\s*(?:https?:)?//",
+                                                 t, flags=re.I)]
+        assert external == [], path.name
+        for cdn in ("cdn.jsdelivr", "cdnjs", "code.jquery", "bootstrapcdn", "fontawesome"):
+            assert cdn not in page, (path.name, cdn)
+        assert "L.version" in page or 't.version="1.9' in page  # Leaflet itself is inlined
+        assert 'name="viewport"' in page
+
+
+def test_household_text_is_escaped_in_the_files(maps) -> None:  # type: ignore[no-untyped-def]
+    for path in (maps.overview, maps.page("TN-01"), maps.page("TN-02")):
+        page = path.read_text(encoding="utf-8")
+        for raw in (HOSTILE, "<img src=x", "<svg onload"):
+            assert raw not in page, (path.name, raw)
+        # the only </script> are the page's own: hostile text cannot close a script
+        assert page.count("</script>") == page.count("<script>")
+
+
+def test_coordinates_are_rounded(maps) -> None:  # type: ignore[no-untyped-def]
+    page = maps.overview.read_text(encoding="utf-8")
+    payloads = re.findall(r"RP\.draw\(\w+,\{.*?\},(\[.*?\])\);\n", page)
+    assert payloads
+    coords = [json.loads(p) for p in payloads]
+    numbers = re.findall(r"-?\d+\.\d+", json.dumps([[i["c"] for i in c] for c in coords]))
+    assert numbers and all(len(n.split(".")[1]) <= 5 for n in numbers)
+
+
+def test_volunteer_page_has_call_and_map_links(maps) -> None:  # type: ignore[no-untyped-def]
+    page = maps.page("TN-01").read_text(encoding="utf-8")
+    assert 'href="tel:+84905123456"' in page
+    lon, lat = maps.sp.households.geometry.iloc[1].x, maps.sp.households.geometry.iloc[1].y
+    assert f'href="geo:{lat:.6f},{lon:.6f}?q={lat:.6f},{lon:.6f}"' in page
+    assert f"https://www.google.com/maps/search/?api=1&amp;query={lat:.6f}%2C{lon:.6f}" in page
+
+
+def test_english_labels(small_plan, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    settings = Settings(output=OutputSettings(language="en"))
+    _write(small_plan, tmp_path, settings=settings)
+    page = (tmp_path / "volunteers" / "TN-01.html").read_text(encoding="utf-8")
+    assert "Monday" in page and "Social pension claim" in page and "Call" in page
+    assert "Thứ Hai" not in page
+
+
+def test_missing_household_is_reported(small_plan, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    plan = dataclasses.replace(small_plan.plan,
+                               assignment={**small_plan.plan.assignment, "HB-9999": "TN-01"})
+    with pytest.raises(InputDataError, match="HB-9999"):
+        _write(type(small_plan)(**{**vars(small_plan), "plan": plan}), tmp_path)
+
+
+def test_seventy_volunteer_styles_are_distinct() -> None:
+    styles = [volunteer_style(k) for k in range(70)]
+    assert len({(s.colour, s.shape) for s in styles}) == 70
+    assert volunteer_style(0).colour != volunteer_style(1).colour
+
+
+def test_empty_plan_still_writes_pages(small_plan, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    empty = type(small_plan)(**{**vars(small_plan), "plan": Plan(routes=[], assignment={})})
+    paths = _write(empty, tmp_path)
+    assert len(paths) == 4
+
+
+# --- in a real browser, offline ----------------------------------------------------------
+
+
+def _expected(plan: Plan) -> dict[str, int]:
+    visited = {s.household_id for r in plan.routes for s in r.stops}
+    later = {u.household_id for u in plan.rollover}
+    return {"households": len(visited | later), "routes": len(plan.routes),
+            "unassigned": len(plan.unassigned)}
+
+
+@pytest.mark.browser
+def test_overview_in_chromium_offline(maps, browser) -> None:  # type: ignore[no-untyped-def]
+    want = _expected(maps.sp.plan)
+    with browser.open(maps.overview, viewport=(1280, 800)) as view:
+        assert view.errors == []
+        assert view.dialogs == []  # no injected script ran
+        assert all(u.startswith("https://tile.openstreetmap.org/") for u in view.blocked)
+        assert view.count(".leaflet-overlay-pane path.rp-hh") == want["households"]
+        assert view.count(".leaflet-overlay-pane path.rp-route") == want["routes"]
+        assert view.count(".leaflet-marker-pane .rp-cross") == want["unassigned"]
+        assert view.count(".leaflet-marker-pane .rp-sp") == len(maps.sp.service_points)
+        assert view.count(".leaflet-marker-pane .rp-hamlet") == 4
+        assert view.count(".leaflet-overlay-pane path.rp-roads") >= 1  # roads drawn offline
+        # the layer list: tiles, roads, hamlets, two volunteers with households, points, crosses
+        assert view.count(".leaflet-control-layers-overlays input") == 7
+        layer_names = view.page.locator(".leaflet-control-layers-overlays").inner_text()
+        assert HOSTILE_VOLUNTEER in layer_names  # shown as text
+        view.screenshot(ARTIFACTS / "overview.png")
+
+        # the hostile household's popup shows its name as text
+        view.page.evaluate("RP.byId['HB-0001'].marker.openPopup()")
+        popup = view.page.locator(".leaflet-popup-content").inner_text()
+        assert HOSTILE in popup and "Nguyễn Văn An" in popup
+        view.page.evaluate("RP.byId['HB-0002'].marker.openPopup()")
+        assert HOSTILE_NOTE.strip() in view.page.locator(".leaflet-popup-content").inner_text()
+
+        # the summary's "hide all" switches every volunteer layer off; a name shows one
+        view.page.get_by_role("button", name="Ẩn tất cả").click()
+        assert view.count(".leaflet-overlay-pane path.rp-hh") == 0
+        view.page.locator(".rp-summary button[data-vid='TN-01']").click()
+        assert view.count(".leaflet-overlay-pane path.rp-route") == 2
+        # the list of households not visited opens the household's popup
+        view.page.locator(".rp-unassigned-list summary").click()
+        view.page.locator(".rp-unassigned-list button[data-hid='HB-0013']").click()
+        assert "Y Bhăm" in view.page.locator(".leaflet-popup-content").inner_text()
+        assert view.errors == [] and view.dialogs == []
+
+
+@pytest.mark.browser
+def test_volunteer_page_on_a_phone_offline(maps, browser) -> None:  # type: ignore[no-untyped-def]
+    plan = maps.sp.plan
+    routes = [r for r in plan.routes if r.volunteer_id == "TN-01"]
+    n_stops = sum(len(r.stops) for r in routes)
+    with browser.open(maps.page("TN-01"), viewport=(390, 844), scale=2) as view:
+        assert view.errors == [] and view.dialogs == []
+        page = view.page
+        assert view.count(".leaflet-marker-pane .rp-num") == n_stops
+        assert view.count(".leaflet-overlay-pane path.rp-route") == len(routes)
+        assert view.count(".leaflet-overlay-pane path.rp-roads") >= 1
+        assert view.visible("#rp-offline") == 1  # says why there is no background map
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no side-scroll
+        # list rows are big enough to tap
+        for box in [b.bounding_box() for b in page.locator(".rp-list a.rp-btn").all()]:
+            assert box is not None and box["height"] >= 44
+        view.screenshot(ARTIFACTS / "volunteer_phone.png")
+
+        # tap stop 1 of Monday on the map: its popup has the name, services and a call button
+        page.locator(".leaflet-marker-pane .rp-num").first.click()
+        popup = page.locator(".leaflet-popup-content")
+        assert HOSTILE in popup.inner_text()
+        assert "Định danh điện tử VNeID" in popup.inner_text()
+        assert popup.locator("a[href^='tel:']").count() == 1
+        assert popup.locator("a[href^='geo:']").count() == 1
+        view.screenshot(ARTIFACTS / "volunteer_phone_popup.png")
+
+        # the Wednesday tab shows only Wednesday's stops, on the map and in the list
+        page.locator("nav.rp-days button", has_text="Thứ Tư").click()
+        wed = next(r for r in routes if r.day == 2)
+        assert view.count(".leaflet-marker-pane .rp-num") == len(wed.stops)
+        assert view.visible("section.rp-day") == 1
+        # tapping a row opens that household on the map
+        page.locator("section.rp-day[data-day='2'] button.rp-row").nth(1).click()
+        page.wait_for_timeout(300)
+        assert "Trần Văn Đức" in page.locator(".leaflet-popup-content").inner_text()
+        view.screenshot(ARTIFACTS / "volunteer_phone_wednesday.png", full_page=True)
+        assert view.errors == [] and view.dialogs == []
+
+
+@pytest.mark.browser
+def test_hostile_volunteer_page_is_inert(maps, browser) -> None:  # type: ignore[no-untyped-def]
+    with browser.open(maps.page("TN-02"), viewport=(390, 844)) as view:
+        assert view.errors == [] and view.dialogs == []
+        assert HOSTILE_VOLUNTEER in view.page.locator("header h1").inner_text()
+        view.page.locator("button.rp-row").first.click()
+        assert HOSTILE_NOTE.strip() not in view.page.locator(".leaflet-popup-content").inner_text()
+        assert view.dialogs == []
