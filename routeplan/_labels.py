@@ -101,11 +101,15 @@ _TEXT: dict[str, tuple[str, str]] = {
     "unassigned_n": ("{n} hộ chưa có người thăm", "{n} households not assigned"),
     "rollover": ("Để tuần sau", "Left for next week"),
     "rollover_n": ("{n} hộ để tuần sau", "{n} households left for next week"),
-    "rollover_hint": ("Các hộ này chưa có lịch tuần này; sẽ đi thăm tuần sau.",
-                      "Not in this week's rounds; to visit next week."),
+    "rollover_hint": (
+        "Các hộ này chưa có lịch tuần này; sẽ đi thăm tuần sau.",
+        "Not in this week's rounds; to visit next week.",
+    ),
     "not_visited_n": ("{n} hộ chưa được thăm tuần này", "{n} households not visited this week"),
-    "offline_note": ("Không có mạng: chỉ hiện đường đã lưu sẵn.",
-                     "Offline: showing the saved roads only."),
+    "offline_note": (
+        "Không có mạng: chỉ hiện đường đã lưu sẵn.",
+        "Offline: showing the saved roads only.",
+    ),
     "no_rounds": ("Không có lượt đi thăm nào trong tuần này.", "No rounds this week."),
     "total": ("Tổng", "Total"),
     "roads": ("Đường", "Roads"),
@@ -121,8 +125,10 @@ _TEXT: dict[str, tuple[str, str]] = {
     "legend_foot": ("Đường mòn", "Footpath"),
     "legend_road": ("Đường", "Road"),
     "legend_stop": ("Hộ cần thăm (số thứ tự)", "Household to visit (order)"),
-    "legend_household": ("Hộ gia đình (màu theo tình nguyện viên)",
-                         "Household (colour of its volunteer)"),
+    "legend_household": (
+        "Hộ gia đình (màu theo tình nguyện viên)",
+        "Household (colour of its volunteer)",
+    ),
     "north": ("B", "N"),
     "osm": ("Dữ liệu đường: © OpenStreetMap", "Roads: © OpenStreetMap contributors"),
 }
@@ -138,6 +144,7 @@ def label(key: str, language: str = "vi") -> str:
     ------
     KeyError
         If ``key`` is unknown.
+
     """
     vi, en = LABELS[key]
     return en if language == "en" else vi

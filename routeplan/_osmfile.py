@@ -26,8 +26,19 @@ OSM_SUFFIXES = (".osm", ".osm.bz2", ".osm.gz", ".osm.pbf", ".pbf", ".o5m", ".xml
 NODE_KEYS = ("ele", "ford")
 
 #: ``place`` values read by :func:`read_places`, most important first.
-PLACE_RANK = ("city", "town", "suburb", "village", "quarter", "hamlet", "neighbourhood",
-              "isolated_dwelling", "locality", "farm", "allotments")
+PLACE_RANK = (
+    "city",
+    "town",
+    "suburb",
+    "village",
+    "quarter",
+    "hamlet",
+    "neighbourhood",
+    "isolated_dwelling",
+    "locality",
+    "farm",
+    "allotments",
+)
 
 
 @dataclass
@@ -63,8 +74,9 @@ def _check(path: Path) -> None:
         raise InputDataError([Problem("OSM file not found", "check the path", file=str(path))])
 
 
-def read_osm(path: str | os.PathLike[str], *,
-             progress: Callable[[str, float], None] | None = None) -> OsmData:
+def read_osm(
+    path: str | os.PathLike[str], *, progress: Callable[[str, float], None] | None = None
+) -> OsmData:
     """Read the ways with a ``highway`` key, their node locations and node tags.
 
     Raises
@@ -82,16 +94,22 @@ def read_osm(path: str | os.PathLike[str], *,
     coords = data.coords
     node_tags = data.node_tags
     ways = data.ways
+    node_filter = osmium.filter.KeyFilter(*NODE_KEYS)
+    node_filter.enable_for(osmium.osm.NODE)
+    way_filter = osmium.filter.KeyFilter("highway")
+    way_filter.enable_for(osmium.osm.WAY)
     fp = (
         osmium.FileProcessor(str(path), osmium.osm.NODE | osmium.osm.WAY)
         .with_locations()
-        .with_filter(osmium.filter.KeyFilter(*NODE_KEYS).enable_for(osmium.osm.NODE))
-        .with_filter(osmium.filter.KeyFilter("highway").enable_for(osmium.osm.WAY))
+        .with_filter(node_filter)
+        .with_filter(way_filter)
     )
     try:
         for obj in fp:
-            if obj.is_node():
+            if isinstance(obj, osmium.osm.Node):
                 node_tags[obj.id] = {k: obj.tags[k] for k in NODE_KEYS if k in obj.tags}
+                continue
+            if not isinstance(obj, osmium.osm.Way):
                 continue
             refs: list[int] = []
             for n in obj.nodes:
@@ -103,10 +121,16 @@ def read_osm(path: str | os.PathLike[str], *,
             if progress is not None and len(ways) % 20000 == 0:
                 progress(f"read {len(ways):,} ways", 0.2)
     except RuntimeError as exc:
-        raise InputDataError([Problem(
-            f"cannot read this OSM file ({exc})",
-            "give an .osm, .osm.bz2 or .osm.pbf file (e.g. an extract from download.geofabrik.de)",
-            file=path.name)]) from None
+        raise InputDataError(
+            [
+                Problem(
+                    f"cannot read this OSM file ({exc})",
+                    "give an .osm, .osm.bz2 or .osm.pbf file "
+                    "(e.g. an extract from download.geofabrik.de)",
+                    file=path.name,
+                )
+            ]
+        ) from None
     return data
 
 
@@ -143,7 +167,7 @@ def read_places(path: str | os.PathLike[str]) -> dict[str, tuple[float, float]]:
     rank = {p: i for i, p in enumerate(PLACE_RANK)}
 
     def add(tags: osmium.osm.TagList, point: tuple[float, float]) -> None:
-        r = rank.get(tags.get("place", ""), len(PLACE_RANK))
+        r = rank.get(tags.get("place") or "", len(PLACE_RANK))
         for alias, key in enumerate(("name", "name:vi", "name:en", "alt_name", "old_name")):
             for name in (tags.get(key) or "").split(";"):
                 name = name.strip()
@@ -153,21 +177,32 @@ def read_places(path: str | os.PathLike[str]) -> dict[str, tuple[float, float]]:
                 if name not in found or cand[:2] < found[name][:2]:
                     found[name] = cand
 
-    fp = (osmium.FileProcessor(str(path), osmium.osm.NODE | osmium.osm.WAY)
-          .with_locations()
-          .with_filter(osmium.filter.KeyFilter("place")))
+    fp = (
+        osmium.FileProcessor(str(path), osmium.osm.NODE | osmium.osm.WAY)
+        .with_locations()
+        .with_filter(osmium.filter.KeyFilter("place"))
+    )
     try:
         for obj in fp:
-            if obj.is_node():
+            if isinstance(obj, osmium.osm.Node):
                 if obj.location.valid():
                     add(obj.tags, (obj.location.lon, obj.location.lat))
-            elif obj.is_closed():
-                pts = [(n.lon, n.lat) for n in obj.nodes[:-1] if n.location.valid()]
+            elif isinstance(obj, osmium.osm.Way) and obj.is_closed():
+                refs = list(obj.nodes)[:-1]
+                pts = [(n.lon, n.lat) for n in refs if n.location.valid()]
                 if pts:
-                    add(obj.tags, (sum(p[0] for p in pts) / len(pts),
-                                   sum(p[1] for p in pts) / len(pts)))
+                    add(
+                        obj.tags,
+                        (sum(p[0] for p in pts) / len(pts), sum(p[1] for p in pts) / len(pts)),
+                    )
     except RuntimeError as exc:
-        raise InputDataError([Problem(f"cannot read this OSM file ({exc})",
-                                      "give an .osm, .osm.bz2 or .osm.pbf file",
-                                      file=path.name)]) from None
+        raise InputDataError(
+            [
+                Problem(
+                    f"cannot read this OSM file ({exc})",
+                    "give an .osm, .osm.bz2 or .osm.pbf file",
+                    file=path.name,
+                )
+            ]
+        ) from None
     return {name: v[2] for name, v in found.items()}

@@ -65,12 +65,17 @@ __all__ = [
     "ImportResult",
     "ProgressReport",
     "RegisterUpdate",
+    "Registers",
+    "WeekPlan",
     "init_project",
     "load_plan",
     "next_week_inputs",
     "parse_date",
     "parse_outcome",
+    "plan_week",
+    "progress_html",
     "progress_report",
+    "project_network",
     "read_registers",
     "record_outcomes",
     "save_plan",
@@ -96,24 +101,50 @@ OUTCOMES = ("done", "not_at_home", "refused", "follow_up")
 """Outcome codes of a visit, as on the printed route sheet's tick boxes."""
 
 _OUTCOME_WORDS: dict[str, str] = {
-    "done": "done", "xong": "done", "da xong": "done", "hoan thanh": "done",
-    "completed": "done", "complete": "done", "ok": "done",
-    "not_at_home": "not_at_home", "not at home": "not_at_home", "absent": "not_at_home",
-    "vang nha": "not_at_home", "vang": "not_at_home", "khong co nha": "not_at_home",
-    "khong o nha": "not_at_home", "nobody home": "not_at_home",
-    "refused": "refused", "tu choi": "refused", "declined": "refused",
+    "done": "done",
+    "xong": "done",
+    "da xong": "done",
+    "hoan thanh": "done",
+    "completed": "done",
+    "complete": "done",
+    "ok": "done",
+    "not_at_home": "not_at_home",
+    "not at home": "not_at_home",
+    "absent": "not_at_home",
+    "vang nha": "not_at_home",
+    "vang": "not_at_home",
+    "khong co nha": "not_at_home",
+    "khong o nha": "not_at_home",
+    "nobody home": "not_at_home",
+    "refused": "refused",
+    "tu choi": "refused",
+    "declined": "refused",
     "khong dong y": "refused",
-    "follow_up": "follow_up", "follow up": "follow_up", "followup": "follow_up",
-    "hen lai": "follow_up", "hen lai mang giay to": "follow_up", "quay lai": "follow_up",
-    "come back": "follow_up", "come back with papers": "follow_up",
+    "follow_up": "follow_up",
+    "follow up": "follow_up",
+    "followup": "follow_up",
+    "hen lai": "follow_up",
+    "hen lai mang giay to": "follow_up",
+    "quay lai": "follow_up",
+    "come back": "follow_up",
+    "come back with papers": "follow_up",
 }
 
 _SERVICE_ALIASES: dict[str, str] = {
-    "cks": "digital_signature", "chu_ky_so": "digital_signature",
-    "dinh_danh": "vneid", "dinh_danh_dien_tu": "vneid", "vneid_muc_2": "vneid",
-    "luong_huu": "pension", "tro_cap": "pension", "bhyt": "health_insurance",
-    "bhxh": "social_insurance", "khai_sinh": "birth_registration", "cu_tru": "residence",
-    "thue": "tax", "sim_chinh_chu": "sim", "sim_card": "sim",
+    "cks": "digital_signature",
+    "chu_ky_so": "digital_signature",
+    "dinh_danh": "vneid",
+    "dinh_danh_dien_tu": "vneid",
+    "vneid_muc_2": "vneid",
+    "luong_huu": "pension",
+    "tro_cap": "pension",
+    "bhyt": "health_insurance",
+    "bhxh": "social_insurance",
+    "khai_sinh": "birth_registration",
+    "cu_tru": "residence",
+    "thue": "tax",
+    "sim_chinh_chu": "sim",
+    "sim_card": "sim",
 }
 
 _COLUMNS: dict[str, tuple[str, ...]] = {
@@ -121,8 +152,7 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
     "date": ("date", "visit_date", "ngay", "ngay_tham"),
     "volunteer_id": ("volunteer_id", "volunteer", "ma_tnv", "tnv", "tinh_nguyen_vien"),
     "outcome": ("outcome", "result", "ket_qua"),
-    "services_done": ("services_done", "services", "dich_vu_da_lam", "viec_da_lam",
-                      "da_lam"),
+    "services_done": ("services_done", "services", "dich_vu_da_lam", "viec_da_lam", "da_lam"),
     "people_supported": ("people_supported", "people", "so_nguoi", "so_nguoi_duoc_ho_tro"),
     "follow_up": ("follow_up", "hen_lai", "viec_hen_lai"),
     "service_point_trip": ("service_point_trip", "can_den_diem_phuc_vu", "diem_phuc_vu"),
@@ -168,56 +198,99 @@ _GPKG_DDL = (
         CONSTRAINT fk_gc_srs FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys (srs_id))""",
 )
 
-_ACTIVE = ("active BOOLEAN NOT NULL DEFAULT 1, added_on DATE, updated_on DATE, "
-           "inactive_since DATE")
+_ACTIVE = "active BOOLEAN NOT NULL DEFAULT 1, added_on DATE, updated_on DATE, inactive_since DATE"
 
 # (table, kind, description, columns) ; kind is "features" or "attributes".
 _TABLES: tuple[tuple[str, str, str, str], ...] = (
-    ("households", "features", "Household register (inactive ones kept)",
-     "household_id TEXT NOT NULL UNIQUE, head_name TEXT, village TEXT, phone TEXT, "
-     "services TEXT, elderly BOOLEAN, disability BOOLEAN, remote BOOLEAN, language TEXT, "
-     "priority BOOLEAN, availability TEXT, windows TEXT, notes TEXT, "
-     "location_quality TEXT, source_row TEXT, " + _ACTIVE),
-    ("volunteers", "features", "Volunteer register (homes; inactive ones kept)",
-     "volunteer_id TEXT NOT NULL UNIQUE, name TEXT, phone TEXT, capacity INTEGER, "
-     "availability TEXT, windows TEXT, mode TEXT, skills TEXT, languages TEXT, "
-     "source_row TEXT, " + _ACTIVE),
-    ("service_points", "features", "Service points",
-     "point_id TEXT NOT NULL UNIQUE, name TEXT, source_row TEXT, " + _ACTIVE),
-    ("register_log", "attributes", "Changes to the registers",
-     "changed_on DATE NOT NULL, register TEXT NOT NULL, item_id TEXT NOT NULL, "
-     "change TEXT NOT NULL, detail TEXT"),
-    ("plans", "attributes", "Weekly plans",
-     "week_start DATE NOT NULL UNIQUE, created_at DATETIME NOT NULL, "
-     "routeplan_version TEXT, households INTEGER, visits INTEGER, unassigned INTEGER, "
-     "rollover INTEGER, stats TEXT, volunteers TEXT"),
-    ("plan_households", "attributes", "Each week's households: volunteer, status, to-do",
-     "week_start DATE NOT NULL, household_id TEXT NOT NULL, volunteer_id TEXT, "
-     "status TEXT NOT NULL, reason TEXT, detail TEXT, services TEXT, windows TEXT, "
-     "retry BOOLEAN, follow_up TEXT, service_point_trip BOOLEAN, "
-     "UNIQUE (week_start, household_id)"),
-    ("plan_routes", "attributes", "Each week's rounds",
-     "week_start DATE NOT NULL, route_no INTEGER NOT NULL, volunteer_id TEXT NOT NULL, "
-     "day INTEGER NOT NULL, mode TEXT, start_s INTEGER, end_s INTEGER, travel_s INTEGER, "
-     "service_s INTEGER, UNIQUE (week_start, route_no)"),
-    ("plan_stops", "attributes", "Each week's stops in visit order",
-     "week_start DATE NOT NULL, route_no INTEGER NOT NULL, volunteer_id TEXT NOT NULL, "
-     "day INTEGER NOT NULL, stop_order INTEGER NOT NULL, household_id TEXT NOT NULL, "
-     "arrival_s INTEGER, service_s INTEGER, travel_s INTEGER, "
-     "UNIQUE (week_start, route_no, stop_order)"),
-    ("plan_changes", "attributes", "Households that changed volunteer",
-     "week_start DATE NOT NULL, household_id TEXT NOT NULL, old_volunteer TEXT, "
-     "new_volunteer TEXT, reason TEXT"),
-    ("visits", "attributes", "Visit log: one row per visit as ticked on the route sheet",
-     "household_id TEXT NOT NULL, visit_date DATE NOT NULL, volunteer_id TEXT NOT NULL, "
-     "outcome TEXT NOT NULL, services_done TEXT NOT NULL DEFAULT '', "
-     "services_listed TEXT NOT NULL DEFAULT '', people_supported INTEGER, "
-     "follow_up TEXT NOT NULL DEFAULT '', service_point_trip BOOLEAN NOT NULL DEFAULT 0, "
-     "notes TEXT NOT NULL DEFAULT '', import_id INTEGER, source_row TEXT, "
-     "recorded_at DATETIME, UNIQUE (household_id, visit_date, volunteer_id)"),
-    ("imports", "attributes", "Imported outcome files",
-     "file_name TEXT, content_hash TEXT NOT NULL UNIQUE, imported_at DATETIME NOT NULL, "
-     "rows INTEGER, added INTEGER, corrected INTEGER, unchanged INTEGER"),
+    (
+        "households",
+        "features",
+        "Household register (inactive ones kept)",
+        "household_id TEXT NOT NULL UNIQUE, head_name TEXT, village TEXT, phone TEXT, "
+        "services TEXT, elderly BOOLEAN, disability BOOLEAN, remote BOOLEAN, language TEXT, "
+        "priority BOOLEAN, availability TEXT, windows TEXT, notes TEXT, "
+        "location_quality TEXT, source_row TEXT, " + _ACTIVE,
+    ),
+    (
+        "volunteers",
+        "features",
+        "Volunteer register (homes; inactive ones kept)",
+        "volunteer_id TEXT NOT NULL UNIQUE, name TEXT, phone TEXT, capacity INTEGER, "
+        "availability TEXT, windows TEXT, mode TEXT, skills TEXT, languages TEXT, "
+        "source_row TEXT, " + _ACTIVE,
+    ),
+    (
+        "service_points",
+        "features",
+        "Service points",
+        "point_id TEXT NOT NULL UNIQUE, name TEXT, source_row TEXT, " + _ACTIVE,
+    ),
+    (
+        "register_log",
+        "attributes",
+        "Changes to the registers",
+        "changed_on DATE NOT NULL, register TEXT NOT NULL, item_id TEXT NOT NULL, "
+        "change TEXT NOT NULL, detail TEXT",
+    ),
+    (
+        "plans",
+        "attributes",
+        "Weekly plans",
+        "week_start DATE NOT NULL UNIQUE, created_at DATETIME NOT NULL, "
+        "routeplan_version TEXT, households INTEGER, visits INTEGER, unassigned INTEGER, "
+        "rollover INTEGER, stats TEXT, volunteers TEXT",
+    ),
+    (
+        "plan_households",
+        "attributes",
+        "Each week's households: volunteer, status, to-do",
+        "week_start DATE NOT NULL, household_id TEXT NOT NULL, volunteer_id TEXT, "
+        "status TEXT NOT NULL, reason TEXT, detail TEXT, services TEXT, windows TEXT, "
+        "retry BOOLEAN, follow_up TEXT, service_point_trip BOOLEAN, "
+        "UNIQUE (week_start, household_id)",
+    ),
+    (
+        "plan_routes",
+        "attributes",
+        "Each week's rounds",
+        "week_start DATE NOT NULL, route_no INTEGER NOT NULL, volunteer_id TEXT NOT NULL, "
+        "day INTEGER NOT NULL, mode TEXT, start_s INTEGER, end_s INTEGER, travel_s INTEGER, "
+        "service_s INTEGER, UNIQUE (week_start, route_no)",
+    ),
+    (
+        "plan_stops",
+        "attributes",
+        "Each week's stops in visit order",
+        "week_start DATE NOT NULL, route_no INTEGER NOT NULL, volunteer_id TEXT NOT NULL, "
+        "day INTEGER NOT NULL, stop_order INTEGER NOT NULL, household_id TEXT NOT NULL, "
+        "arrival_s INTEGER, service_s INTEGER, travel_s INTEGER, "
+        "UNIQUE (week_start, route_no, stop_order)",
+    ),
+    (
+        "plan_changes",
+        "attributes",
+        "Households that changed volunteer",
+        "week_start DATE NOT NULL, household_id TEXT NOT NULL, old_volunteer TEXT, "
+        "new_volunteer TEXT, reason TEXT",
+    ),
+    (
+        "visits",
+        "attributes",
+        "Visit log: one row per visit as ticked on the route sheet",
+        "household_id TEXT NOT NULL, visit_date DATE NOT NULL, volunteer_id TEXT NOT NULL, "
+        "outcome TEXT NOT NULL, services_done TEXT NOT NULL DEFAULT '', "
+        "services_listed TEXT NOT NULL DEFAULT '', people_supported INTEGER, "
+        "follow_up TEXT NOT NULL DEFAULT '', service_point_trip BOOLEAN NOT NULL DEFAULT 0, "
+        "notes TEXT NOT NULL DEFAULT '', import_id INTEGER, source_row TEXT, "
+        "recorded_at DATETIME, UNIQUE (household_id, visit_date, volunteer_id)",
+    ),
+    (
+        "imports",
+        "attributes",
+        "Imported outcome files",
+        "file_name TEXT, content_hash TEXT NOT NULL UNIQUE, imported_at DATETIME NOT NULL, "
+        "rows INTEGER, added INTEGER, corrected INTEGER, unchanged INTEGER",
+    ),
 )
 _FEATURES = {t for t, kind, _, _ in _TABLES if kind == "features"}
 _INDEXES = (
@@ -226,12 +299,39 @@ _INDEXES = (
     "CREATE INDEX IF NOT EXISTS plan_households_household ON plan_households (household_id)",
 )
 _REGISTERS = {
-    "households": ("household_id", ("head_name", "village", "phone", "services", "elderly",
-                                    "disability", "remote", "language", "priority",
-                                    "availability", "windows", "notes",
-                                    "location_quality", "source_row")),
-    "volunteers": ("volunteer_id", ("name", "phone", "capacity", "availability", "windows",
-                                    "mode", "skills", "languages", "source_row")),
+    "households": (
+        "household_id",
+        (
+            "head_name",
+            "village",
+            "phone",
+            "services",
+            "elderly",
+            "disability",
+            "remote",
+            "language",
+            "priority",
+            "availability",
+            "windows",
+            "notes",
+            "location_quality",
+            "source_row",
+        ),
+    ),
+    "volunteers": (
+        "volunteer_id",
+        (
+            "name",
+            "phone",
+            "capacity",
+            "availability",
+            "windows",
+            "mode",
+            "skills",
+            "languages",
+            "source_row",
+        ),
+    ),
     "service_points": ("point_id", ("name", "source_row")),
 }
 _NOT_COMPARED = {"source_row"}
@@ -251,8 +351,12 @@ def _gpkg_blob(geom: Any) -> bytes | None:
     import shapely
 
     if geom.is_empty:
-        return b"GP" + bytes((0, 0x11)) + struct.pack("<i", 4326) + bytes(
-            shapely.to_wkb(geom, byte_order=1))
+        return (
+            b"GP"
+            + bytes((0, 0x11))
+            + struct.pack("<i", 4326)
+            + bytes(shapely.to_wkb(geom, byte_order=1))
+        )
     wkb = bytes(shapely.to_wkb(geom, byte_order=1, output_dimension=2))
     return b"GP" + bytes((0, 0x01)) + struct.pack("<i", 4326) + wkb
 
@@ -267,13 +371,14 @@ def _geom(blob: bytes | None) -> Any:
     import shapely
 
     size = _ENVELOPE_BYTES.get((blob[3] >> 1) & 0x07, 0)
-    return shapely.from_wkb(bytes(blob[8 + size:]))
+    return shapely.from_wkb(bytes(blob[8 + size :]))
 
 
 def _st(fn: Callable[[Any], float]) -> Callable[[bytes | None], float | None]:
     def wrapped(blob: bytes | None) -> float | None:
         g = _geom(blob)
         return None if g is None or g.is_empty else float(fn(g))
+
     return wrapped
 
 
@@ -294,15 +399,24 @@ def _add_sql_functions(conn: sqlite3.Connection) -> None:
 
 
 def _not_a_project(path: Path, why: str) -> InputDataError:
-    return InputDataError([Problem(why, "give the project file made by `routeplan init`, or "
-                                   "make one with `routeplan init PROJECT.gpkg --households "
-                                   "... --volunteers ... --service-points ...`",
-                                   file=path.name)], subject=path.name)
+    return InputDataError(
+        [
+            Problem(
+                why,
+                "give the project file made by `routeplan init`, or "
+                "make one with `routeplan init PROJECT.gpkg --households "
+                "... --volunteers ... --service-points ...`",
+                file=path.name,
+            )
+        ],
+        subject=path.name,
+    )
 
 
 @contextlib.contextmanager
-def _transaction(path: PathLike, *, write: bool, create: bool = False
-                 ) -> Iterator[sqlite3.Connection]:
+def _transaction(
+    path: PathLike, *, write: bool, create: bool = False
+) -> Iterator[sqlite3.Connection]:
     """Open the project and run the block in one transaction (``BEGIN IMMEDIATE`` to write).
 
     On any exception the transaction is rolled back, so the file is as it was.
@@ -310,6 +424,10 @@ def _transaction(path: PathLike, *, write: bool, create: bool = False
     path = Path(path)
     if not create and not path.is_file():
         raise _not_a_project(path, "project file not found")
+    if path.is_file() and path.stat().st_size:
+        with path.open("rb") as fh:
+            if fh.read(16) != b"SQLite format 3\x00":
+                raise _not_a_project(path, "not an SQLite/GeoPackage file")
     conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
     try:
         conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
@@ -339,8 +457,11 @@ def _meta(conn: sqlite3.Connection, key: str) -> str | None:
 
 
 def _set_meta(conn: sqlite3.Connection, key: str, value: str) -> None:
-    conn.execute("INSERT INTO routeplan_meta (key, value) VALUES (?, ?) "
-                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
+    conn.execute(
+        "INSERT INTO routeplan_meta (key, value) VALUES (?, ?) "
+        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        (key, value),
+    )
 
 
 def _check_schema(conn: sqlite3.Connection, path: Path) -> None:
@@ -350,42 +471,64 @@ def _check_schema(conn: sqlite3.Connection, path: Path) -> None:
     if int(version) > SCHEMA_VERSION:
         raise RouteplanError(
             f"{path.name} was written by a newer routeplan (project schema {version}, this "
-            f"routeplan reads up to {SCHEMA_VERSION}): upgrade routeplan.")
+            f"routeplan reads up to {SCHEMA_VERSION}): upgrade routeplan."
+        )
     # Older schemas would be migrated here, one version at a time, in this transaction.
 
 
 def _create_schema(conn: sqlite3.Connection) -> bool:
     """Create the GeoPackage and project tables if missing; return True if new."""
     new = _meta(conn, "schema_version") is None
-    if new and conn.execute(
-            "SELECT count(*) FROM sqlite_master WHERE type = 'table' "
-            "AND name NOT LIKE 'sqlite_%'").fetchone()[0] > 0 and conn.execute(
-            "SELECT count(*) FROM sqlite_master WHERE name = 'gpkg_contents'").fetchone()[0]:
-        raise InputDataError([Problem(
-            "this GeoPackage already holds other layers and is not a routeplan project",
-            "choose a new file name for the project")])
+    if (
+        new
+        and conn.execute(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        ).fetchone()[0]
+        > 0
+        and conn.execute(
+            "SELECT count(*) FROM sqlite_master WHERE name = 'gpkg_contents'"
+        ).fetchone()[0]
+    ):
+        raise InputDataError(
+            [
+                Problem(
+                    "this GeoPackage already holds other layers and is not a routeplan project",
+                    "choose a new file name for the project",
+                )
+            ]
+        )
     conn.execute(f"PRAGMA application_id = {GPKG_APPLICATION_ID}")
     conn.execute(f"PRAGMA user_version = {GPKG_USER_VERSION}")
     for ddl in _GPKG_DDL:
         conn.execute(ddl)
     conn.executemany(
         "INSERT OR IGNORE INTO gpkg_spatial_ref_sys VALUES (?, ?, ?, ?, ?, ?)",
-        [("Undefined cartesian SRS", -1, "NONE", -1, "undefined", "undefined cartesian"),
-         ("Undefined geographic SRS", 0, "NONE", 0, "undefined", "undefined geographic"),
-         ("WGS 84 geodetic", 4326, "EPSG", 4326, _WGS84_WKT, "longitude/latitude")])
-    conn.execute("CREATE TABLE IF NOT EXISTS routeplan_meta "
-                 "(key TEXT NOT NULL PRIMARY KEY, value TEXT)")
+        [
+            ("Undefined cartesian SRS", -1, "NONE", -1, "undefined", "undefined cartesian"),
+            ("Undefined geographic SRS", 0, "NONE", 0, "undefined", "undefined geographic"),
+            ("WGS 84 geodetic", 4326, "EPSG", 4326, _WGS84_WKT, "longitude/latitude"),
+        ],
+    )
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS routeplan_meta (key TEXT NOT NULL PRIMARY KEY, value TEXT)"
+    )
     for table, kind, description, columns in _TABLES:
         geom = "geom POINT, " if kind == "features" else ""
-        conn.execute(f'CREATE TABLE IF NOT EXISTS "{table}" '
-                     f"(fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, {geom}{columns})")
+        conn.execute(
+            f'CREATE TABLE IF NOT EXISTS "{table}" '
+            f"(fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, {geom}{columns})"
+        )
         conn.execute(
             "INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, "
             "description, last_change, srs_id) VALUES (?, ?, ?, ?, ?, ?)",
-            (table, kind, table, description, _now(), 4326 if kind == "features" else None))
+            (table, kind, table, description, _now(), 4326 if kind == "features" else None),
+        )
         if kind == "features":
-            conn.execute("INSERT OR IGNORE INTO gpkg_geometry_columns VALUES "
-                         "(?, 'geom', 'POINT', 4326, 0, 0)", (table,))
+            conn.execute(
+                "INSERT OR IGNORE INTO gpkg_geometry_columns VALUES "
+                "(?, 'geom', 'POINT', 4326, 0, 0)",
+                (table,),
+            )
     for ddl in _INDEXES:
         conn.execute(ddl)
     if new:
@@ -398,14 +541,16 @@ def _create_schema(conn: sqlite3.Connection) -> bool:
 def _touch(conn: sqlite3.Connection, table: str) -> None:
     if table in _FEATURES:
         conn.execute(
-            f'UPDATE gpkg_contents SET last_change = ?, min_x = (SELECT min(ST_MinX(geom)) '
+            f"UPDATE gpkg_contents SET last_change = ?, min_x = (SELECT min(ST_MinX(geom)) "
             f'FROM "{table}"), min_y = (SELECT min(ST_MinY(geom)) FROM "{table}"), '
             f'max_x = (SELECT max(ST_MaxX(geom)) FROM "{table}"), '
             f'max_y = (SELECT max(ST_MaxY(geom)) FROM "{table}") WHERE table_name = ?',
-            (_now(), table))
+            (_now(), table),
+        )
     else:
-        conn.execute("UPDATE gpkg_contents SET last_change = ? WHERE table_name = ?",
-                     (_now(), table))
+        conn.execute(
+            "UPDATE gpkg_contents SET last_change = ? WHERE table_name = ?", (_now(), table)
+        )
 
 
 # --- registers ----------------------------------------------------------------------
@@ -480,8 +625,11 @@ class RegisterUpdate:
         lines = [f"{'Created' if self.created else 'Updated'} {self.path}"]
         for reg in self.unchanged:
             parts = [f"{len(self.added.get(reg, ()))} added"]
-            for word, ids in (("updated", self.updated), ("marked inactive", self.inactive),
-                              ("back in the list", self.reactivated)):
+            for word, ids in (
+                ("updated", self.updated),
+                ("marked inactive", self.inactive),
+                ("back in the list", self.reactivated),
+            ):
                 if ids.get(reg):
                     parts.append(f"{len(ids[reg])} {word}")
             parts.append(f"{self.unchanged[reg]} unchanged")
@@ -498,13 +646,19 @@ def _same(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
-def _update_register(conn: sqlite3.Connection, register: str, frame: gpd.GeoDataFrame,
-                     today: str, out: dict[str, dict[str, list[str]]]) -> int:
+def _update_register(
+    conn: sqlite3.Connection,
+    register: str,
+    frame: gpd.GeoDataFrame,
+    today: str,
+    out: dict[str, dict[str, list[str]]],
+) -> int:
     key, columns = _REGISTERS[register]
     rows = _register_rows(frame, register)
     cols = (*columns, "geom")
-    existing = {r[0]: r for r in conn.execute(
-        f'SELECT {key}, active, {", ".join(cols)} FROM "{register}"')}
+    existing = {
+        r[0]: r for r in conn.execute(f'SELECT {key}, active, {", ".join(cols)} FROM "{register}"')
+    }
     seen: set[str] = set()
     unchanged = 0
     for row in rows:
@@ -514,20 +668,25 @@ def _update_register(conn: sqlite3.Connection, register: str, frame: gpd.GeoData
         if old is None:
             conn.execute(
                 f'INSERT INTO "{register}" ({key}, {", ".join(cols)}, active, added_on, '
-                f'updated_on) VALUES ({", ".join("?" * (len(cols) + 1))}, 1, ?, ?)',
-                (item, *(row[c] for c in cols), today, today))
-            conn.execute("INSERT INTO register_log (changed_on, register, item_id, change, "
-                         "detail) VALUES (?, ?, ?, 'added', '')", (today, register, item))
+                f"updated_on) VALUES ({', '.join('?' * (len(cols) + 1))}, 1, ?, ?)",
+                (item, *(row[c] for c in cols), today, today),
+            )
+            conn.execute(
+                "INSERT INTO register_log (changed_on, register, item_id, change, "
+                "detail) VALUES (?, ?, ?, 'added', '')",
+                (today, register, item),
+            )
             out["added"].setdefault(register, []).append(item)
             continue
         old_values = dict(zip(cols, old[2:], strict=True))
-        changed = [c for c in cols if c not in _NOT_COMPARED
-                   and not _same(old_values[c], row[c])]
+        changed = [c for c in cols if c not in _NOT_COMPARED and not _same(old_values[c], row[c])]
         if not old[1]:
             out["reactivated"].setdefault(register, []).append(item)
-            conn.execute("INSERT INTO register_log (changed_on, register, item_id, change, "
-                         "detail) VALUES (?, ?, ?, 'reactivated', '')",
-                         (today, register, item))
+            conn.execute(
+                "INSERT INTO register_log (changed_on, register, item_id, change, "
+                "detail) VALUES (?, ?, ?, 'reactivated', '')",
+                (today, register, item),
+            )
         elif changed:
             out["updated"].setdefault(register, []).append(item)
         else:
@@ -536,25 +695,35 @@ def _update_register(conn: sqlite3.Connection, register: str, frame: gpd.GeoData
             detail = "; ".join(
                 f"{c}: {'moved' if c == 'geom' else repr(old_values[c])} -> "
                 f"{'' if c == 'geom' else repr(row[c])}".rstrip(" ->")
-                for c in changed)
-            conn.execute("INSERT INTO register_log (changed_on, register, item_id, change, "
-                         "detail) VALUES (?, ?, ?, 'updated', ?)",
-                         (today, register, item, detail))
+                for c in changed
+            )
+            conn.execute(
+                "INSERT INTO register_log (changed_on, register, item_id, change, "
+                "detail) VALUES (?, ?, ?, 'updated', ?)",
+                (today, register, item, detail),
+            )
         if changed or not old[1]:
             conn.execute(
                 f'UPDATE "{register}" SET {", ".join(f"{c} = ?" for c in cols)}, active = 1, '
-                f'inactive_since = NULL, updated_on = ? WHERE {key} = ?',
-                (*(row[c] for c in cols), today, item))
+                f"inactive_since = NULL, updated_on = ? WHERE {key} = ?",
+                (*(row[c] for c in cols), today, item),
+            )
         elif old_values.get("source_row") != row.get("source_row"):
-            conn.execute(f'UPDATE "{register}" SET source_row = ? WHERE {key} = ?',
-                         (row["source_row"], item))
+            conn.execute(
+                f'UPDATE "{register}" SET source_row = ? WHERE {key} = ?', (row["source_row"], item)
+            )
     for item, old in existing.items():
         if item not in seen and old[1]:
-            conn.execute(f'UPDATE "{register}" SET active = 0, inactive_since = ?, '
-                         f"updated_on = ? WHERE {key} = ?", (today, today, item))
-            conn.execute("INSERT INTO register_log (changed_on, register, item_id, change, "
-                         "detail) VALUES (?, ?, ?, 'inactive', 'no longer in the list')",
-                         (today, register, item))
+            conn.execute(
+                f'UPDATE "{register}" SET active = 0, inactive_since = ?, '
+                f"updated_on = ? WHERE {key} = ?",
+                (today, today, item),
+            )
+            conn.execute(
+                "INSERT INTO register_log (changed_on, register, item_id, change, "
+                "detail) VALUES (?, ?, ?, 'inactive', 'no longer in the list')",
+                (today, register, item),
+            )
             out["inactive"].setdefault(register, []).append(item)
     _touch(conn, register)
     return unchanged
@@ -605,19 +774,28 @@ def init_project(
     """
     path = Path(path)
     today_s = (today or dt.date.today()).isoformat()
-    given = {"households": households, "volunteers": volunteers,
-             "service_points": service_points}
+    given = {"households": households, "volunteers": volunteers, "service_points": service_points}
     out: dict[str, dict[str, list[str]]] = {
-        "added": {}, "updated": {}, "inactive": {}, "reactivated": {}}
+        "added": {},
+        "updated": {},
+        "inactive": {},
+        "reactivated": {},
+    }
     unchanged: dict[str, int] = {}
     path.parent.mkdir(parents=True, exist_ok=True)
     with _transaction(path, write=True, create=True) as conn:
         created = _create_schema(conn)
         missing = [k for k, v in given.items() if v is None]
         if created and missing:
-            raise InputDataError([Problem(
-                f"a new project needs every register; missing: {', '.join(missing)}",
-                "give --households, --volunteers and --service-points", file=path.name)])
+            raise InputDataError(
+                [
+                    Problem(
+                        f"a new project needs every register; missing: {', '.join(missing)}",
+                        "give --households, --volunteers and --service-points",
+                        file=path.name,
+                    )
+                ]
+            )
         for k, (register, frame) in enumerate(given.items()):
             if frame is None:
                 continue
@@ -630,9 +808,11 @@ def init_project(
     if progress:
         progress("project saved", 1.0)
     result = RegisterUpdate(
-        path=path, created=created,
+        path=path,
+        created=created,
         **{k: {r: tuple(ids) for r, ids in v.items()} for k, v in out.items()},
-        unchanged=unchanged)
+        unchanged=unchanged,
+    )
     log.info("%s", result.summary())
     return result
 
@@ -656,18 +836,32 @@ def _read_households(conn: sqlite3.Connection, active_only: bool) -> gpd.GeoData
     cur = conn.execute(
         "SELECT household_id, head_name, village, phone, services, elderly, disability, "
         "remote, language, priority, windows, availability, notes, location_quality, "
-        f"source_row, active, inactive_since, geom FROM households {where} ORDER BY fid")
+        f"source_row, active, inactive_since, geom FROM households {where} ORDER BY fid"
+    )
     rows = []
     for r in cur:
-        rows.append({
-            "household_id": r[0], "head_name": r[1] or "", "village": r[2] or "",
-            "phone": r[3] or "", "services": _split(r[4]), "elderly": bool(r[5]),
-            "disability": bool(r[6]), "remote": bool(r[7]), "language": r[8] or "",
-            "priority": bool(r[9]), "windows": _windows_from(r[10]),
-            "availability": r[11] or "", "notes": r[12] or "",
-            "location_quality": r[13] or "gps", "source_row": r[14] or "",
-            "active": bool(r[15]), "inactive_since": r[16], "geom": _geom(r[17]),
-        })
+        rows.append(
+            {
+                "household_id": r[0],
+                "head_name": r[1] or "",
+                "village": r[2] or "",
+                "phone": r[3] or "",
+                "services": _split(r[4]),
+                "elderly": bool(r[5]),
+                "disability": bool(r[6]),
+                "remote": bool(r[7]),
+                "language": r[8] or "",
+                "priority": bool(r[9]),
+                "windows": _windows_from(r[10]),
+                "availability": r[11] or "",
+                "notes": r[12] or "",
+                "location_quality": r[13] or "gps",
+                "source_row": r[14] or "",
+                "active": bool(r[15]),
+                "inactive_since": r[16],
+                "geom": _geom(r[17]),
+            }
+        )
     return _frame(rows)
 
 
@@ -676,26 +870,46 @@ def _read_volunteers(conn: sqlite3.Connection, active_only: bool) -> gpd.GeoData
     cur = conn.execute(
         "SELECT volunteer_id, name, phone, capacity, windows, availability, mode, skills, "
         f"languages, source_row, active, inactive_since, geom FROM volunteers {where} "
-        "ORDER BY fid")
+        "ORDER BY fid"
+    )
     rows = []
     for r in cur:
-        rows.append({
-            "volunteer_id": r[0], "name": r[1] or "", "phone": r[2] or "",
-            "capacity": int(r[3]), "windows": _windows_from(r[4]),
-            "availability": r[5] or "", "mode": r[6] or "motorbike",
-            "skills": frozenset(_split(r[7])), "languages": frozenset(_split(r[8])),
-            "source_row": r[9] or "", "active": bool(r[10]), "inactive_since": r[11],
-            "geom": _geom(r[12]),
-        })
+        rows.append(
+            {
+                "volunteer_id": r[0],
+                "name": r[1] or "",
+                "phone": r[2] or "",
+                "capacity": int(r[3]),
+                "windows": _windows_from(r[4]),
+                "availability": r[5] or "",
+                "mode": r[6] or "motorbike",
+                "skills": frozenset(_split(r[7])),
+                "languages": frozenset(_split(r[8])),
+                "source_row": r[9] or "",
+                "active": bool(r[10]),
+                "inactive_since": r[11],
+                "geom": _geom(r[12]),
+            }
+        )
     return _frame(rows)
 
 
 def _read_service_points(conn: sqlite3.Connection, active_only: bool) -> gpd.GeoDataFrame:
     where = "WHERE active = 1" if active_only else ""
-    rows = [{"point_id": r[0], "name": r[1] or "", "source_row": r[2] or "",
-             "active": bool(r[3]), "geom": _geom(r[4])}
-            for r in conn.execute("SELECT point_id, name, source_row, active, geom FROM "
-                                  f"service_points {where} ORDER BY fid")]
+    rows = [
+        {
+            "point_id": r[0],
+            "name": r[1] or "",
+            "source_row": r[2] or "",
+            "active": bool(r[3]),
+            "inactive_since": r[4],
+            "geom": _geom(r[5]),
+        }
+        for r in conn.execute(
+            "SELECT point_id, name, source_row, active, inactive_since, "
+            f"geom FROM service_points {where} ORDER BY fid"
+        )
+    ]
     return _frame(rows)
 
 
@@ -724,8 +938,11 @@ def read_registers(path: PathLike, *, active_only: bool = True) -> Registers:
 
     """
     with _transaction(path, write=False) as conn:
-        return Registers(_read_households(conn, active_only), _read_volunteers(conn, active_only),
-                         _read_service_points(conn, active_only))
+        return Registers(
+            _read_households(conn, active_only),
+            _read_volunteers(conn, active_only),
+            _read_service_points(conn, active_only),
+        )
 
 
 # --- dates, outcomes, service codes --------------------------------------------------
@@ -789,18 +1006,23 @@ def parse_outcome(text: str) -> str:
         return key.replace(" ", "_")
     match = difflib.get_close_matches(key, list(_OUTCOME_WORDS), n=1, cutoff=0.5)
     hint = f"did you mean {match[0]!r} ({_OUTCOME_WORDS[match[0]]})? " if match else ""
-    raise ValueError(f"{hint}write one of done / not_at_home / refused / follow_up "
-                     "(or xong / vắng nhà / từ chối / hẹn lại)")
+    raise ValueError(
+        f"{hint}write one of done / not_at_home / refused / follow_up "
+        "(or xong / vắng nhà / từ chối / hẹn lại)"
+    )
+
+
+def _slug(text: str) -> str:
+    """Fold ``text`` to an identifier (as :func:`routeplan.registers.slug`, without pandas)."""
+    return re.sub(r"[^a-z0-9]+", "_", fold(text)).strip("_")
 
 
 def _service_lookup(settings: Settings) -> dict[str, str]:
-    from .registers import slug
-
     lookup = {k: v for k, v in _SERVICE_ALIASES.items() if v in settings.services}
     for code, st in settings.services.items():
         for name in (code, st.label_vi, st.label_en):
-            if slug(name):
-                lookup[slug(name)] = code
+            if _slug(name):
+                lookup[_slug(name)] = code
     return lookup
 
 
@@ -836,8 +1058,15 @@ class _Visit:
         return (self.household_id, self.visit_date, self.volunteer_id)
 
     def content(self) -> tuple[Any, ...]:
-        return (*self.key, self.outcome, list(self.services_listed), self.people_supported,
-                self.follow_up, self.service_point_trip, self.notes)
+        return (
+            *self.key,
+            self.outcome,
+            list(self.services_listed),
+            self.people_supported,
+            self.follow_up,
+            self.service_point_trip,
+            self.notes,
+        )
 
 
 @dataclass(frozen=True)
@@ -856,70 +1085,98 @@ class ImportResult:
     def summary(self) -> str:
         """One or two lines for the coordinator."""
         if self.already_imported:
-            return (f"{self.file}: already imported ({self.rows} rows); nothing changed")
-        text = (f"{self.file}: {self.rows} rows: {self.added} visits recorded, "
-                f"{self.corrected} corrected, {self.unchanged} already there")
+            return f"{self.file}: already imported ({self.rows} rows); nothing changed"
+        text = (
+            f"{self.file}: {self.rows} rows: {self.added} visits recorded, "
+            f"{self.corrected} corrected, {self.unchanged} already there"
+        )
         if self.warnings:
             text += f"; {len(self.warnings)} warnings"
         return text
 
 
 def _header_key(name: str) -> str:
-    from .registers import slug
-
-    return slug(name)
+    return _slug(name)
 
 
-def _read_outcomes_csv(path: Path, problems: list[Problem]) -> tuple[list[dict[str, str]],
-                                                                     list[str]]:
+def _read_outcomes_csv(
+    path: Path, problems: list[Problem]
+) -> tuple[list[dict[str, str]], list[str]]:
     """Return the non-blank rows (column -> text) and their ``row N`` labels."""
     file = path.name
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise InputDataError([Problem("file not found", "check the path", file=file)],
-                             subject=file) from None
+        raise InputDataError(
+            [Problem("file not found", "check the path", file=file)], subject=file
+        ) from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        problems.append(Problem("the file is not UTF-8 text", "in Excel use Save As > "
-                                "'CSV UTF-8 (Comma delimited)'", file=file))
+        problems.append(
+            Problem(
+                "the file is not UTF-8 text",
+                "in Excel use Save As > 'CSV UTF-8 (Comma delimited)'",
+                file=file,
+            )
+        )
         return [], []
     lines = text.splitlines()
     first = lines[0] if lines else ""
-    delimiter = ";" if first.count(";") > first.count(",") else (
-        "\t" if first.count("\t") > first.count(",") else ",")
+    delimiter = (
+        ";"
+        if first.count(";") > first.count(",")
+        else ("\t" if first.count("\t") > first.count(",") else ",")
+    )
     grid = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     if not grid or not any(c.strip() for c in grid[0]):
-        problems.append(Problem("the file is empty", "use data/templates/outcomes.csv",
-                                file=file))
+        problems.append(Problem("the file is empty", "use data/templates/outcomes.csv", file=file))
         return [], []
     aliases = {_header_key(a): col for col, names in _COLUMNS.items() for a in names}
     columns: list[str | None] = []
     for k, name in enumerate(grid[0]):
         col = aliases.get(_header_key(name))
         if col is None and name.strip():
-            match = difflib.get_close_matches(_header_key(name), list(aliases), n=1,
-                                              cutoff=0.6)
-            fix = (f"did you mean {aliases[match[0]]!r}?" if match else
-                   f"known columns: {', '.join(_COLUMNS)}")
-            problems.append(Problem(f"unknown column {name!r} (column {k + 1}) is ignored",
-                                    fix, file=file, severity="warning"))
+            match = difflib.get_close_matches(_header_key(name), list(aliases), n=1, cutoff=0.6)
+            fix = (
+                f"did you mean {aliases[match[0]]!r}?"
+                if match
+                else f"known columns: {', '.join(_COLUMNS)}"
+            )
+            problems.append(
+                Problem(
+                    f"unknown column {name!r} (column {k + 1}) is ignored",
+                    fix,
+                    file=file,
+                    severity="warning",
+                )
+            )
         if col in columns:
-            problems.append(Problem(f"column {col!r} appears twice", "keep one of them",
-                                    file=file, column=name))
+            problems.append(
+                Problem(f"column {col!r} appears twice", "keep one of them", file=file, column=name)
+            )
         columns.append(col)
     for col in _REQUIRED:
         if col not in columns:
-            problems.append(Problem(f"required column {col!r} is missing",
-                                    "start from data/templates/outcomes.csv", file=file))
+            problems.append(
+                Problem(
+                    f"required column {col!r} is missing",
+                    "start from data/templates/outcomes.csv",
+                    file=file,
+                )
+            )
     rows: list[dict[str, str]] = []
     labels: list[str] = []
     for n, cells in enumerate(grid[1:], start=2):
         if not any(c.strip() for c in cells):
             continue
-        rows.append({col: (cells[k].strip() if k < len(cells) else "")
-                     for k, col in enumerate(columns) if col})
+        rows.append(
+            {
+                col: (cells[k].strip() if k < len(cells) else "")
+                for k, col in enumerate(columns)
+                if col
+            }
+        )
         labels.append(f"row {n}")
     return rows, labels
 
@@ -929,19 +1186,32 @@ def _closest_id(value: str, known: Iterable[str]) -> str:
     return f"did you mean {match[0]!r}?" if match else "check the id against the register"
 
 
-def _parse_outcome_rows(rows: list[dict[str, str]], labels: list[str], file: str,
-                        households: Mapping[str, tuple[tuple[str, ...], bool]],
-                        volunteers: Mapping[str, bool], settings: Settings,
-                        today: dt.date, problems: list[Problem]) -> list[_Visit]:
+def _parse_outcome_rows(
+    rows: list[dict[str, str]],
+    labels: list[str],
+    file: str,
+    households: Mapping[str, tuple[tuple[str, ...], bool]],
+    volunteers: Mapping[str, bool],
+    settings: Settings,
+    today: dt.date,
+    problems: list[Problem],
+) -> list[_Visit]:
     lookup = _service_lookup(settings)
-    from .registers import slug
-
     visits: list[_Visit] = []
     first_row: dict[tuple[str, str, str], str] = {}
+    future: list[str] = []
 
     def bad(row: str, column: str, message: str, fix: str, severity: str = "error") -> None:
-        problems.append(Problem(message, fix, file=file, row=row, column=column,
-                                severity="warning" if severity == "warning" else "error"))
+        problems.append(
+            Problem(
+                message,
+                fix,
+                file=file,
+                row=row,
+                column=column,
+                severity="warning" if severity == "warning" else "error",
+            )
+        )
 
     for raw, row in zip(rows, labels, strict=True):
         ok = True
@@ -953,8 +1223,13 @@ def _parse_outcome_rows(rows: list[dict[str, str]], labels: list[str], file: str
             bad(row, "household_id", f"unknown household {hid!r}", _closest_id(hid, households))
             ok = False
         elif not households[hid][1]:
-            bad(row, "household_id", f"household {hid!r} is marked inactive (left the list)",
-                "check the id; the visit is recorded anyway", "warning")
+            bad(
+                row,
+                "household_id",
+                f"household {hid!r} is marked inactive (left the list)",
+                "check the id; the visit is recorded anyway",
+                "warning",
+            )
         vid = raw.get("volunteer_id", "")
         if not vid:
             bad(row, "volunteer_id", "volunteer_id is empty", "write who made the visit")
@@ -962,16 +1237,26 @@ def _parse_outcome_rows(rows: list[dict[str, str]], labels: list[str], file: str
         elif vid not in volunteers:
             bad(row, "volunteer_id", f"unknown volunteer {vid!r}", _closest_id(vid, volunteers))
             ok = False
+        elif not volunteers[vid]:
+            bad(
+                row,
+                "volunteer_id",
+                f"volunteer {vid!r} is marked inactive (left the list)",
+                "check the id; the visit is recorded anyway",
+                "warning",
+            )
         date: dt.date | None = None
         try:
             date = parse_date(raw.get("date", ""))
             if date > today:
-                bad(row, "date", f"date {raw['date']!r} is in the future",
-                    "check the year and whether day and month are swapped (write DD/MM/YYYY)",
-                    "warning")
+                future.append(row)
         except ValueError as exc:
-            bad(row, "date", str(exc), "write the date as DD/MM/YYYY (30/11/2026) or "
-                "YYYY-MM-DD (2026-11-30)")
+            bad(
+                row,
+                "date",
+                str(exc),
+                "write the date as DD/MM/YYYY (30/11/2026) or YYYY-MM-DD (2026-11-30)",
+            )
             ok = False
         outcome = ""
         try:
@@ -983,26 +1268,36 @@ def _parse_outcome_rows(rows: list[dict[str, str]], labels: list[str], file: str
         for part in re.split(r"[;,|+\n]+", raw.get("services_done", "")):
             if not part.strip():
                 continue
-            code = lookup.get(slug(part))
+            code = lookup.get(_slug(part))
             if code is None:
-                match = difflib.get_close_matches(slug(part), list(lookup), n=1, cutoff=0.5)
-                fix = (f"did you mean {lookup[match[0]]!r}?" if match else
-                       f"known codes: {', '.join(settings.services)}")
+                match = difflib.get_close_matches(_slug(part), list(lookup), n=1, cutoff=0.5)
+                fix = (
+                    f"did you mean {lookup[match[0]]!r}?"
+                    if match
+                    else f"known codes: {', '.join(settings.services)}"
+                )
                 bad(row, "services_done", f"unknown service {part.strip()!r}", fix)
                 ok = False
             elif code not in services:
                 services.append(code)
         if services and outcome in ("not_at_home", "refused"):
-            bad(row, "services_done", f"outcome is {outcome} but services are listed as done",
-                "tick 'done' or 'follow_up', or clear services_done")
+            bad(
+                row,
+                "services_done",
+                f"outcome is {outcome} but services are listed as done",
+                "tick 'done' or 'follow_up', or clear services_done",
+            )
             ok = False
         if hid in households and services:
             extra = [s for s in services if s not in households[hid][0]]
             if extra:
-                bad(row, "services_done",
+                bad(
+                    row,
+                    "services_done",
                     f"{', '.join(extra)} done although household {hid} did not need it",
-                    "counted anyway; add the service to the household register if it is "
-                    "right", "warning")
+                    "counted anyway; add the service to the household register if it is right",
+                    "warning",
+                )
         people: int | None = None
         text = raw.get("people_supported", "")
         if text:
@@ -1011,55 +1306,107 @@ def _parse_outcome_rows(rows: list[dict[str, str]], labels: list[str], file: str
             except ValueError:
                 people = -1
             if people < 0:
-                bad(row, "people_supported", f"people_supported {text!r} is not a whole "
-                    "number", "write how many people were helped (0, 1, 2, ...)")
+                bad(
+                    row,
+                    "people_supported",
+                    f"people_supported {text!r} is not a whole number",
+                    "write how many people were helped (0, 1, 2, ...)",
+                )
                 ok = False
             elif people > 30:
-                bad(row, "people_supported", f"{people} people supported in one household",
-                    "check the number", "warning")
+                bad(
+                    row,
+                    "people_supported",
+                    f"{people} people supported in one household",
+                    "check the number",
+                    "warning",
+                )
         trip = False
         text = raw.get("service_point_trip", "")
         flag = _flag(text)
         if flag is None:
-            bad(row, "service_point_trip", f"{text!r} is not yes or no",
-                "write yes/có or no/không (or leave empty)")
+            bad(
+                row,
+                "service_point_trip",
+                f"{text!r} is not yes or no",
+                "write yes/có or no/không (or leave empty)",
+            )
             ok = False
         else:
             trip = flag
         follow = raw.get("follow_up", "")
         if outcome == "follow_up" and not follow:
-            bad(row, "follow_up", "outcome is follow_up but nothing is written to follow up",
-                "write what to bring or do next time", "warning")
+            bad(
+                row,
+                "follow_up",
+                "outcome is follow_up but nothing is written to follow up",
+                "write what to bring or do next time",
+                "warning",
+            )
         if not ok or date is None:
             continue
-        visit = _Visit(hid, date.isoformat(), vid, outcome, tuple(services), people, follow,
-                       trip, raw.get("notes", ""), row)
+        visit = _Visit(
+            hid,
+            date.isoformat(),
+            vid,
+            outcome,
+            tuple(services),
+            people,
+            follow,
+            trip,
+            raw.get("notes", ""),
+            row,
+        )
         if visit.key in first_row:
-            bad(row, "household_id", f"the visit of {hid} by {vid} on {visit.visit_date} is "
-                f"also in {first_row[visit.key]}", "keep one row per visit")
+            bad(
+                row,
+                "household_id",
+                f"the visit of {hid} by {vid} on {visit.visit_date} is "
+                f"also in {first_row[visit.key]}",
+                "keep one row per visit",
+            )
             continue
         first_row[visit.key] = row
         visits.append(visit)
+    if future:
+        shown = ", ".join(r.removeprefix("row ") for r in future[:12])
+        more = f" and {len(future) - 12} more" if len(future) > 12 else ""
+        problems.append(
+            Problem(
+                f"{len(future)} dates after today ({today.isoformat()}): rows {shown}{more}",
+                "check the year and whether day and month are swapped (write DD/MM/YYYY)",
+                file=file,
+                column="date",
+                severity="warning",
+            )
+        )
     return visits
 
 
 def _content_hash(visits: Sequence[_Visit]) -> str:
-    payload = json.dumps(sorted(v.content() for v in visits), ensure_ascii=False,
-                         separators=(",", ":"), default=str)
+    payload = json.dumps(
+        sorted(v.content() for v in visits), ensure_ascii=False, separators=(",", ":"), default=str
+    )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
 def _done_so_far(conn: sqlite3.Connection, household_id: str, before: str) -> set[str]:
     done: set[str] = set()
     for (services,) in conn.execute(
-            "SELECT services_done FROM visits WHERE household_id = ? AND visit_date < ?",
-            (household_id, before)):
+        "SELECT services_done FROM visits WHERE household_id = ? AND visit_date < ?",
+        (household_id, before),
+    ):
         done.update(_split(services))
     return done
 
 
-def _insert_visit(conn: sqlite3.Connection, visit: _Visit, services_done: tuple[str, ...],
-                  import_id: int, now: str) -> None:
+def _insert_visit(
+    conn: sqlite3.Connection,
+    visit: _Visit,
+    services_done: tuple[str, ...],
+    import_id: int,
+    now: str,
+) -> None:
     conn.execute(
         "INSERT INTO visits (household_id, visit_date, volunteer_id, outcome, services_done, "
         "services_listed, people_supported, follow_up, service_point_trip, notes, import_id, "
@@ -1071,10 +1418,22 @@ def _insert_visit(conn: sqlite3.Connection, visit: _Visit, services_done: tuple[
         "service_point_trip = excluded.service_point_trip, notes = excluded.notes, "
         "import_id = excluded.import_id, source_row = excluded.source_row, "
         "recorded_at = excluded.recorded_at",
-        (visit.household_id, visit.visit_date, visit.volunteer_id, visit.outcome,
-         _join(services_done), _join(visit.services_listed), visit.people_supported,
-         visit.follow_up, int(visit.service_point_trip), visit.notes, import_id,
-         visit.source_row, now))
+        (
+            visit.household_id,
+            visit.visit_date,
+            visit.volunteer_id,
+            visit.outcome,
+            _join(services_done),
+            _join(visit.services_listed),
+            visit.people_supported,
+            visit.follow_up,
+            int(visit.service_point_trip),
+            visit.notes,
+            import_id,
+            visit.source_row,
+            now,
+        ),
+    )
 
 
 def record_outcomes(
@@ -1129,12 +1488,16 @@ def record_outcomes(
     if any(p.severity == "error" for p in problems):
         raise InputDataError(problems, subject=file)
     with _transaction(path, write=True) as conn:
-        households = {r[0]: (_split(r[1]), bool(r[2])) for r in conn.execute(
-            "SELECT household_id, services, active FROM households")}
-        volunteers = {r[0]: bool(r[1]) for r in conn.execute(
-            "SELECT volunteer_id, active FROM volunteers")}
-        visits = _parse_outcome_rows(rows, labels, file, households, volunteers, settings,
-                                     today or dt.date.today(), problems)
+        households = {
+            r[0]: (_split(r[1]), bool(r[2]))
+            for r in conn.execute("SELECT household_id, services, active FROM households")
+        }
+        volunteers = {
+            r[0]: bool(r[1]) for r in conn.execute("SELECT volunteer_id, active FROM volunteers")
+        }
+        visits = _parse_outcome_rows(
+            rows, labels, file, households, volunteers, settings, today or dt.date.today(), problems
+        )
         if any(p.severity == "error" for p in problems):
             raise InputDataError(problems, subject=file)
         warnings = tuple(problems)
@@ -1143,8 +1506,10 @@ def record_outcomes(
             log.info("%s was imported before; nothing to do", file)
             return ImportResult(file, len(visits), 0, 0, 0, True, warnings)
         now = _now()
-        cur = conn.execute("INSERT INTO imports (file_name, content_hash, imported_at, rows) "
-                           "VALUES (?, ?, ?, ?)", (file, digest, now, len(visits)))
+        cur = conn.execute(
+            "INSERT INTO imports (file_name, content_hash, imported_at, rows) VALUES (?, ?, ?, ?)",
+            (file, digest, now, len(visits)),
+        )
         import_id = int(cur.lastrowid or 0)
         added = corrected = unchanged = 0
         ordered = sorted(visits, key=lambda v: (v.visit_date, v.household_id))
@@ -1152,11 +1517,24 @@ def record_outcomes(
             old = conn.execute(
                 "SELECT outcome, services_listed, people_supported, follow_up, "
                 "service_point_trip, notes FROM visits WHERE household_id = ? AND "
-                "visit_date = ? AND volunteer_id = ?", visit.key).fetchone()
-            if old is not None and (old[0], _split(old[1]), old[2], old[3], bool(old[4]),
-                                    old[5]) == (visit.outcome, visit.services_listed,
-                                                visit.people_supported, visit.follow_up,
-                                                visit.service_point_trip, visit.notes):
+                "visit_date = ? AND volunteer_id = ?",
+                visit.key,
+            ).fetchone()
+            if old is not None and (
+                old[0],
+                _split(old[1]),
+                old[2],
+                old[3],
+                bool(old[4]),
+                old[5],
+            ) == (
+                visit.outcome,
+                visit.services_listed,
+                visit.people_supported,
+                visit.follow_up,
+                visit.service_point_trip,
+                visit.notes,
+            ):
                 unchanged += 1
                 continue
             services = visit.services_listed
@@ -1168,18 +1546,24 @@ def record_outcomes(
                 added += 1
             else:
                 corrected += 1
-                log.warning("%s: %s corrects the visit of %s on %s", file, visit.source_row,
-                            visit.household_id, visit.visit_date)
+                log.warning(
+                    "%s: %s corrects the visit of %s on %s",
+                    file,
+                    visit.source_row,
+                    visit.household_id,
+                    visit.visit_date,
+                )
             if progress and k % 50 == 0:
                 progress(f"recording {file}", k / max(len(ordered), 1))
-        conn.execute("UPDATE imports SET added = ?, corrected = ?, unchanged = ? "
-                     "WHERE fid = ?", (added, corrected, unchanged, import_id))
+        conn.execute(
+            "UPDATE imports SET added = ?, corrected = ?, unchanged = ? WHERE fid = ?",
+            (added, corrected, unchanged, import_id),
+        )
         _touch(conn, "visits")
         _touch(conn, "imports")
     if progress:
         progress(f"recorded {file}", 1.0)
-    return ImportResult(file, len(visits), added, corrected, unchanged, False, warnings,
-                        import_id)
+    return ImportResult(file, len(visits), added, corrected, unchanged, False, warnings, import_id)
 
 
 # --- household state from the visit log ------------------------------------------------
@@ -1223,18 +1607,24 @@ class _State:
         return "not_visited"
 
 
-def _states(conn: sqlite3.Connection, households: gpd.GeoDataFrame,
-            before: str | None) -> dict[str, _State]:
-    states = {str(h): _State(tuple(s)) for h, s in zip(households["household_id"],
-                                                        households["services"], strict=True)}
-    query = ("SELECT household_id, visit_date, volunteer_id, outcome, services_done, "
-             "people_supported, follow_up, service_point_trip FROM visits")
+def _states(
+    conn: sqlite3.Connection, households: gpd.GeoDataFrame, before: str | None
+) -> dict[str, _State]:
+    states = {
+        str(h): _State(tuple(s))
+        for h, s in zip(households["household_id"], households["services"], strict=True)
+    }
+    query = (
+        "SELECT household_id, visit_date, volunteer_id, outcome, services_done, "
+        "people_supported, follow_up, service_point_trip FROM visits"
+    )
     args: tuple[str, ...] = ()
     if before is not None:
         query += " WHERE visit_date < ?"
         args = (before,)
     for hid, date, vid, outcome, services, people, follow, trip in conn.execute(
-            query + " ORDER BY visit_date, fid", args):
+        query + " ORDER BY visit_date, fid", args
+    ):
         st = states.get(hid)
         if st is None:
             continue
@@ -1299,9 +1689,12 @@ def _part_of_day(minute: int) -> tuple[int, int]:
     return _DAY_PARTS[-1]
 
 
-def _retry_windows(windows: tuple[Window, ...], failed: Sequence[tuple[int, int | None]],
-                   volunteer: tuple[Window, ...] | None, need_min: int
-                   ) -> tuple[tuple[Window, ...], str]:
+def _retry_windows(
+    windows: tuple[Window, ...],
+    failed: Sequence[tuple[int, int | None]],
+    volunteer: tuple[Window, ...] | None,
+    need_min: int,
+) -> tuple[tuple[Window, ...], str]:
     """Windows avoiding the times of failed visits, and how (``""`` if unchanged).
 
     ``failed`` holds (weekday, minute of the planned arrival or None). Tried in turn:
@@ -1317,30 +1710,40 @@ def _retry_windows(windows: tuple[Window, ...], failed: Sequence[tuple[int, int 
         candidates.append(("time_of_day", [(d, s, e) for d in range(7) for s, e in parts]))
     candidates.append(("day", [(d, 0, 1440) for d in days]))
     if parts:
-        candidates.append(("time_on_day", [(d, *_part_of_day(m)) for d, m in failed
-                                           if m is not None]))
+        candidates.append(
+            ("time_on_day", [(d, *_part_of_day(m)) for d, m in failed if m is not None])
+        )
     for how, cuts in candidates:
         cand = _subtract(base, cuts)
-        room = _overlap_minutes(cand, volunteer) if volunteer is not None else (
-            sum(e - s for _, s, e in cand))
+        room = (
+            _overlap_minutes(cand, volunteer)
+            if volunteer is not None
+            else (sum(e - s for _, s, e in cand))
+        )
         if cand and room >= need_min:
             return cand, how
     return windows, ""
 
 
 _NOTE = {
-    "vi": {"time_of_day": "Lần trước vắng nhà ({when}): lần này đến vào buổi khác.",
-           "day": "Lần trước vắng nhà ({when}): lần này đến vào ngày khác.",
-           "time_on_day": "Lần trước vắng nhà ({when}): lần này đến vào giờ khác.",
-           "": "Lần trước vắng nhà ({when}): gọi điện hẹn trước.",
-           "follow_up": "Hẹn lại: {text}.", "trip": "Cần đến điểm phục vụ trước.",
-           "left": "Còn: {services}."},
-    "en": {"time_of_day": "Not at home last time ({when}): come at another time of day.",
-           "day": "Not at home last time ({when}): come on another day.",
-           "time_on_day": "Not at home last time ({when}): come at another hour.",
-           "": "Not at home last time ({when}): phone ahead.",
-           "follow_up": "Follow-up: {text}.", "trip": "Go to the service point first.",
-           "left": "Still to do: {services}."},
+    "vi": {
+        "time_of_day": "Lần trước vắng nhà ({when}): lần này đến vào buổi khác.",
+        "day": "Lần trước vắng nhà ({when}): lần này đến vào ngày khác.",
+        "time_on_day": "Lần trước vắng nhà ({when}): lần này đến vào giờ khác.",
+        "": "Lần trước vắng nhà ({when}): gọi điện hẹn trước.",
+        "follow_up": "Hẹn lại: {text}.",
+        "trip": "Cần đến điểm phục vụ trước.",
+        "left": "Còn: {services}.",
+    },
+    "en": {
+        "time_of_day": "Not at home last time ({when}): come at another time of day.",
+        "day": "Not at home last time ({when}): come on another day.",
+        "time_on_day": "Not at home last time ({when}): come at another hour.",
+        "": "Not at home last time ({when}): phone ahead.",
+        "follow_up": "Follow-up: {text}.",
+        "trip": "Go to the service point first.",
+        "left": "Still to do: {services}.",
+    },
 }
 
 
@@ -1377,7 +1780,7 @@ class Carryover:
 
     week_start: dt.date
     previous_week: dt.date | None
-    service_points: gpd.GeoDataFrame = field(repr=False)
+    service_points: gpd.GeoDataFrame = field(repr=False, compare=False)
     complete: tuple[str, ...] = ()
     refused: tuple[str, ...] = ()
     retries: Mapping[str, str] = field(default_factory=dict)
@@ -1388,18 +1791,23 @@ class Carryover:
 
     def summary(self) -> str:
         """Say in a few lines what carries over into the week."""
-        lines = [f"Week of {self.week_start.isoformat()}"
-                 + (f" (after {self.previous_week.isoformat()})" if self.previous_week else "")]
-        lines.append(f"  {len(self.complete)} households done (leave the rounds), "
-                     f"{len(self.refused)} refused")
-        lines.append(f"  {len(self.retries)} not at home last time (retried at another "
-                     f"time), {len(self.follow_ups)} follow-ups "
-                     f"({len(self.service_point_trips)} need a service-point trip first)")
+        lines = [
+            f"Week of {self.week_start.isoformat()}"
+            + (f" (after {self.previous_week.isoformat()})" if self.previous_week else "")
+        ]
+        lines.append(
+            f"  {len(self.complete)} households done (leave the rounds), "
+            f"{len(self.refused)} refused"
+        )
+        lines.append(
+            f"  {len(self.retries)} not at home last time (retried at another "
+            f"time), {len(self.follow_ups)} follow-ups "
+            f"({len(self.service_point_trips)} need a service-point trip first)"
+        )
         if self.replanned:
             lines.append(f"  volunteers re-planned: {', '.join(sorted(self.replanned))}")
         if self.volunteers_left:
-            lines.append(f"  volunteers no longer in the list: "
-                         f"{', '.join(self.volunteers_left)}")
+            lines.append(f"  volunteers no longer in the list: {', '.join(self.volunteers_left)}")
         return "\n".join(lines)
 
 
@@ -1409,26 +1817,36 @@ def _monday(day: dt.date) -> dt.date:
 
 def _check_monday(week_start: dt.date) -> None:
     if week_start.weekday() != 0:
-        raise InputDataError([Problem(
-            f"week {week_start.isoformat()} is a {week_start.strftime('%A')}, not a Monday",
-            f"give the Monday of that week: {_monday(week_start).isoformat()}")])
+        raise InputDataError(
+            [
+                Problem(
+                    f"week {week_start.isoformat()} is a {week_start.strftime('%A')}, not a Monday",
+                    f"give the Monday of that week: {_monday(week_start).isoformat()}",
+                )
+            ]
+        )
 
 
 def _previous_plans(conn: sqlite3.Connection, before: str) -> list[str]:
-    return [r[0] for r in conn.execute(
-        "SELECT week_start FROM plans WHERE week_start < ? ORDER BY week_start DESC",
-        (before,))]
+    return [
+        r[0]
+        for r in conn.execute(
+            "SELECT week_start FROM plans WHERE week_start < ? ORDER BY week_start DESC", (before,)
+        )
+    ]
 
 
-def _failed_slots(conn: sqlite3.Connection, household_id: str,
-                  failed: Sequence[tuple[str, str]]) -> list[tuple[int, int | None]]:
+def _failed_slots(
+    conn: sqlite3.Connection, household_id: str, failed: Sequence[tuple[str, str]]
+) -> list[tuple[int, int | None]]:
     slots: list[tuple[int, int | None]] = []
     for date_s, _vid in failed:
         date = dt.date.fromisoformat(date_s)
         row = conn.execute(
             "SELECT arrival_s FROM plan_stops WHERE household_id = ? AND day = ? AND "
             "week_start = ? ORDER BY arrival_s LIMIT 1",
-            (household_id, date.weekday(), _monday(date).isoformat())).fetchone()
+            (household_id, date.weekday(), _monday(date).isoformat()),
+        ).fetchone()
         slots.append((date.weekday(), None if row is None else int(row[0]) // 60))
     return slots
 
@@ -1514,24 +1932,40 @@ def next_week_inputs(
         snapshots: dict[str, dict[str, Any]] = {}
         for wk in reversed(plans):  # oldest first; later plans override
             for hid, vid in conn.execute(
-                    "SELECT household_id, volunteer_id FROM plan_households WHERE "
-                    "week_start = ? AND volunteer_id IS NOT NULL", (wk,)):
+                "SELECT household_id, volunteer_id FROM plan_households WHERE "
+                "week_start = ? AND volunteer_id IS NOT NULL",
+                (wk,),
+            ):
                 previous[hid] = vid
-            row = conn.execute("SELECT volunteers FROM plans WHERE week_start = ?",
-                               (wk,)).fetchone()
+            row = conn.execute(
+                "SELECT volunteers FROM plans WHERE week_start = ?", (wk,)
+            ).fetchone()
             snapshots.update(json.loads(row[0] or "{}"))
         vols = {str(r["volunteer_id"]): r for r in volunteers.to_dict("records")}
-        replanned = {vid: why for vid, old in snapshots.items() if vid in vols
-                     and (why := _reduced(old, vols[vid]))}
+        replanned = {
+            vid: why
+            for vid, old in snapshots.items()
+            if vid in vols and (why := _reduced(old, vols[vid]))
+        }
         left = tuple(sorted({v for v in previous.values() if v not in vols}))
         keep = []
         complete, refused = [], []
         retries: dict[str, str] = {}
         follow_ups: dict[str, str] = {}
         trips = []
-        extra_cols: dict[str, list[Any]] = {c: [] for c in (
-            "services_needed", "services_done", "visits", "last_outcome", "retry",
-            "follow_up", "service_point_trip", "extra_service_s")}
+        extra_cols: dict[str, list[Any]] = {
+            c: []
+            for c in (
+                "services_needed",
+                "services_done",
+                "visits",
+                "last_outcome",
+                "retry",
+                "follow_up",
+                "service_point_trip",
+                "extra_service_s",
+            )
+        }
         new_windows, new_avail, new_notes, new_services = [], [], [], []
         for rec in households.to_dict("records"):
             hid = str(rec["household_id"])
@@ -1550,8 +1984,10 @@ def next_week_inputs(
             if retry:
                 vid = previous.get(hid)
                 vwin = tuple(vols[vid]["windows"]) if vid in vols else None
-                need = sum(settings.services[s].minutes for s in remaining
-                           if s in settings.services) or 15
+                need = (
+                    sum(settings.services[s].minutes for s in remaining if s in settings.services)
+                    or 15
+                )
                 slots = _failed_slots(conn, hid, st.failed)
                 windows, how = _retry_windows(windows, slots, vwin, need)
                 retries[hid] = how
@@ -1570,13 +2006,15 @@ def next_week_inputs(
             if rec["notes"]:
                 notes.append(str(rec["notes"]))
             new_windows.append(windows)
-            new_avail.append(format_windows(windows, language=lang) if windows != tuple(
-                rec["windows"]) else rec["availability"])
+            new_avail.append(
+                format_windows(windows, language=lang)
+                if windows != tuple(rec["windows"])
+                else rec["availability"]
+            )
             new_notes.append(" ".join(notes))
             new_services.append(remaining)
             extra_cols["services_needed"].append(tuple(rec["services"]))
-            extra_cols["services_done"].append(tuple(s for s in rec["services"]
-                                                     if s in st.done))
+            extra_cols["services_done"].append(tuple(s for s in rec["services"] if s in st.done))
             extra_cols["visits"].append(st.visits)
             extra_cols["last_outcome"].append(st.last_outcome)
             extra_cols["retry"].append(retry)
@@ -1586,20 +2024,32 @@ def next_week_inputs(
         mask = ~households["household_id"].isin(set(complete) | set(refused))
         out = households.loc[mask].drop(columns=["active", "inactive_since"])
         out = out.reset_index(drop=True)
-        for col, values in (("services", new_services), ("windows", new_windows),
-                            ("availability", new_avail), ("notes", new_notes)):
+        for col, values in (
+            ("services", new_services),
+            ("windows", new_windows),
+            ("availability", new_avail),
+            ("notes", new_notes),
+        ):
             out[col] = _objects(values) if col in ("services", "windows") else values
         for col, values in extra_cols.items():
             out[col] = _objects(values) if col.startswith("services_") else values
-        prev = {hid: vid for hid, vid in previous.items()
-                if vid in vols and vid not in replanned and hid in set(out["household_id"])}
+        prev = {
+            hid: vid
+            for hid, vid in previous.items()
+            if vid in vols and vid not in replanned and hid in set(out["household_id"])
+        }
         extras = Carryover(
             week_start=week_start,
             previous_week=dt.date.fromisoformat(plans[0]) if plans else None,
             service_points=service_points.drop(columns=["active", "inactive_since"]),
-            complete=tuple(complete), refused=tuple(refused), retries=retries,
-            follow_ups=follow_ups, service_point_trips=tuple(trips), replanned=replanned,
-            volunteers_left=left)
+            complete=tuple(complete),
+            refused=tuple(refused),
+            retries=retries,
+            follow_ups=follow_ups,
+            service_point_trips=tuple(trips),
+            replanned=replanned,
+            volunteers_left=left,
+        )
     vol_out = volunteers.drop(columns=["active", "inactive_since"]).reset_index(drop=True)
     log.info("%s", extras.summary())
     return out, vol_out, prev, extras
@@ -1617,8 +2067,7 @@ def _objects(values: Sequence[Any]) -> Any:
 # --- storing plans ----------------------------------------------------------------------
 
 
-def save_plan(path: PathLike, plan: Plan, *, households: gpd.GeoDataFrame | None = None
-              ) -> None:
+def save_plan(path: PathLike, plan: Plan, *, households: gpd.GeoDataFrame | None = None) -> None:
     """Store ``plan`` as the plan of its week, replacing an earlier plan of that week.
 
     Parameters
@@ -1638,8 +2087,9 @@ def save_plan(path: PathLike, plan: Plan, *, households: gpd.GeoDataFrame | None
 
     """
     if plan.week_start is None:
-        raise InputDataError([Problem("the plan has no week_start",
-                                      "plan with week_start=<the Monday of the week>")])
+        raise InputDataError(
+            [Problem("the plan has no week_start", "plan with week_start=<the Monday of the week>")]
+        )
     week = plan.week_start.isoformat()
     info: dict[str, dict[str, Any]] = {}
     if households is not None:
@@ -1651,61 +2101,203 @@ def save_plan(path: PathLike, plan: Plan, *, households: gpd.GeoDataFrame | None
     for hid, vid in plan.assignment.items():
         status[hid] = ("assigned", vid, "", "")
     for u in plan.rollover:
-        status[u.household_id] = ("rollover", plan.assignment.get(u.household_id), u.reason,
-                                  u.detail)
+        status[u.household_id] = (
+            "rollover",
+            plan.assignment.get(u.household_id),
+            u.reason,
+            u.detail,
+        )
     for route in plan.routes:
         for stop in route.stops:
             status[stop.household_id] = ("visit", route.volunteer_id, "", "")
     with _transaction(path, write=True) as conn:
-        for table in ("plan_households", "plan_routes", "plan_stops", "plan_changes",
-                      "plans"):
+        for table in ("plan_households", "plan_routes", "plan_stops", "plan_changes", "plans"):
             conn.execute(f'DELETE FROM "{table}" WHERE week_start = ?', (week,))
         snapshot = {
             r[0]: {"windows": json.loads(r[1] or "[]"), "capacity": r[2], "mode": r[3]}
-            for r in conn.execute("SELECT volunteer_id, windows, capacity, mode FROM "
-                                  "volunteers WHERE active = 1")}
+            for r in conn.execute(
+                "SELECT volunteer_id, windows, capacity, mode FROM volunteers WHERE active = 1"
+            )
+        }
         conn.execute(
             "INSERT INTO plans (week_start, created_at, routeplan_version, households, visits, "
             "unassigned, rollover, stats, volunteers) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (week, _now(), __version__, len(status),
-             sum(len(r.stops) for r in plan.routes), len(plan.unassigned), len(plan.rollover),
-             json.dumps(plan.stats, default=str, ensure_ascii=False),
-             json.dumps(snapshot, ensure_ascii=False)))
+            (
+                week,
+                _now(),
+                __version__,
+                len(status),
+                sum(len(r.stops) for r in plan.routes),
+                len(plan.unassigned),
+                len(plan.rollover),
+                json.dumps(plan.stats, default=str, ensure_ascii=False),
+                json.dumps(snapshot, ensure_ascii=False),
+            ),
+        )
         for hid, (state, volunteer, reason, detail) in sorted(status.items()):
             rec = info.get(hid, {})
             conn.execute(
                 "INSERT INTO plan_households (week_start, household_id, volunteer_id, status, "
                 "reason, detail, services, windows, retry, follow_up, service_point_trip) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (week, hid, volunteer, state, reason, detail,
-                 _join(rec.get("services", ())), _windows_json(rec.get("windows", ())),
-                 int(bool(rec.get("retry", False))), str(rec.get("follow_up", "") or ""),
-                 int(bool(rec.get("service_point_trip", False)))))
+                (
+                    week,
+                    hid,
+                    volunteer,
+                    state,
+                    reason,
+                    detail,
+                    _join(rec.get("services", ())),
+                    _windows_json(rec.get("windows", ())),
+                    int(bool(rec.get("retry", False))),
+                    str(rec.get("follow_up", "") or ""),
+                    int(bool(rec.get("service_point_trip", False))),
+                ),
+            )
         for no, route in enumerate(plan.routes, start=1):
             conn.execute(
                 "INSERT INTO plan_routes (week_start, route_no, volunteer_id, day, mode, "
                 "start_s, end_s, travel_s, service_s) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (week, no, route.volunteer_id, route.day, route.mode, route.start_s,
-                 route.end_s, route.travel_s, route.service_s))
+                (
+                    week,
+                    no,
+                    route.volunteer_id,
+                    route.day,
+                    route.mode,
+                    route.start_s,
+                    route.end_s,
+                    route.travel_s,
+                    route.service_s,
+                ),
+            )
             conn.executemany(
                 "INSERT INTO plan_stops (week_start, route_no, volunteer_id, day, stop_order, "
                 "household_id, arrival_s, service_s, travel_s) VALUES "
                 "(?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [(week, no, route.volunteer_id, route.day, s.order, s.household_id,
-                  s.arrival_s, s.service_s, s.travel_s) for s in route.stops])
+                [
+                    (
+                        week,
+                        no,
+                        route.volunteer_id,
+                        route.day,
+                        s.order,
+                        s.household_id,
+                        s.arrival_s,
+                        s.service_s,
+                        s.travel_s,
+                    )
+                    for s in route.stops
+                ],
+            )
         conn.executemany(
             "INSERT INTO plan_changes (week_start, household_id, old_volunteer, new_volunteer, "
             "reason) VALUES (?, ?, ?, ?, ?)",
-            [(week, c.household_id, c.old, c.new, c.reason) for c in plan.changes])
+            [(week, c.household_id, c.old, c.new, c.reason) for c in plan.changes],
+        )
         for table in ("plans", "plan_households", "plan_routes", "plan_stops", "plan_changes"):
             _touch(conn, table)
+
+
+@dataclass(frozen=True, eq=False)
+class WeekPlan:
+    """A week planned from the project file by :func:`plan_week`, with its inputs.
+
+    The registers and matrices are what the output writers (maps, sheets, exports)
+    take along with the plan.
+    """
+
+    plan: Plan
+    households: gpd.GeoDataFrame = field(repr=False)
+    volunteers: gpd.GeoDataFrame = field(repr=False)
+    service_points: gpd.GeoDataFrame = field(repr=False, compare=False)
+    matrices: Mapping[str, Any] = field(repr=False)
+    network: Any = field(repr=False)
+    carryover: Carryover
+
+
+def plan_week(
+    path: PathLike,
+    week_start: dt.date,
+    *,
+    settings: Settings | None = None,
+    network: Any = None,
+    cache_dir: PathLike | None = None,
+    progress: ProgressFn | None = None,
+) -> WeekPlan:
+    """Plan ``week_start`` from the project file and store the plan in it.
+
+    :func:`next_week_inputs`, then the travel matrices over this week's households,
+    the volunteers' homes and the service points, then :func:`routeplan.plan.plan`
+    with the previous assignment, then :func:`save_plan` (an earlier plan of the same
+    week is replaced).
+
+    Parameters
+    ----------
+    path
+        The project file.
+    week_start
+        The Monday of the week to plan.
+    settings
+        All settings.
+    network
+        A loaded :class:`~routeplan.network.Network` or a network file; default: the
+        file given to ``routeplan init --network``.
+    cache_dir
+        Folder of cached travel matrices.
+    progress
+        Optional ``progress(message, fraction)`` callback.
+
+    Raises
+    ------
+    InputDataError
+        If ``week_start`` is not a Monday, or no network is given or remembered.
+
+    """
+    from .matrix import build_matrix, points_frame
+    from .network import load_network
+    from .plan import plan as make_plan
+
+    settings = settings or Settings()
+    households, volunteers, previous, carry = next_week_inputs(path, week_start, settings=settings)
+    if network is None or isinstance(network, str | Path):
+        source = network or project_network(path)
+        if source is None:
+            raise InputDataError(
+                [
+                    Problem(
+                        "the project does not say which road network to plan with",
+                        "give --network OSM, or run `routeplan init PROJECT --network OSM` once",
+                    )
+                ]
+            )
+        network = load_network(source, settings=settings.network, progress=progress)
+    points = points_frame(households, volunteers, carry.service_points)
+    matrices: dict[str, Any] = {
+        mode: build_matrix(
+            network, points, mode=mode, settings=settings, cache_dir=cache_dir, progress=progress
+        )
+        for mode in sorted(set(volunteers["mode"]))
+    }
+    result = make_plan(
+        households,
+        volunteers,
+        matrices,
+        settings=settings,
+        previous=previous,
+        week_start=week_start,
+        progress=progress,
+    )
+    save_plan(path, result, households=households)
+    return WeekPlan(result, households, volunteers, carry.service_points, matrices, network, carry)
 
 
 def weeks(path: PathLike) -> list[dt.date]:
     """Return the weeks with a stored plan, oldest first."""
     with _transaction(path, write=False) as conn:
-        return [dt.date.fromisoformat(r[0]) for r in conn.execute(
-            "SELECT week_start FROM plans ORDER BY week_start")]
+        return [
+            dt.date.fromisoformat(r[0])
+            for r in conn.execute("SELECT week_start FROM plans ORDER BY week_start")
+        ]
 
 
 def load_plan(path: PathLike, week_start: dt.date) -> Plan:
@@ -1722,82 +2314,138 @@ def load_plan(path: PathLike, week_start: dt.date) -> Plan:
         row = conn.execute("SELECT stats FROM plans WHERE week_start = ?", (week,)).fetchone()
         if row is None:
             known = [r[0] for r in conn.execute("SELECT week_start FROM plans ORDER BY 1")]
-            raise InputDataError([Problem(
-                f"no plan stored for the week of {week}",
-                f"plan it first; stored weeks: {', '.join(known) or 'none'}")])
+            raise InputDataError(
+                [
+                    Problem(
+                        f"no plan stored for the week of {week}",
+                        f"plan it first; stored weeks: {', '.join(known) or 'none'}",
+                    )
+                ]
+            )
         stops: dict[int, list[Stop]] = {}
         for no, order, hid, arr, svc, trv in conn.execute(
-                "SELECT route_no, stop_order, household_id, arrival_s, service_s, travel_s "
-                "FROM plan_stops WHERE week_start = ? ORDER BY route_no, stop_order", (week,)):
+            "SELECT route_no, stop_order, household_id, arrival_s, service_s, travel_s "
+            "FROM plan_stops WHERE week_start = ? ORDER BY route_no, stop_order",
+            (week,),
+        ):
             stops.setdefault(no, []).append(Stop(hid, order, arr, svc, trv))
-        routes = [Route(vid, day, mode, start, end, tuple(stops.get(no, ())), trv, svc)
-                  for no, vid, day, mode, start, end, trv, svc in conn.execute(
-                      "SELECT route_no, volunteer_id, day, mode, start_s, end_s, travel_s, "
-                      "service_s FROM plan_routes WHERE week_start = ? ORDER BY route_no",
-                      (week,))]
+        routes = [
+            Route(vid, day, mode, start, end, tuple(stops.get(no, ())), trv, svc)
+            for no, vid, day, mode, start, end, trv, svc in conn.execute(
+                "SELECT route_no, volunteer_id, day, mode, start_s, end_s, travel_s, "
+                "service_s FROM plan_routes WHERE week_start = ? ORDER BY route_no",
+                (week,),
+            )
+        ]
         assignment: dict[str, str] = {}
         unassigned, rollover = [], []
         for hid, vid, state, reason, detail in conn.execute(
-                "SELECT household_id, volunteer_id, status, reason, detail FROM "
-                "plan_households WHERE week_start = ? ORDER BY fid", (week,)):
+            "SELECT household_id, volunteer_id, status, reason, detail FROM "
+            "plan_households WHERE week_start = ? ORDER BY fid",
+            (week,),
+        ):
             if vid is not None:
                 assignment[hid] = vid
             if state == "unassigned":
                 unassigned.append(Unassigned(hid, reason or "", detail or ""))
             elif state == "rollover":
                 rollover.append(Unassigned(hid, reason or "", detail or ""))
-        changes = [Change(*r) for r in conn.execute(
-            "SELECT household_id, old_volunteer, new_volunteer, reason FROM plan_changes "
-            "WHERE week_start = ? ORDER BY fid", (week,))]
-    return Plan(routes=routes, assignment=assignment, unassigned=unassigned,
-                rollover=rollover, changes=changes, week_start=week_start,
-                stats=json.loads(row[0] or "{}"))
+        changes = [
+            Change(*r)
+            for r in conn.execute(
+                "SELECT household_id, old_volunteer, new_volunteer, reason FROM plan_changes "
+                "WHERE week_start = ? ORDER BY fid",
+                (week,),
+            )
+        ]
+    return Plan(
+        routes=routes,
+        assignment=assignment,
+        unassigned=unassigned,
+        rollover=rollover,
+        changes=changes,
+        week_start=week_start,
+        stats=json.loads(row[0] or "{}"),
+    )
 
 
 # --- progress ---------------------------------------------------------------------------
 
 _WORDS = {
-    "vi": {"hamlet": "Thôn", "volunteer_id": "Mã TNV", "name": "Tình nguyện viên",
-           "households": "Số hộ", "visited": "Hộ đã gặp", "complete": "Hộ đã xong",
-           "in_progress": "Hộ đang làm", "people_supported": "Số người được hỗ trợ",
-           "not_reached": "Hộ chưa gặp", "not_at_home": "Vắng nhà", "refused": "Từ chối",
-           "not_visited": "Chưa đến", "visits": "Lượt thăm", "services_left": "Việc còn lại",
-           "household_id": "Mã hộ", "head_name": "Chủ hộ", "volunteer": "TNV phụ trách",
-           "why": "Lý do", "services": "Việc cần làm", "total": "Tổng",
-           "title": "Tiến độ hỗ trợ dịch vụ công trực tuyến",
-           "by_hamlet": "Theo thôn", "by_volunteer": "Theo tình nguyện viên",
-           "not_reached_title": "Hộ chưa gặp được và lý do",
-           "chart_services": "Dịch vụ đã hoàn thành / cần làm",
-           "chart_hamlets": "Tình trạng hộ theo thôn",
-           "why_not_at_home": "vắng nhà {n} lần (lần cuối {date})",
-           "why_refused": "từ chối ({date})",
-           "why_planned": "có trong kế hoạch tuần {week}, chưa có kết quả",
-           "why_rollover": "để tuần sau ({detail})",
-           "why_unassigned": "chưa có người thăm ({detail})",
-           "why_not_planned": "chưa có trong kế hoạch nào",
-           "headline": "Đã hỗ trợ {people} người ở {visited}/{households} hộ; "
-                       "{complete} hộ đã xong mọi việc"},
-    "en": {"hamlet": "Hamlet", "volunteer_id": "Volunteer id", "name": "Volunteer",
-           "households": "Households", "visited": "Households met",
-           "complete": "Households done", "in_progress": "In progress",
-           "people_supported": "People supported", "not_reached": "Not yet reached",
-           "not_at_home": "Not at home", "refused": "Refused", "not_visited": "Not visited",
-           "visits": "Visits", "services_left": "Services left",
-           "household_id": "Household", "head_name": "Head of household",
-           "volunteer": "Volunteer", "why": "Why", "services": "Services needed",
-           "total": "Total", "title": "Progress of the online public services campaign",
-           "by_hamlet": "By hamlet", "by_volunteer": "By volunteer",
-           "not_reached_title": "Households not yet reached, and why",
-           "chart_services": "Services completed / needed",
-           "chart_hamlets": "Households by hamlet",
-           "why_not_at_home": "not at home {n} times (last {date})",
-           "why_refused": "refused ({date})",
-           "why_planned": "planned in the week of {week}, no outcome recorded yet",
-           "why_rollover": "left for next week ({detail})",
-           "why_unassigned": "no volunteer ({detail})",
-           "why_not_planned": "not in any plan yet",
-           "headline": "Supported {people} people in {visited}/{households} households; "
-                       "{complete} households have everything done"},
+    "vi": {
+        "hamlet": "Thôn",
+        "volunteer_id": "Mã TNV",
+        "name": "Tình nguyện viên",
+        "households": "Số hộ",
+        "visited": "Hộ đã gặp",
+        "complete": "Hộ đã xong",
+        "in_progress": "Hộ đang làm",
+        "people_supported": "Số người được hỗ trợ",
+        "not_reached": "Hộ chưa gặp",
+        "not_at_home": "Vắng nhà",
+        "refused": "Từ chối",
+        "not_visited": "Chưa đến",
+        "visits": "Lượt thăm",
+        "services_left": "Việc còn lại",
+        "household_id": "Mã hộ",
+        "head_name": "Chủ hộ",
+        "volunteer": "TNV phụ trách",
+        "why": "Lý do",
+        "services": "Việc cần làm",
+        "total": "Tổng",
+        "title": "Tiến độ hỗ trợ dịch vụ công trực tuyến",
+        "by_hamlet": "Theo thôn",
+        "by_volunteer": "Theo tình nguyện viên",
+        "not_reached_title": "Hộ chưa gặp được và lý do",
+        "as_of": "Kết quả đi thăm ghi nhận đến ngày {date}.",
+        "chart_services": "Dịch vụ đã hoàn thành / cần làm",
+        "chart_hamlets": "Tình trạng hộ theo thôn",
+        "why_not_at_home": "vắng nhà {n} lần (lần cuối {date})",
+        "why_refused": "từ chối ({date})",
+        "why_planned": "có trong kế hoạch tuần {week}, chưa có kết quả",
+        "why_rollover": "để tuần sau ({detail})",
+        "why_unassigned": "chưa có người thăm ({detail})",
+        "why_not_planned": "chưa có trong kế hoạch nào",
+        "headline": "Đã hỗ trợ {people_supported} người ở {visited}/{households} hộ; "
+        "{complete} hộ đã xong mọi việc",
+    },
+    "en": {
+        "hamlet": "Hamlet",
+        "volunteer_id": "Volunteer id",
+        "name": "Volunteer",
+        "households": "Households",
+        "visited": "Households met",
+        "complete": "Households done",
+        "in_progress": "In progress",
+        "people_supported": "People supported",
+        "not_reached": "Not yet reached",
+        "not_at_home": "Not at home",
+        "refused": "Refused",
+        "not_visited": "Not visited",
+        "visits": "Visits",
+        "services_left": "Services left",
+        "household_id": "Household",
+        "head_name": "Head of household",
+        "volunteer": "Volunteer",
+        "why": "Why",
+        "services": "Services needed",
+        "total": "Total",
+        "title": "Progress of the online public services campaign",
+        "by_hamlet": "By hamlet",
+        "by_volunteer": "By volunteer",
+        "not_reached_title": "Households not yet reached, and why",
+        "as_of": "Visits recorded up to {date}.",
+        "chart_services": "Services completed / needed",
+        "chart_hamlets": "Households by hamlet",
+        "why_not_at_home": "not at home {n} times (last {date})",
+        "why_refused": "refused ({date})",
+        "why_planned": "planned in the week of {week}, no outcome recorded yet",
+        "why_rollover": "left for next week ({detail})",
+        "why_unassigned": "no volunteer ({detail})",
+        "why_not_planned": "not in any plan yet",
+        "headline": "Supported {people_supported} people in {visited}/{households} households; "
+        "{complete} households have everything done",
+    },
 }
 
 
@@ -1810,9 +2458,9 @@ class ProgressReport:
     by_hamlet, by_volunteer
         One row per hamlet / volunteer and a last ``total`` row: ``households``,
         ``visits``, ``visited`` (met at least once), ``complete`` (every service done),
-        ``in_progress``, ``people_supported``, ``not_reached`` (never met: not at home,
-        refused or not visited yet, also split into those columns), ``services_left`` and
-        one ``done_<code>`` column per service: households where it was done.
+        ``in_progress``, ``people_supported``, ``not_reached`` (never met: the sum of
+        ``not_at_home`` and ``not_visited``), ``refused``, ``services_left`` and one
+        ``done_<code>`` column per service: households where it was done.
     not_reached
         One row per household not yet met (or refused), with ``why``.
     totals
@@ -1849,7 +2497,9 @@ class ProgressReport:
         frame = _labelled(self.by_hamlet, self.settings)
         return f"{self.headline()}\n\n{frame.to_string(index=False)}\n" + (
             f"\n{len(self.not_reached)} {_WORDS[lang]['not_reached_title'].lower()}"
-            if len(self.not_reached) else "")
+            if len(self.not_reached)
+            else ""
+        )
 
 
 def _service_label(code: str, settings: Settings) -> str:
@@ -1861,8 +2511,10 @@ def _service_label(code: str, settings: Settings) -> str:
 
 def _labelled(frame: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     words = _WORDS[settings.output.language]
-    names = {c: (_service_label(c[5:], settings) if c.startswith("done_")
-                 else words.get(c, c)) for c in frame.columns}
+    names = {
+        c: (_service_label(c[5:], settings) if c.startswith("done_") else words.get(c, c))
+        for c in frame.columns
+    }
     return frame.rename(columns=names)
 
 
@@ -1893,25 +2545,32 @@ def progress_report(path: PathLike, *, settings: Settings | None = None) -> Prog
         states = _states(conn, households, None)
         latest: dict[str, tuple[str, str | None, str, str, str]] = {}
         for wk, hid, vid, state, detail in conn.execute(
-                "SELECT week_start, household_id, volunteer_id, status, detail FROM "
-                "plan_households ORDER BY week_start"):
+            "SELECT week_start, household_id, volunteer_id, status, detail FROM "
+            "plan_households ORDER BY week_start"
+        ):
             latest[hid] = (wk, vid, state, detail or "", "")
         by_vol_visits: dict[str, list[tuple[str, str, str, int | None]]] = {}
         for hid, vid, outcome, services, people in conn.execute(
-                "SELECT household_id, volunteer_id, outcome, services_done, people_supported "
-                "FROM visits ORDER BY visit_date, fid"):
+            "SELECT household_id, volunteer_id, outcome, services_done, people_supported "
+            "FROM visits ORDER BY visit_date, fid"
+        ):
             by_vol_visits.setdefault(vid, []).append((hid, outcome, services, people))
         as_of = conn.execute("SELECT max(visit_date) FROM visits").fetchone()[0] or ""
-    codes = [c for c in settings.services if any(
-        c in st.needed or c in st.done or c in st.extra for st in states.values())]
+    codes = [
+        c
+        for c in settings.services
+        if any(c in st.needed or c in st.done or c in st.extra for st in states.values())
+    ]
     codes += sorted({c for st in states.values() for c in st.extra} - set(codes))
     village = dict(zip(households["household_id"], households["village"], strict=True))
 
     def row_for(ids: Iterable[str]) -> dict[str, int]:
         sts = [states[h] for h in ids]
         out = {
-            "households": len(sts), "visits": sum(s.visits for s in sts),
-            "visited": sum(s.contact for s in sts), "complete": sum(s.complete for s in sts),
+            "households": len(sts),
+            "visits": sum(s.visits for s in sts),
+            "visited": sum(s.contact for s in sts),
+            "complete": sum(s.complete for s in sts),
             "in_progress": sum(s.status == "in_progress" for s in sts),
             "people_supported": sum(s.people for s in sts),
             "not_reached": sum(not s.contact for s in sts),
@@ -1927,8 +2586,10 @@ def progress_report(path: PathLike, *, settings: Settings | None = None) -> Prog
     hamlets: dict[str, list[str]] = {}
     for hid in households["household_id"]:
         hamlets.setdefault(str(village[hid]), []).append(str(hid))
-    by_hamlet = pd.DataFrame([{"hamlet": h, **row_for(ids)} for h, ids in hamlets.items()]
-                             + [{"hamlet": words["total"], **row_for(states)}])
+    by_hamlet = pd.DataFrame(
+        [{"hamlet": h, **row_for(ids)} for h, ids in hamlets.items()]
+        + [{"hamlet": words["total"], **row_for(states)}]
+    )
     vol_names = dict(zip(volunteers["volunteer_id"], volunteers["name"], strict=True))
     assigned: dict[str, list[str]] = {}
     for hid, (_, vid, _, _, _) in latest.items():
@@ -1949,8 +2610,11 @@ def progress_report(path: PathLike, *, settings: Settings | None = None) -> Prog
             for c in _split(services):
                 done.setdefault(c, set()).add(h)
         row: dict[str, Any] = {
-            "volunteer_id": vid, "name": vol_names.get(vid, ""), "households": len(mine),
-            "visits": len(visits), "visited": len(met),
+            "volunteer_id": vid,
+            "name": vol_names.get(vid, ""),
+            "households": len(mine),
+            "visits": len(visits),
+            "visited": len(met),
             "complete": sum(states[h].complete for h in mine),
             "in_progress": sum(states[h].status == "in_progress" for h in mine),
             "people_supported": sum(helped.values()),
@@ -1958,18 +2622,18 @@ def progress_report(path: PathLike, *, settings: Settings | None = None) -> Prog
             "not_at_home": sum(states[h].status == "not_at_home" for h in mine),
             "refused": sum(states[h].status == "refused" for h in mine),
             "not_visited": sum(states[h].status == "not_visited" for h in mine),
-            "services_left": sum(len(states[h].remaining) for h in mine
-                                 if not states[h].complete),
+            "services_left": sum(len(states[h].remaining) for h in mine if not states[h].complete),
         }
         for c in codes:
             row["done_" + c] = len(done.get(c, ()))
         vol_rows.append(row)
-    by_volunteer = pd.DataFrame(vol_rows, columns=["volunteer_id", "name",
-                                                   *by_hamlet.columns[1:]])
+    by_volunteer = pd.DataFrame(vol_rows, columns=["volunteer_id", "name", *by_hamlet.columns[1:]])
     if len(by_volunteer):
         total = {c: int(by_volunteer[c].sum()) for c in by_volunteer.columns[2:]}
-        by_volunteer = pd.concat([by_volunteer, pd.DataFrame(
-            [{"volunteer_id": words["total"], "name": "", **total}])], ignore_index=True)
+        by_volunteer = pd.concat(
+            [by_volunteer, pd.DataFrame([{"volunteer_id": words["total"], "name": "", **total}])],
+            ignore_index=True,
+        )
     nr_rows = []
     for rec in households.to_dict("records"):
         hid = str(rec["household_id"])
@@ -1987,54 +2651,95 @@ def progress_report(path: PathLike, *, settings: Settings | None = None) -> Prog
             why = words["why_planned"].format(week=wk)
         else:
             why = words["why_not_planned"]
-        nr_rows.append({"household_id": hid, "head_name": rec["head_name"],
-                        "hamlet": rec["village"], "phone": rec["phone"],
-                        "volunteer": vid or "", "status": st.status if st.visits or not state
-                        else ("planned" if state in ("visit", "assigned") else state),
-                        "why": why, "services": _join(st.remaining)})
-    not_reached = pd.DataFrame(nr_rows, columns=["household_id", "head_name", "hamlet",
-                                                 "phone", "volunteer", "status", "why",
-                                                 "services"])
+        nr_rows.append(
+            {
+                "household_id": hid,
+                "head_name": rec["head_name"],
+                "hamlet": rec["village"],
+                "phone": rec["phone"],
+                "volunteer": vid or "",
+                "status": st.status
+                if st.visits or not state
+                else ("planned" if state in ("visit", "assigned") else state),
+                "why": why,
+                "services": _join(st.remaining),
+            }
+        )
+    not_reached = pd.DataFrame(
+        nr_rows,
+        columns=[
+            "household_id",
+            "head_name",
+            "hamlet",
+            "phone",
+            "volunteer",
+            "status",
+            "why",
+            "services",
+        ],
+    )
     totals_row = by_hamlet.iloc[-1].to_dict()
     totals = {str(k): int(v) for k, v in totals_row.items() if k != "hamlet"}
     for c in codes:
         totals["needed_" + c] = sum(c in st.needed for st in states.values())
-    return ProgressReport(by_hamlet, by_volunteer, not_reached, totals, tuple(codes),
-                          settings, as_of)
+    return ProgressReport(
+        by_hamlet, by_volunteer, not_reached, totals, tuple(codes), settings, as_of
+    )
 
 
-def _svg_bars(title: str, rows: Sequence[tuple[str, Sequence[tuple[float, str, str]]]],
-              *, width: int = 640) -> str:
-    """Draw horizontal stacked bars as inline SVG: rows of (label, [(value, colour, tip)])."""
+def _svg_bars(
+    title: str,
+    rows: Sequence[tuple[str, Sequence[tuple[float, str, str]], str]],
+    *,
+    width: int = 640,
+) -> str:
+    """Draw horizontal stacked bars as inline SVG.
+
+    ``rows`` are ``(label, [(value, colour, tooltip), ...], text after the bar)``.
+    """
     label_w, bar_h, gap, top = 190, 18, 8, 28
-    biggest = max((sum(v for v, _, _ in parts) for _, parts in rows), default=0) or 1
-    scale = (width - label_w - 60) / biggest
+    biggest = max((sum(v for v, _, _ in parts) for _, parts, _ in rows), default=0) or 1
+    scale = (width - label_w - 80) / biggest
     height = top + len(rows) * (bar_h + gap) + 10
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-           f'role="img" aria-label="{html.escape(title)}" font-family="sans-serif" '
-           'font-size="12">', f'<text x="0" y="16" font-weight="bold">{html.escape(title)}'
-           '</text>']
-    for k, (label, parts) in enumerate(rows):
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'role="img" aria-label="{html.escape(title)}" font-family="sans-serif" '
+        'font-size="12">',
+        f'<text x="0" y="16" font-weight="bold">{html.escape(title)}</text>',
+    ]
+    for k, (label, parts, note) in enumerate(rows):
         y = top + k * (bar_h + gap)
-        out.append(f'<text x="{label_w - 6}" y="{y + 13}" text-anchor="end">'
-                   f"{html.escape(label)}</text>")
+        out.append(
+            f'<text x="{label_w - 6}" y="{y + 13}" text-anchor="end">{html.escape(label)}</text>'
+        )
         x = float(label_w)
         for value, colour, tip in parts:
             w = value * scale
             if w > 0:
-                out.append(f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{bar_h}" '
-                           f'fill="{colour}"><title>{html.escape(tip)}</title></rect>')
+                out.append(
+                    f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{bar_h}" '
+                    f'fill="{colour}"><title>{html.escape(tip)}</title></rect>'
+                )
             x += w
-        total = " / ".join(str(int(v)) for v, _, _ in parts)
-        out.append(f'<text x="{x + 4:.1f}" y="{y + 13}">{html.escape(total)}</text>')
+        out.append(f'<text x="{x + 4:.1f}" y="{y + 13}">{html.escape(note)}</text>')
     out.append("</svg>")
     return "".join(out)
 
 
+_COLOURS = (
+    ("complete", "#2e7d32"),
+    ("in_progress", "#fbc02d"),
+    ("refused", "#e57373"),
+    ("not_reached", "#e0e0e0"),
+)
+
+
 def _table_html(frame: pd.DataFrame) -> str:
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>"
-                   for row in frame.itertuples(index=False))
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>"
+        for row in frame.itertuples(index=False)
+    )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
@@ -2048,40 +2753,56 @@ def progress_html(report: ProgressReport) -> str:
     for code in report.services:
         needed = t.get("needed_" + code, 0)
         done = t.get("done_" + code, 0)
-        service_rows.append((_service_label(code, settings), [
-            (float(done), "#2e7d32", f"{done}"),
-            (float(max(needed - done, 0)), "#c8e6c9", f"{max(needed - done, 0)}")]))
+        left = max(needed - done, 0)
+        service_rows.append(
+            (
+                _service_label(code, settings),
+                [(float(done), "#2e7d32", f"{done}"), (float(left), "#c8e6c9", f"{left}")],
+                f"{done} / {needed}",
+            )
+        )
     hamlet_rows = [
-        (str(r["hamlet"]), [(float(r["complete"]), "#2e7d32", words["complete"]),
-                            (float(r["in_progress"]), "#fbc02d", words["in_progress"]),
-                            (float(r["not_reached"]), "#e0e0e0", words["not_reached"])])
-        for r in report.by_hamlet.iloc[:-1].to_dict("records")]
+        (
+            str(r["hamlet"]),
+            [(float(r[key]), colour, f"{words[key]}: {r[key]}") for key, colour in _COLOURS],
+            f"{r['complete']} / {r['households']}",
+        )
+        for r in report.by_hamlet.iloc[:-1].to_dict("records")
+    ]
     legend = " ".join(
         f'<span style="display:inline-block;width:12px;height:12px;background:{c}"></span> '
-        f"{html.escape(words[k])}" for c, k in (("#2e7d32", "complete"),
-                                                ("#fbc02d", "in_progress"),
-                                                ("#e0e0e0", "not_reached")))
-    style = ("body{font-family:sans-serif;margin:1.5em;max-width:1100px}"
-             "table{border-collapse:collapse;margin:.5em 0 1.5em;font-size:13px}"
-             "td,th{border:1px solid #bbb;padding:3px 6px;text-align:right}"
-             "td:first-child,th:first-child{text-align:left}"
-             "tr:last-child td{font-weight:bold}h1{font-size:1.4em}")
+        f"{html.escape(words[k])}"
+        for k, c in _COLOURS
+    )
+    style = (
+        "body{font-family:sans-serif;margin:1.5em;max-width:1100px}"
+        "table{border-collapse:collapse;margin:.5em 0 1.5em;font-size:13px}"
+        "td,th{border:1px solid #bbb;padding:3px 6px;text-align:right}"
+        "td:first-child,th:first-child{text-align:left}"
+        "tr:last-child td{font-weight:bold}h1{font-size:1.4em}"
+    )
     return (
         f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{html.escape(words['title'])}</title><style>{style}</style></head><body>"
         f"<h1>{html.escape(words['title'])}</h1>"
         f"<p>{html.escape(report.headline())}</p>"
-        + (f"<p>{html.escape(report.as_of)}</p>" if report.as_of else "")
+        + (
+            f"<p>{html.escape(words['as_of'].format(date=report.as_of))}</p>"
+            if report.as_of
+            else ""
+        )
         + _svg_bars(words["chart_services"], service_rows)
-        + f"<p>{legend}</p>" + _svg_bars(words["chart_hamlets"], hamlet_rows)
+        + f"<p>{legend}</p>"
+        + _svg_bars(words["chart_hamlets"], hamlet_rows)
         + f"<h2>{html.escape(words['by_hamlet'])}</h2>"
         + _table_html(_labelled(report.by_hamlet, settings))
         + f"<h2>{html.escape(words['by_volunteer'])}</h2>"
         + _table_html(_labelled(report.by_volunteer, settings))
         + f"<h2>{html.escape(words['not_reached_title'])}</h2>"
         + _table_html(_labelled(report.not_reached, settings))
-        + "</body></html>\n")
+        + "</body></html>\n"
+    )
 
 
 def write_progress(report: ProgressReport, out_dir: PathLike) -> list[Path]:
@@ -2095,11 +2816,16 @@ def write_progress(report: ProgressReport, out_dir: PathLike) -> list[Path]:
 
     out = Path(out_dir)
     paths = []
-    for name, frame in (("progress_hamlets.csv", report.by_hamlet),
-                        ("progress_volunteers.csv", report.by_volunteer),
-                        ("progress_not_reached.csv", report.not_reached)):
+    for name, frame in (
+        ("progress_hamlets.csv", report.by_hamlet),
+        ("progress_volunteers.csv", report.by_volunteer),
+        ("progress_not_reached.csv", report.not_reached),
+    ):
         labelled = _labelled(frame, report.settings)
-        paths.append(write_csv(out / name, list(labelled.columns),
-                               labelled.itertuples(index=False, name=None)))
+        paths.append(
+            write_csv(
+                out / name, list(labelled.columns), labelled.itertuples(index=False, name=None)
+            )
+        )
     paths.append(write_text(out / "progress.html", progress_html(report)))
     return paths

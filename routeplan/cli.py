@@ -263,6 +263,100 @@ def _cmd_network(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _add_init(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser(
+        "init", help="create a project file (GeoPackage) from the registers, or update it",
+        description="Create PROJECT.gpkg holding the registers, the weekly plans and the "
+        "visit log (QGIS opens it). Run it again with updated registers to update the "
+        "project: new ids are added, changed ones updated, missing ones marked inactive "
+        "with today's date (nothing is deleted). Registers not given are left as they are.")
+    p.add_argument("project", type=Path, metavar="PROJECT.gpkg", help="the project file")
+    p.add_argument("--households", type=Path, metavar="FILE", help="household register")
+    p.add_argument("--volunteers", type=Path, metavar="FILE", help="volunteer register")
+    p.add_argument("--service-points", type=Path, metavar="FILE", help="service points")
+    p.add_argument("--network", type=Path, metavar="OSM|GRAPHML",
+                   help="road network to plan with (remembered by the project; its named "
+                   "places locate households that have no coordinates)")
+    _add_common(p)
+
+
+def _cmd_init(args: argparse.Namespace) -> int:
+    from .campaign import init_project
+    from .registers import read_households, read_service_points, read_volunteers
+
+    settings = _settings(args)
+    progress = Progress(not args.quiet)
+    places = None
+    if args.households and args.network and not str(args.network).lower().endswith(
+            ".graphml"):
+        from .network import read_places
+
+        places = read_places(args.network)
+    update = init_project(
+        args.project,
+        households=(read_households(args.households, settings=settings, places=places)
+                    if args.households else None),
+        volunteers=(read_volunteers(args.volunteers, settings=settings)
+                    if args.volunteers else None),
+        service_points=(read_service_points(args.service_points)
+                        if args.service_points else None),
+        network=args.network, progress=progress)
+    progress.done()
+    print(update.summary())
+    return EXIT_OK
+
+
+def _add_record(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser(
+        "record", help="import a week's visit outcomes (the route sheets' tick boxes) "
+        "into the project",
+        description="Import OUTCOMES.csv (see data/templates/outcomes.csv): household_id, "
+        "date (DD/MM/YYYY or YYYY-MM-DD), volunteer_id, outcome (done / not_at_home / "
+        "refused / follow_up, or xong / vắng nhà / từ chối / hẹn lại), services_done, "
+        "people_supported, follow_up, service_point_trip, notes. All or nothing: any bad "
+        "row stops the import and every problem is listed. Importing the same file again "
+        "changes nothing.")
+    p.add_argument("project", type=Path, metavar="PROJECT.gpkg", help="the project file")
+    p.add_argument("outcomes", type=Path, metavar="OUTCOMES.csv", help="the outcomes file")
+    _add_common(p)
+
+
+def _cmd_record(args: argparse.Namespace) -> int:
+    from .campaign import record_outcomes
+
+    progress = Progress(not args.quiet)
+    result = record_outcomes(args.project, args.outcomes, settings=_settings(args),
+                             progress=progress)
+    progress.done()
+    for problem in result.warnings:
+        print(f"warning: {problem}", file=sys.stderr)
+    print(result.summary())
+    return EXIT_OK
+
+
+def _add_progress(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser(
+        "progress", help="running totals per hamlet and per volunteer: households met, "
+        "people supported, services done, households not yet reached and why",
+        description="Print the campaign's running totals from the visit log; with --out "
+        "also write progress_hamlets.csv, progress_volunteers.csv, "
+        "progress_not_reached.csv (UTF-8 for Excel) and progress.html (with charts).")
+    p.add_argument("project", type=Path, metavar="PROJECT.gpkg", help="the project file")
+    p.add_argument("--out", type=Path, metavar="DIR", help="write the report files here")
+    _add_common(p)
+
+
+def _cmd_progress(args: argparse.Namespace) -> int:
+    from .campaign import progress_report, write_progress
+
+    report = progress_report(args.project, settings=_settings(args))
+    print(report.summary())
+    if args.out is not None:
+        paths = write_progress(report, args.out)
+        print(f"Report: {args.out / 'progress.html'} ({len(paths)} files in {args.out})")
+    return EXIT_OK
+
+
 # @@SUBCOMMANDS@@
 
 

@@ -195,7 +195,7 @@ class PlannerSettings:
     language_hard: bool = False
     balance_weight: float = 0.0
     language_penalty_s: int = 3600
-    route_solutions: int = 300
+    route_solutions: int = 200
     improve_rounds: int = 30
     workers: int = 0
 

@@ -46,7 +46,6 @@ from .config import CoverageSettings, Settings
 from .errors import InputDataError, Problem, RouteplanError
 
 if TYPE_CHECKING:  # pragma: no cover
-    import folium
     import geopandas as gpd
 
     from .plan import Plan
@@ -307,7 +306,7 @@ class CoverageReport:
         """Return a few lines for the terminal."""
         cov = self.settings.coverage
         t = self.table()
-        total = t.loc[TOTAL]
+        total: dict[str, Any] = {str(k): v for k, v in t.loc[TOTAL].items()}
         lines = [
             f"{int(total['households'])} households in {len(t) - 1} hamlets; "
             f"{len(self.baseline.service_points)} service points; mode {self.mode}.",
@@ -315,26 +314,38 @@ class CoverageReport:
             f"nearest service point; {total['share_far']:.0%} beyond {cov.far_min} min.",
         ]
         hardest = t.drop(index=TOTAL).sort_values("median_min", ascending=False).head(3)
-        lines.append("Hardest to reach: " + ", ".join(
-            f"{v} ({r['median_min']:.0f} min)" for v, r in hardest.iterrows()))
+        lines.append(
+            "Hardest to reach: "
+            + ", ".join(f"{v} ({r['median_min']:.0f} min)" for v, r in hardest.iterrows())
+        )
         need = self.need
-        lines.append(f"Volunteers needed: {need.by_rule} by the 1+{self.settings.planner.capacity}"
-                     f" rule, {need.by_workload} by workload ({need.workload_h:.0f} h, "
-                     f"{need.source})" + (f"; {need.volunteers} in the register"
-                                          if need.volunteers is not None else "") + ".")
+        lines.append(
+            f"Volunteers needed: {need.by_rule} by the 1+{self.settings.planner.capacity}"
+            f" rule, {need.by_workload} by workload ({need.workload_h:.0f} h, "
+            f"{need.source})"
+            + (f"; {need.volunteers} in the register" if need.volunteers is not None else "")
+            + "."
+        )
         if need.volunteers is not None:
-            lines.append(f"{len(need.unreachable)} households no volunteer reaches within "
-                         f"{cov.reach_min} min.")
-        for label, w in (("What-if", self.whatif),
-                         ("Best new points", self.choice.whatif if self.choice else None)):
+            lines.append(
+                f"{len(need.unreachable)} households no volunteer reaches within "
+                f"{cov.reach_min} min."
+            )
+        for label, w in (
+            ("What-if", self.whatif),
+            ("Best new points", self.choice.whatif if self.choice else None),
+        ):
             if w is None:
                 continue
-            row = w.comparison.set_index("village").loc[TOTAL]
+            last = w.comparison.set_index("village").loc[TOTAL]
+            row: dict[str, Any] = {str(k): v for k, v in last.items()}
             names = ", ".join(str(n) for n in w.added["name"])
-            lines.append(f"{label} ({names}): median {row['median_before']:.0f} -> "
-                         f"{row['median_after']:.0f} min; beyond {cov.far_min} min "
-                         f"{int(row['far_before'])} -> {int(row['far_after'])} households; "
-                         f"{int(row['faster'])} households in a faster band.")
+            lines.append(
+                f"{label} ({names}): median {row['median_before']:.0f} -> "
+                f"{row['median_after']:.0f} min; beyond {cov.far_min} min "
+                f"{int(row['far_before'])} -> {int(row['far_after'])} households; "
+                f"{int(row['faster'])} households in a faster band."
+            )
         return "\n".join(lines)
 
 
@@ -376,8 +387,9 @@ def hamlet_places(network: Any) -> dict[str, tuple[float, float]]:
     return out
 
 
-def _village_centre(households: gpd.GeoDataFrame, village: str,
-                    places: Mapping[str, tuple[float, float]]) -> tuple[float, float, str]:
+def _village_centre(
+    households: gpd.GeoDataFrame, village: str, places: Mapping[str, tuple[float, float]]
+) -> tuple[float, float, str]:
     """Return (lon, lat, how) of a hamlet: its place node, else its households' median."""
     folded = {_fold(k): v for k, v in places.items()}
     if _fold(village) in folded:
@@ -387,8 +399,11 @@ def _village_centre(households: gpd.GeoDataFrame, village: str,
     if "location_quality" in rows:
         gps = rows[rows["location_quality"] == "gps"]
         rows = gps if len(gps) else rows
-    return (float(np.median(rows.geometry.x)), float(np.median(rows.geometry.y)),
-            "households' median")
+    return (
+        float(np.median(rows.geometry.x)),
+        float(np.median(rows.geometry.y)),
+        "households' median",
+    )
 
 
 _LATLON = re.compile(r"^\s*([-+]?\d+(?:\.\d+)?)\s*[,;\s]\s*([-+]?\d+(?:\.\d+)?)\s*$")
@@ -432,32 +447,59 @@ def resolve_sites(
             lat, lon = float(m.group(1)), float(m.group(2))
             if not (-90 <= lat <= 90 and -180 <= lon <= 180):
                 hint = " (are latitude and longitude swapped?)" if abs(lon) <= 90 else ""
-                problems.append(Problem(f"{spec!r} is not a latitude,longitude{hint}",
-                                        "write it as latitude,longitude, e.g. 16.10,107.95",
-                                        column="add"))
+                problems.append(
+                    Problem(
+                        f"{spec!r} is not a latitude,longitude{hint}",
+                        "write it as latitude,longitude, e.g. 16.10,107.95",
+                        column="add",
+                    )
+                )
                 continue
-            rows.append({"point_id": f"{prefix}-{n}", "name": f"{lat:.5f}, {lon:.5f}",
-                         "placed": "coordinates", "geometry": Point(lon, lat)})
+            rows.append(
+                {
+                    "point_id": f"{prefix}-{n}",
+                    "name": f"{lat:.5f}, {lon:.5f}",
+                    "placed": "coordinates",
+                    "geometry": Point(lon, lat),
+                }
+            )
             continue
         village = by_fold.get(_fold(spec))
         if village is None:
             close = difflib.get_close_matches(_fold(spec), list(by_fold), n=1, cutoff=0.5)
-            fix = (f"did you mean {by_fold[close[0]]!r}?" if close else
-                   f"known hamlets: {', '.join(villages)}; or give latitude,longitude")
-            problems.append(Problem(f"{spec!r} is neither latitude,longitude nor a known hamlet",
-                                    fix, column="add"))
+            fix = (
+                f"did you mean {by_fold[close[0]]!r}?"
+                if close
+                else f"known hamlets: {', '.join(villages)}; or give latitude,longitude"
+            )
+            problems.append(
+                Problem(
+                    f"{spec!r} is neither latitude,longitude nor a known hamlet", fix, column="add"
+                )
+            )
             continue
         lon, lat, how = _village_centre(households, village, places)
-        rows.append({"point_id": f"{prefix}-{n}", "name": village, "placed": how,
-                     "geometry": Point(lon, lat)})
+        rows.append(
+            {
+                "point_id": f"{prefix}-{n}",
+                "name": village,
+                "placed": how,
+                "geometry": Point(lon, lat),
+            }
+        )
     if problems:
         raise InputDataError(problems, subject="new service points")
-    return gpd.GeoDataFrame(rows, columns=["point_id", "name", "placed", "geometry"],
-                            geometry="geometry", crs="EPSG:4326")
+    return gpd.GeoDataFrame(
+        rows,
+        columns=["point_id", "name", "placed", "geometry"],
+        geometry="geometry",
+        crs="EPSG:4326",
+    )
 
 
-def hamlet_sites(households: gpd.GeoDataFrame, *,
-                 places: Mapping[str, tuple[float, float]] | None = None) -> gpd.GeoDataFrame:
+def hamlet_sites(
+    households: gpd.GeoDataFrame, *, places: Mapping[str, tuple[float, float]] | None = None
+) -> gpd.GeoDataFrame:
     """One candidate site per hamlet of the register, at its centre (see :func:`resolve_sites`)."""
     villages = sorted({str(v) for v in households["village"] if str(v)}, key=_fold)
     sites = resolve_sites(villages, households, places=places, prefix="SITE")
@@ -490,14 +532,35 @@ def coverage_points(
     """
     import geopandas as gpd
 
-    parts = [pd.DataFrame({"point_id": households["household_id"].astype(str),
-                           "kind": "household", "geometry": households.geometry.values})]
+    parts = [
+        pd.DataFrame(
+            {
+                "point_id": households["household_id"].astype(str),
+                "kind": "household",
+                "geometry": households.geometry.values,
+            }
+        )
+    ]
     for frame in (service_points, *extra):
-        parts.append(pd.DataFrame({"point_id": [sp_id(p) for p in frame["point_id"]],
-                                   "kind": "service_point", "geometry": frame.geometry.values}))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "point_id": [sp_id(p) for p in frame["point_id"]],
+                    "kind": "service_point",
+                    "geometry": frame.geometry.values,
+                }
+            )
+        )
     if volunteers is not None and len(volunteers):
-        parts.append(pd.DataFrame({"point_id": [home_id(v) for v in volunteers["volunteer_id"]],
-                                   "kind": "home", "geometry": volunteers.geometry.values}))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "point_id": [home_id(v) for v in volunteers["volunteer_id"]],
+                    "kind": "home",
+                    "geometry": volunteers.geometry.values,
+                }
+            )
+        )
     points = pd.concat(parts, ignore_index=True).drop_duplicates("point_id")
     return gpd.GeoDataFrame(points, geometry="geometry", crs="EPSG:4326")
 
@@ -509,8 +572,9 @@ def _rows(matrix: _Matrix, ids: Sequence[str]) -> np.ndarray[Any, Any]:
     return np.array([matrix.index(i) for i in ids], dtype=np.int64)
 
 
-def _nearest(matrix: _Matrix, household_ids: Sequence[str], point_ids: Sequence[str]
-             ) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], list[str]]:
+def _nearest(
+    matrix: _Matrix, household_ids: Sequence[str], point_ids: Sequence[str]
+) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], list[str]]:
     """Minutes to the nearest point, minutes back from it, and which point (``""``: none)."""
     rows = _rows(matrix, household_ids)
     cols = _rows(matrix, [sp_id(p) for p in point_ids])
@@ -532,21 +596,36 @@ def _flag(frame: pd.DataFrame, column: str) -> pd.Series:
     return frame[column].fillna(False).astype(bool)
 
 
-def _base_frame(households: gpd.GeoDataFrame, matrices: Mapping[str, _Matrix],
-                mode: str) -> pd.DataFrame:
+def _base_frame(
+    households: gpd.GeoDataFrame, matrices: Mapping[str, _Matrix], mode: str
+) -> pd.DataFrame:
     """Household columns the report keeps, and ``no_mapped_access`` from the matrix."""
-    out = pd.DataFrame({"household_id": households["household_id"].astype(str).values,
-                        "village": households["village"].astype(str).values})
+    out = pd.DataFrame(
+        {
+            "household_id": households["household_id"].astype(str).values,
+            "village": households["village"].astype(str).values,
+        }
+    )
     for col in ("elderly", "disability", "remote", "priority"):
         out[col] = _flag(households, col).values
-    lang = (households["language"].fillna("").astype(str) if "language" in households
-            else pd.Series("", index=households.index))
+    lang = (
+        households["language"].fillna("").astype(str)
+        if "language" in households
+        else pd.Series("", index=households.index)
+    )
     out["co_tu"] = (lang == "co_tu").values
     if "priority" not in households:
-        out["priority"] = (out["elderly"] | out["disability"] | out["remote"]
-                           | (lang != "").values)
-    quality = (households["location_quality"].astype(str) if "location_quality" in households
-               else pd.Series("gps", index=households.index))
+        out["priority"] = (
+            out["elderly"].to_numpy()
+            | out["disability"].to_numpy()
+            | out["remote"].to_numpy()
+            | (lang != "").to_numpy()
+        )
+    quality = (
+        households["location_quality"].astype(str)
+        if "location_quality" in households
+        else pd.Series("gps", index=households.index)
+    )
     out["location_quality"] = quality.values
     snaps = getattr(matrices[mode], "snaps", None)
     if snaps is not None and "no_mapped_access" in getattr(snaps, "columns", ()):
@@ -557,9 +636,13 @@ def _base_frame(households: gpd.GeoDataFrame, matrices: Mapping[str, _Matrix],
     return out
 
 
-def _household_times(households: gpd.GeoDataFrame, point_ids: Sequence[str],
-                     matrices: Mapping[str, _Matrix], modes: Sequence[str],
-                     cov: CoverageSettings) -> gpd.GeoDataFrame:
+def _household_times(
+    households: gpd.GeoDataFrame,
+    point_ids: Sequence[str],
+    matrices: Mapping[str, _Matrix],
+    modes: Sequence[str],
+    cov: CoverageSettings,
+) -> gpd.GeoDataFrame:
     import geopandas as gpd
 
     out = _base_frame(households, matrices, modes[0])
@@ -601,40 +684,60 @@ def _hamlet_rows(frame: pd.DataFrame, mode: str, cov: CoverageSettings) -> pd.Da
         return row
 
     rows = [{"village": v, **summarise(g)} for v, g in frame.groupby("village", sort=False)]
-    rows.sort(key=lambda r: (-(r["median_min"] if not math.isnan(r["median_min"]) else 1e9),
-                             _fold(r["village"])))
+    rows.sort(
+        key=lambda r: (
+            -(r["median_min"] if not math.isnan(r["median_min"]) else 1e9),
+            _fold(r["village"]),
+        )
+    )
     rows.append({"village": TOTAL, **summarise(frame)})
     out = pd.DataFrame(rows)
     out.insert(0, "mode", mode)
     return out
 
 
-def _assessment(households: gpd.GeoDataFrame, points: gpd.GeoDataFrame,
-                matrices: Mapping[str, _Matrix], modes: Sequence[str],
-                cov: CoverageSettings) -> Assessment:
-    frame = _household_times(households, [str(p) for p in points["point_id"]], matrices,
-                             modes, cov)
+def _assessment(
+    households: gpd.GeoDataFrame,
+    points: gpd.GeoDataFrame,
+    matrices: Mapping[str, _Matrix],
+    modes: Sequence[str],
+    cov: CoverageSettings,
+) -> Assessment:
+    frame = _household_times(households, [str(p) for p in points["point_id"]], matrices, modes, cov)
     table = pd.concat([_hamlet_rows(frame, m, cov) for m in modes], ignore_index=True)
     return Assessment(service_points=points, households=frame, hamlets=table)
 
 
-def _compare(before: Assessment, after: Assessment, mode: str,
-             cov: CoverageSettings) -> pd.DataFrame:
+def _compare(
+    before: Assessment, after: Assessment, mode: str, cov: CoverageSettings
+) -> pd.DataFrame:
     b, a = before.households, after.households
     nb = band_index(b[f"{mode}_min"], cov.bands_min)
     na = band_index(a[f"{mode}_min"], cov.bands_min)
-    frame = pd.DataFrame({"village": b["village"], "before": b[f"{mode}_min"],
-                          "after": a[f"{mode}_min"], "faster": na < nb})
+    frame = pd.DataFrame(
+        {
+            "village": b["village"],
+            "before": b[f"{mode}_min"],
+            "after": a[f"{mode}_min"],
+            "faster": na < nb,
+        }
+    )
 
     def far(s: pd.Series) -> int:
         return int(((s > cov.far_min) | s.isna()).sum())
 
     def row(village: str, g: pd.DataFrame) -> dict[str, Any]:
-        return {"village": village, "households": len(g),
-                "median_before": g["before"].median(), "median_after": g["after"].median(),
-                "worst_before": g["before"].max(), "worst_after": g["after"].max(),
-                "far_before": far(g["before"]), "far_after": far(g["after"]),
-                "faster": int(g["faster"].sum())}
+        return {
+            "village": village,
+            "households": len(g),
+            "median_before": g["before"].median(),
+            "median_after": g["after"].median(),
+            "worst_before": g["before"].max(),
+            "worst_after": g["after"].max(),
+            "far_before": far(g["before"]),
+            "far_after": far(g["after"]),
+            "faster": int(g["faster"].sum()),
+        }
 
     order = [str(v) for v in before.table(mode).index if v != TOTAL]
     groups = dict(tuple(frame.groupby("village", sort=False)))
@@ -653,8 +756,10 @@ def _service_s(households: gpd.GeoDataFrame, settings: Settings) -> np.ndarray[A
     for codes in codes_col:
         if isinstance(codes, str):
             codes = tuple(c for c in re.split(r"[;,]", codes) if c.strip())
-        mins = [settings.services[c].minutes if c in settings.services else default
-                for c in (codes or ())]
+        mins = [
+            settings.services[c].minutes if c in settings.services else default
+            for c in (codes or ())
+        ]
         out.append(60.0 * (sum(mins) if mins else default))
     return np.asarray(out, dtype=float)
 
@@ -674,8 +779,13 @@ def _plan_seconds(plan: Plan) -> dict[str, float]:
     return out
 
 
-def _estimate_seconds(frame: pd.DataFrame, households: gpd.GeoDataFrame, matrix: _Matrix,
-                      home_ids: Sequence[str], settings: Settings) -> np.ndarray[Any, Any]:
+def _estimate_seconds(
+    frame: pd.DataFrame,
+    households: gpd.GeoDataFrame,
+    matrix: _Matrix,
+    home_ids: Sequence[str],
+    settings: Settings,
+) -> np.ndarray[Any, Any]:
     """Estimate seconds per household: service, travel, a share of the trip from home.
 
     Travel is the leg from the nearest household of the same hamlet plus a
@@ -709,7 +819,8 @@ def _estimate_seconds(frame: pd.DataFrame, households: gpd.GeoDataFrame, matrix:
     # no neighbour in the hamlet: the round trip is the whole travel
     leg = np.where(np.isnan(leg), access / 2.0, leg)
     travel = np.nan_to_num(leg) + np.nan_to_num(access) / cov.visits_per_round
-    return work + travel
+    total: np.ndarray[Any, Any] = work + travel
+    return total
 
 
 def matrix_mode(matrix: _Matrix, frame: pd.DataFrame) -> str:
@@ -720,54 +831,83 @@ def matrix_mode(matrix: _Matrix, frame: pd.DataFrame) -> str:
     return next(m for m in MODES if f"{m}_min" in frame)
 
 
-def _volunteer_need(frame: pd.DataFrame, households: gpd.GeoDataFrame,
-                    matrices: Mapping[str, _Matrix], settings: Settings,
-                    volunteers: gpd.GeoDataFrame | None, plan: Plan | None) -> VolunteerNeed:
+def _volunteer_need(
+    frame: pd.DataFrame,
+    households: gpd.GeoDataFrame,
+    matrices: Mapping[str, _Matrix],
+    settings: Settings,
+    volunteers: gpd.GeoDataFrame | None,
+    plan: Plan | None,
+) -> VolunteerNeed:
     cov = settings.coverage
     mode = cov.mode
-    homes = ([home_id(v) for v in volunteers["volunteer_id"]]
-             if volunteers is not None and len(volunteers) else [])
+    homes = (
+        [home_id(v) for v in volunteers["volunteer_id"]]
+        if volunteers is not None and len(volunteers)
+        else []
+    )
     estimate = _estimate_seconds(frame, households, matrices[mode], homes, settings)
     seconds = estimate
     source = "estimate"
     if plan is not None:
         planned = _plan_seconds(plan)
-        seconds = np.array([planned.get(h, e) for h, e in
-                            zip(frame["household_id"], estimate, strict=True)])
+        seconds = np.array(
+            [planned.get(h, e) for h, e in zip(frame["household_id"], estimate, strict=True)]
+        )
         source = "plan"
     cap = settings.planner.capacity
-    per = (pd.DataFrame({"village": frame["village"], "s": seconds})
-           .groupby("village", sort=False).agg(households=("s", "size"), s=("s", "sum"))
-           .reset_index())
+    per = (
+        pd.DataFrame({"village": frame["village"], "s": seconds})
+        .groupby("village", sort=False)
+        .agg(households=("s", "size"), s=("s", "sum"))
+        .reset_index()
+    )
     per["by_rule"] = [math.ceil(n / cap) for n in per["households"]]
     per["workload_h"] = per["s"] / 3600.0
     per["by_workload"] = [math.ceil(h / cov.volunteer_hours - 1e-9) for h in per["workload_h"]]
     per = per.drop(columns="s")
+    # hardest to reach first, as in the hamlet table
+    median = frame.groupby("village", sort=False)[f"{mode}_min"].median()
+    per = (
+        per.assign(_m=per["village"].map(median).fillna(np.inf))
+        .sort_values(["_m", "village"], ascending=[False, True], kind="stable")
+        .drop(columns="_m")
+        .reset_index(drop=True)
+    )
     unreachable = pd.DataFrame(columns=["household_id", "village", "best_min", "volunteer_id"])
     if homes:
         assert volunteers is not None
         best = np.full(len(frame), np.inf)
         who = np.full(len(frame), "", dtype=object)
         hh_ids = list(frame["household_id"])
-        for vid, vmode in zip(volunteers["volunteer_id"], volunteers.get(
-                "mode", pd.Series(mode, index=volunteers.index)), strict=True):
+        for vid, vmode in zip(
+            volunteers["volunteer_id"],
+            volunteers.get("mode", pd.Series(mode, index=volunteers.index)),
+            strict=True,
+        ):
             m = matrices.get(str(vmode), matrices[mode])
             row = np.asarray(m.seconds)[m.index(home_id(vid)), _rows(m, hh_ids)].astype(float)
             row[row >= _UNREACHABLE] = np.inf
             better = row < best
             best[better], who[better] = row[better], vid
         far = best > cov.reach_min * 60
-        unreachable = pd.DataFrame({
-            "household_id": frame["household_id"][far].values,
-            "village": frame["village"][far].values,
-            "best_min": np.where(np.isfinite(best[far]), best[far] / 60.0, np.nan),
-            "volunteer_id": who[far],
-        })
+        unreachable = pd.DataFrame(
+            {
+                "household_id": frame["household_id"][far].values,
+                "village": frame["village"][far].values,
+                "best_min": np.where(np.isfinite(best[far]), best[far] / 60.0, np.nan),
+                "volunteer_id": who[far],
+            }
+        )
     return VolunteerNeed(
-        by_rule=int(per["by_rule"].sum()), by_workload=int(per["by_workload"].sum()),
-        workload_h=float(per["workload_h"].sum()), source=source, per_hamlet=per,
+        by_rule=int(per["by_rule"].sum()),
+        by_workload=int(per["by_workload"].sum()),
+        workload_h=float(per["workload_h"].sum()),
+        source=source,
+        per_hamlet=per,
         unreachable=unreachable,
-        volunteers=None if volunteers is None else len(volunteers))
+        volunteers=None if volunteers is None else len(volunteers),
+    )
 
 
 # --- the report -------------------------------------------------------------------------
@@ -780,8 +920,9 @@ def _with_added(points: gpd.GeoDataFrame, new: gpd.GeoDataFrame) -> gpd.GeoDataF
     old["added"] = False
     add = new[["point_id", "name", "geometry"]].copy()
     add["added"] = True
-    return gpd.GeoDataFrame(pd.concat([old, add], ignore_index=True), geometry="geometry",
-                            crs="EPSG:4326")
+    return gpd.GeoDataFrame(
+        pd.concat([old, add], ignore_index=True), geometry="geometry", crs="EPSG:4326"
+    )
 
 
 def _weights(frame: pd.DataFrame, cov: CoverageSettings) -> np.ndarray[Any, Any]:
@@ -866,25 +1007,49 @@ def assess(
     choice = None
     if choose and candidates is not None and len(candidates):
         say(f"choosing the best {choose} new service points", 0.5)
-        choice = _choose(households, service_points, candidates, matrices, baseline,
-                         settings, choose, objective, modes)
+        choice = _choose(
+            households,
+            service_points,
+            candidates,
+            matrices,
+            baseline,
+            settings,
+            choose,
+            objective,
+            modes,
+        )
     roads = None
     if network is not None:
         say("areas within each band", 0.7)
         scenarios = [baseline, *(w.after for w in (whatif, choice and choice.whatif) if w)]
         for i, a in enumerate(scenarios):
-            a.isochrones = isochrones(network, a.service_points, settings=settings,
-                                      modes=modes[:1] if i else modes)
+            a.isochrones = isochrones(
+                network, a.service_points, settings=settings, modes=modes[:1] if i else modes
+            )
         roads = _roads(network)
     say("coverage assessed", 1.0)
-    return CoverageReport(settings=settings, baseline=baseline, need=need, whatif=whatif,
-                          choice=choice, roads=roads, modes=tuple(modes))
+    return CoverageReport(
+        settings=settings,
+        baseline=baseline,
+        need=need,
+        whatif=whatif,
+        choice=choice,
+        roads=roads,
+        modes=tuple(modes),
+    )
 
 
-def _choose(households: gpd.GeoDataFrame, service_points: gpd.GeoDataFrame,
-            candidates: gpd.GeoDataFrame, matrices: Mapping[str, _Matrix],
-            baseline: Assessment, settings: Settings, k: int, objective: str,
-            modes: Sequence[str]) -> SiteChoice:
+def _choose(
+    households: gpd.GeoDataFrame,
+    service_points: gpd.GeoDataFrame,
+    candidates: gpd.GeoDataFrame,
+    matrices: Mapping[str, _Matrix],
+    baseline: Assessment,
+    settings: Settings,
+    k: int,
+    objective: str,
+    modes: Sequence[str],
+) -> SiteChoice:
     from .solve import choose_sites
 
     cov = settings.coverage
@@ -894,17 +1059,29 @@ def _choose(households: gpd.GeoDataFrame, service_points: gpd.GeoDataFrame,
     times = np.asarray(m.seconds)[np.ix_(_rows(m, ids), _rows(m, [sp_id(s) for s in sites]))]
     n_old = len(service_points)
     chosen, optimal = choose_sites(
-        times, _weights(baseline.households, cov).tolist(), k,
-        existing=list(range(n_old)), threshold_s=cov.far_min * 60, objective=objective,
-        time_limit_s=cov.choose_time_limit_s, seed=settings.planner.seed)
+        times,
+        _weights(baseline.households, cov).tolist(),
+        k,
+        existing=list(range(n_old)),
+        threshold_s=cov.far_min * 60,
+        objective=objective,
+        time_limit_s=cov.choose_time_limit_s,
+        seed=settings.planner.seed,
+    )
     cand = candidates[["point_id", "name", "placed", "geometry"]].copy()
     cand["covers"] = (times[:, n_old:] <= cov.far_min * 60).sum(axis=0)
     cand["chosen"] = [j + n_old in set(chosen) for j in range(len(cand))]
     added = cand[cand["chosen"]][["point_id", "name", "placed", "geometry"]]
     after = _assessment(households, _with_added(service_points, added), matrices, modes, cov)
     whatif = WhatIf(added, after, _compare(baseline, after, cov.mode, cov))
-    return SiteChoice(candidates=cand, k=k, objective=objective, threshold_min=cov.far_min,
-                      optimal=optimal, whatif=whatif)
+    return SiteChoice(
+        candidates=cand,
+        k=k,
+        objective=objective,
+        threshold_min=cov.far_min,
+        optimal=optimal,
+        whatif=whatif,
+    )
 
 
 def assess_coverage(
@@ -961,28 +1138,47 @@ def assess_coverage(
     new = resolve_sites(list(add), households, places=places) if add else None
     if isinstance(candidates, str):
         if candidates != "hamlets":
-            raise InputDataError([Problem(f"candidates {candidates!r} is not 'hamlets'",
-                                          "give 'hamlets' or a file of candidate sites")])
+            raise InputDataError(
+                [
+                    Problem(
+                        f"candidates {candidates!r} is not 'hamlets'",
+                        "give 'hamlets' or a file of candidate sites",
+                    )
+                ]
+            )
         candidates = hamlet_sites(households, places=places)
     extra = [f for f in (new, candidates if choose else None) if f is not None]
     points = coverage_points(households, service_points, volunteers=volunteers, extra=extra)
     matrices: dict[str, Any] = {}
     modes = list(dict.fromkeys((settings.coverage.mode, *MODES)))
     for i, mode in enumerate(modes):
+
         def sub(msg: str, frac: float, i: int = i, mode: str = mode) -> None:
             if progress is not None:
                 progress(f"{mode}: {msg}", 0.6 * (i + frac) / len(modes))
 
-        matrices[mode] = build_matrix(network, points, mode=mode, settings=settings.network,
-                                      cache_dir=cache_dir, progress=sub)
+        matrices[mode] = build_matrix(
+            network, points, mode=mode, settings=settings.network, cache_dir=cache_dir, progress=sub
+        )
 
     def rest(msg: str, frac: float) -> None:
         if progress is not None:
             progress(msg, 0.6 + 0.4 * frac)
 
-    return assess(households, service_points, matrices, settings=settings,
-                  volunteers=volunteers, plan=plan, add=new, candidates=candidates,
-                  choose=choose, objective=objective, network=network, progress=rest)
+    return assess(
+        households,
+        service_points,
+        matrices,
+        settings=settings,
+        volunteers=volunteers,
+        plan=plan,
+        add=new,
+        candidates=candidates,
+        choose=choose,
+        objective=objective,
+        network=network,
+        progress=rest,
+    )
 
 
 # --- isochrones -------------------------------------------------------------------------
@@ -1050,14 +1246,21 @@ def isochrones(
     u_idx = np.array([pos[u] for u, _, _, _ in edges], dtype=np.int64)
     v_idx = np.array([pos[v] for _, v, _, _ in edges], dtype=np.int64)
     labels = band_labels(cov.bands_min)
-    utm = gpd.GeoSeries(gpd.points_from_xy(lon[:1], lat[:1]), crs="EPSG:4326").estimate_utm_crs() \
-        if len(lon) else "EPSG:3857"
+    utm = (
+        gpd.GeoSeries(gpd.points_from_xy(lon[:1], lat[:1]), crs="EPSG:4326").estimate_utm_crs()
+        if len(lon)
+        else "EPSG:3857"
+    )
     lines = []
     for u, v, _, data in edges:
         geom = data.get("geometry")
         if geom is None:
-            geom = shapely.LineString([(graph.nodes[u]["x"], graph.nodes[u]["y"]),
-                                       (graph.nodes[v]["x"], graph.nodes[v]["y"])])
+            geom = shapely.LineString(
+                [
+                    (graph.nodes[u]["x"], graph.nodes[u]["y"]),
+                    (graph.nodes[v]["x"], graph.nodes[v]["y"]),
+                ]
+            )
         lines.append(geom)
     lines_m = gpd.GeoSeries(lines, crs="EPSG:4326").to_crs(utm).values
     rows: list[dict[str, Any]] = []
@@ -1065,8 +1268,8 @@ def isochrones(
         w = np.array([_edge_seconds(d, mode) for _, _, _, d in edges])
         ok = np.isfinite(w)
         # backwards: from node v to node u costs the edge u -> v
-        frame = pd.DataFrame({"a": v_idx[ok], "b": u_idx[ok], "w": np.maximum(w[ok], 1e-3)})
-        frame = frame.groupby(["a", "b"], as_index=False)["w"].min()
+        raw = pd.DataFrame({"a": v_idx[ok], "b": u_idx[ok], "w": np.maximum(w[ok], 1e-3)})
+        frame = raw.groupby(["a", "b"], as_index=False)["w"].min()
         g = csr_matrix((frame["w"], (frame["a"], frame["b"])), shape=(len(nodes), len(nodes)))
         t = dijkstra(g, directed=True, indices=targets, min_only=True)
         tu, tv = t[u_idx], t[v_idx]
@@ -1083,21 +1286,20 @@ def isochrones(
                 if a[i] > 0:
                     pieces.append(substring(lines_m[i], 0.0, float(a[i]), normalized=True))
                 if b[i] > 0:
-                    pieces.append(substring(lines_m[i], 1.0 - float(b[i]), 1.0,
-                                            normalized=True))
+                    pieces.append(substring(lines_m[i], 1.0 - float(b[i]), 1.0, normalized=True))
             if not pieces:
                 continue
             # buffering each piece, then the union, is much faster than buffering the union
             lines_in = shapely.simplify(np.asarray(pieces, dtype=object), 5.0)
-            area = shapely.union_all(shapely.buffer(lines_in, cov.isochrone_buffer_m,
-                                                    quad_segs=2))
+            area = shapely.union_all(shapely.buffer(lines_in, cov.isochrone_buffer_m, quad_segs=2))
             area = area.simplify(cov.isochrone_buffer_m / 5)
             ring = area if previous is None else area.difference(previous)
             previous = area if previous is None else previous.union(area)
             if not ring.is_empty:
                 rows.append({"mode": mode, "band": label, "minutes": limit, "geometry": ring})
-    out = gpd.GeoDataFrame(rows, columns=["mode", "band", "minutes", "geometry"],
-                           geometry="geometry", crs=utm)
+    out = gpd.GeoDataFrame(
+        rows, columns=["mode", "band", "minutes", "geometry"], geometry="geometry", crs=utm
+    )
     return out.to_crs("EPSG:4326")
 
 
@@ -1116,13 +1318,22 @@ def _roads(network: Any) -> gpd.GeoDataFrame:
         seen.add(key)
         geom = data.get("geometry")
         if geom is None:
-            geom = shapely.LineString([(graph.nodes[u]["x"], graph.nodes[u]["y"]),
-                                       (graph.nodes[v]["x"], graph.nodes[v]["y"])])
+            geom = shapely.LineString(
+                [
+                    (graph.nodes[u]["x"], graph.nodes[u]["y"]),
+                    (graph.nodes[v]["x"], graph.nodes[v]["y"]),
+                ]
+            )
         hw = data.get("highway", "")
-        rows.append({"highway": str(hw[0] if isinstance(hw, list) else hw),
-                     "geometry": geom.simplify(0.00005)})
-    return gpd.GeoDataFrame(rows, columns=["highway", "geometry"], geometry="geometry",
-                            crs="EPSG:4326")
+        rows.append(
+            {
+                "highway": str(hw[0] if isinstance(hw, list) else hw),
+                "geometry": geom.simplify(0.00005),
+            }
+        )
+    return gpd.GeoDataFrame(
+        rows, columns=["highway", "geometry"], geometry="geometry", crs="EPSG:4326"
+    )
 
 
 # --- outputs ----------------------------------------------------------------------------
@@ -1130,18 +1341,35 @@ def _roads(network: Any) -> gpd.GeoDataFrame:
 _MODE_NAME = {"motorbike": "by motorbike", "walking": "on foot"}
 
 _COLUMN_NAMES = {
-    "village": "Hamlet", "households": "Households", "elderly": "Elderly",
-    "co_tu": "Co Tu speakers", "priority": "Priority (any)", "median_min": "Median (min)",
-    "worst_min": "Worst (min)", "far": "Beyond {far} min", "share_far": "Share beyond {far} min",
-    "no_mapped_access": "No mapped access", "village_location": "Village-level location",
-    "by_rule": "Volunteers (1+{cap} rule)", "workload_h": "Workload (h)",
-    "by_workload": "Volunteers (workload)", "median_before": "Median before (min)",
-    "median_after": "Median after (min)", "worst_before": "Worst before (min)",
-    "worst_after": "Worst after (min)", "far_before": "Beyond {far} min before",
-    "far_after": "Beyond {far} min after", "faster": "Households in a faster band",
-    "household_id": "Household", "best_min": "Nearest volunteer (min)",
-    "volunteer_id": "Nearest volunteer", "point_id": "Point", "name": "Name",
-    "placed": "Placed at", "covers": "Households within {far} min", "chosen": "Chosen",
+    "village": "Hamlet",
+    "households": "Households",
+    "elderly": "Elderly",
+    "co_tu": "Co Tu speakers",
+    "priority": "Priority (any)",
+    "median_min": "Median (min)",
+    "worst_min": "Worst (min)",
+    "far": "Beyond {far} min",
+    "share_far": "Share beyond {far} min",
+    "no_mapped_access": "No mapped access",
+    "village_location": "Village-level location",
+    "by_rule": "Volunteers (1+{cap} rule)",
+    "workload_h": "Workload (h)",
+    "by_workload": "Volunteers (workload)",
+    "median_before": "Median before (min)",
+    "median_after": "Median after (min)",
+    "worst_before": "Worst before (min)",
+    "worst_after": "Worst after (min)",
+    "far_before": "Beyond {far} min before",
+    "far_after": "Beyond {far} min after",
+    "faster": "Households in a faster band",
+    "household_id": "Household",
+    "best_min": "Nearest volunteer (min)",
+    "volunteer_id": "Nearest volunteer",
+    "point_id": "Point",
+    "name": "Name",
+    "placed": "Placed at",
+    "covers": "Households within {far} min",
+    "chosen": "Chosen",
     "mode": "Mode",
 }
 
@@ -1155,11 +1383,17 @@ def hamlet_frame(report: CoverageReport, mode: str | None = None) -> pd.DataFram
     """Return the per-hamlet table of ``mode`` with the volunteers needed."""
     table = report.table(mode).reset_index()
     need = report.need.per_hamlet.set_index("village")
-    total = pd.Series({"by_rule": report.need.by_rule, "workload_h": report.need.workload_h,
-                       "by_workload": report.need.by_workload})
+    total = pd.Series(
+        {
+            "by_rule": report.need.by_rule,
+            "workload_h": report.need.workload_h,
+            "by_workload": report.need.by_workload,
+        }
+    )
     for col in ("by_rule", "workload_h", "by_workload"):
-        table[col] = [total[col] if v == TOTAL else need[col].get(v, np.nan)
-                      for v in table["village"]]
+        table[col] = [
+            total[col] if v == TOTAL else need[col].get(v, np.nan) for v in table["village"]
+        ]
     return table
 
 
@@ -1184,8 +1418,10 @@ def _html_table(frame: pd.DataFrame, settings: Settings, *, caption: str = "") -
         cells = "".join(f"<td>{html.escape(_fmt_cell(c, rec[c]))}</td>" for c in cols)
         body.append(f"<tr{cls}>{cells}</tr>")
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
-    return (f'<table class="rp">{cap}<thead><tr>{head}</tr></thead>'
-            f"<tbody>{''.join(body)}</tbody></table>")
+    return (
+        f'<table class="rp">{cap}<thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table>"
+    )
 
 
 _CSS = """
@@ -1204,22 +1440,27 @@ table.rp tr.total td { font-weight: bold; background: #f2f2f2; }
 """
 
 
-def _offline_map(bounds: tuple[float, float, float, float]) -> folium.Map:
+def _offline_map(bounds: tuple[float, float, float, float]) -> Any:
     """Return a folium map without tiles or any file from the internet."""
     import folium
 
     return _own_offline_map(folium, bounds)
 
 
-def _own_offline_map(folium: Any, bounds: tuple[float, float, float, float]) -> folium.Map:
+def _own_offline_map(folium: Any, bounds: tuple[float, float, float, float]) -> Any:
     """Fallback: a tile-less folium map whose Leaflet is inlined from xstatic-leaflet."""
     import xstatic.pkg.leaflet as xleaflet
     from branca.element import Element
 
     data = Path(xleaflet.BASE_DIR)
-    m = folium.Map(tiles=None, control_scale=True, prefer_canvas=True,
-                   location=[(bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2],
-                   zoom_start=12, height=620)
+    m = folium.Map(
+        tiles=None,
+        control_scale=True,
+        prefer_canvas=True,
+        location=[(bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2],
+        zoom_start=12,
+        height=620,
+    )
     m.default_js = []
     m.default_css = []
     css = (data / "leaflet.css").read_text(encoding="utf-8")
@@ -1239,32 +1480,60 @@ def _strip_remote(page: str) -> str:
 def _points_geojson(frame: gpd.GeoDataFrame, columns: Sequence[str]) -> dict[str, Any]:
     feats = []
     for rec, geom in zip(frame[list(columns)].to_dict("records"), frame.geometry, strict=True):
-        props = {k: (None if isinstance(v, float) and math.isnan(v) else
-                     round(v, 1) if isinstance(v, float) else
-                     bool(v) if isinstance(v, np.bool_) else v) for k, v in rec.items()}
-        feats.append({"type": "Feature", "properties": props,
-                      "geometry": {"type": "Point",
-                                   "coordinates": [round(geom.x, 6), round(geom.y, 6)]}})
+        props = {
+            k: (
+                None
+                if isinstance(v, float) and math.isnan(v)
+                else round(v, 1)
+                if isinstance(v, float)
+                else bool(v)
+                if isinstance(v, np.bool_)
+                else v
+            )
+            for k, v in rec.items()
+        }
+        feats.append(
+            {
+                "type": "Feature",
+                "properties": props,
+                "geometry": {"type": "Point", "coordinates": [round(geom.x, 6), round(geom.y, 6)]},
+            }
+        )
     return {"type": "FeatureCollection", "features": feats}
 
 
-def _household_layer(folium: Any, frame: gpd.GeoDataFrame, mode: str, colours: Mapping[str, str],
-                     name: str, show: bool) -> Any:
+def _household_layer(
+    folium: Any,
+    frame: gpd.GeoDataFrame,
+    mode: str,
+    colours: Mapping[str, str],
+    name: str,
+    show: bool,
+) -> Any:
     cols = ["household_id", "village", f"{mode}_min", f"{mode}_band"]
     data = _points_geojson(frame, cols)
     for f in data["features"]:
         f["properties"]["colour"] = colours[f["properties"][f"{mode}_band"]]
     return folium.GeoJson(
-        data, name=name, show=show,
+        data,
+        name=name,
+        show=show,
         marker=folium.CircleMarker(radius=4, weight=1, fill=True, fill_opacity=0.9),
         style_function=lambda f: {"fillColor": f["properties"]["colour"], "color": "#333"},
-        tooltip=folium.GeoJsonTooltip(fields=cols, aliases=["Household", "Hamlet",
-                                                            "Minutes", "Band"]),
+        tooltip=folium.GeoJsonTooltip(
+            fields=cols, aliases=["Household", "Hamlet", "Minutes", "Band"]
+        ),
     )
 
 
-def _iso_layer(folium: Any, iso: gpd.GeoDataFrame | None, mode: str,
-               colours: Mapping[str, str], name: str, show: bool) -> Any:
+def _iso_layer(
+    folium: Any,
+    iso: gpd.GeoDataFrame | None,
+    mode: str,
+    colours: Mapping[str, str],
+    name: str,
+    show: bool,
+) -> Any:
     group = folium.FeatureGroup(name=name, show=show)
     if iso is None:
         return group
@@ -1273,13 +1542,17 @@ def _iso_layer(folium: Any, iso: gpd.GeoDataFrame | None, mode: str,
         folium.GeoJson(
             rec["geometry"].__geo_interface__,
             style_function=lambda _f, c=colours[rec["band"]]: {
-                "fillColor": c, "color": c, "weight": 1, "fillOpacity": 0.25},
+                "fillColor": c,
+                "color": c,
+                "weight": 1,
+                "fillOpacity": 0.25,
+            },
             tooltip=f"{rec['band']} {_MODE_NAME[mode]} to a service point",
         ).add_to(group)
     return group
 
 
-def coverage_map(report: CoverageReport) -> folium.Map:
+def coverage_map(report: CoverageReport) -> Any:
     """Return the report's map: households by band, areas per band, points, hamlets.
 
     Works offline: no tiles (the roads of the network are drawn instead) and Leaflet
@@ -1298,69 +1571,118 @@ def coverage_map(report: CoverageReport) -> folium.Map:
     m.fit_bounds([[float(b[1]), float(b[0])], [float(b[3]), float(b[2])]])
     if report.roads is not None and len(report.roads):
         folium.GeoJson(
-            report.roads.__geo_interface__, name="Roads and paths",
-            style_function=lambda f: {"color": "#888", "weight": 2 if f["properties"][
-                "highway"] in ("primary", "secondary", "tertiary", "trunk") else 1,
-                "opacity": 0.7},
+            report.roads.__geo_interface__,
+            name="Roads and paths",
+            style_function=lambda f: {
+                "color": "#888",
+                "weight": 2
+                if f["properties"]["highway"] in ("primary", "secondary", "tertiary", "trunk")
+                else 1,
+                "opacity": 0.7,
+            },
         ).add_to(m)
     mode = report.mode
-    _iso_layer(folium, base.isochrones, mode, colours,
-               f"Areas per band {_MODE_NAME[mode]}", True).add_to(m)
+    _iso_layer(
+        folium, base.isochrones, mode, colours, f"Areas per band {_MODE_NAME[mode]}", True
+    ).add_to(m)
     for other in report.modes[1:]:
-        _iso_layer(folium, base.isochrones, other, colours,
-                   f"Areas per band {_MODE_NAME[other]}", False).add_to(m)
-    _household_layer(folium, base.households, mode, colours,
-                     f"Households {_MODE_NAME[mode]}", True).add_to(m)
+        _iso_layer(
+            folium, base.isochrones, other, colours, f"Areas per band {_MODE_NAME[other]}", False
+        ).add_to(m)
+    _household_layer(
+        folium, base.households, mode, colours, f"Households {_MODE_NAME[mode]}", True
+    ).add_to(m)
     for other in report.modes[1:]:
-        _household_layer(folium, base.households, other, colours,
-                         f"Households {_MODE_NAME[other]}", False).add_to(m)
+        _household_layer(
+            folium, base.households, other, colours, f"Households {_MODE_NAME[other]}", False
+        ).add_to(m)
     scenarios = [("What-if", report.whatif)]
     if report.choice is not None:
         scenarios.append(("Best new points", report.choice.whatif))
     for title, w in scenarios:
         if w is None:
             continue
-        _iso_layer(folium, w.after.isochrones, mode, colours,
-                   f"{title}: areas per band {_MODE_NAME[mode]}", False).add_to(m)
-        _household_layer(folium, w.after.households, mode, colours,
-                         f"{title}: households {_MODE_NAME[mode]}", False).add_to(m)
+        _iso_layer(
+            folium,
+            w.after.isochrones,
+            mode,
+            colours,
+            f"{title}: areas per band {_MODE_NAME[mode]}",
+            False,
+        ).add_to(m)
+        _household_layer(
+            folium,
+            w.after.households,
+            mode,
+            colours,
+            f"{title}: households {_MODE_NAME[mode]}",
+            False,
+        ).add_to(m)
         group = folium.FeatureGroup(name=f"{title}: new points", show=title == "What-if")
         for rec, g in zip(w.added.to_dict("records"), w.added.geometry, strict=True):
-            folium.CircleMarker([g.y, g.x], radius=11, color="#000", weight=3, fill=True,
-                                fill_color="#e7298a", fill_opacity=0.9,
-                                tooltip=html.escape(f"{title}: {rec['name']}")).add_to(group)
+            folium.CircleMarker(
+                [g.y, g.x],
+                radius=11,
+                color="#000",
+                weight=3,
+                fill=True,
+                fill_color="#e7298a",
+                fill_opacity=0.9,
+                tooltip=html.escape(f"{title}: {rec['name']}"),
+            ).add_to(group)
         group.add_to(m)
     sp = folium.FeatureGroup(name="Service points")
-    for rec, g in zip(base.service_points.to_dict("records"), base.service_points.geometry,
-                      strict=True):
-        folium.CircleMarker([g.y, g.x], radius=11, color="#000", weight=3, fill=True,
-                            fill_color="#1f78b4", fill_opacity=0.9,
-                            tooltip=html.escape(f"{rec['point_id']}: {rec['name']}")).add_to(sp)
+    for rec, g in zip(
+        base.service_points.to_dict("records"), base.service_points.geometry, strict=True
+    ):
+        folium.CircleMarker(
+            [g.y, g.x],
+            radius=11,
+            color="#000",
+            weight=3,
+            fill=True,
+            fill_color="#1f78b4",
+            fill_opacity=0.9,
+            tooltip=html.escape(f"{rec['point_id']}: {rec['name']}"),
+        ).add_to(sp)
     sp.add_to(m)
     hamlets = folium.FeatureGroup(name="Hamlet summaries")
     table = hamlet_frame(report)
     hh = base.households
-    for rec in table.to_dict("records"):
+    records: list[dict[str, Any]] = [
+        {str(k): v for k, v in r.items()} for r in table.to_dict("records")
+    ]
+    for rec in records:
         if rec["village"] == TOTAL:
             continue
         sub = hh[hh["village"] == rec["village"]]
         x, y = float(np.median(sub.geometry.x)), float(np.median(sub.geometry.y))
-        rows = "".join(f"<tr><th>{html.escape(h)}</th><td>{html.escape(_fmt_cell(c, rec[c]))}"
-                       f"</td></tr>" for c, h in zip(rec, _headers(list(rec), report.settings),
-                                                     strict=True) if c != "village")
-        popup = (f"<b>{html.escape(str(rec['village']))}</b> ({_MODE_NAME[mode]})"
-                 f"<table class='rp'>{rows}</table>")
-        folium.Marker([y, x], icon=folium.DivIcon(
-            html=f'<div style="font:bold 12px sans-serif;color:#000;white-space:nowrap;'
-                 f'text-shadow:0 0 3px #fff">{html.escape(str(rec["village"]))}</div>'),
+        rows = "".join(
+            f"<tr><th>{html.escape(h)}</th><td>{html.escape(_fmt_cell(c, rec[c]))}</td></tr>"
+            for c, h in zip(rec, _headers(list(rec), report.settings), strict=True)
+            if c != "village"
+        )
+        popup = (
+            f"<b>{html.escape(str(rec['village']))}</b> ({_MODE_NAME[mode]})"
+            f"<table class='rp'>{rows}</table>"
+        )
+        folium.Marker(
+            [y, x],
+            icon=folium.DivIcon(
+                html=f'<div style="font:bold 12px sans-serif;color:#000;white-space:nowrap;'
+                f'text-shadow:0 0 3px #fff">{html.escape(str(rec["village"]))}</div>'
+            ),
             # a tooltip, not a folium Popup: Popup needs jQuery, which is not inlined
-            tooltip=folium.Tooltip(popup)).add_to(hamlets)
+            tooltip=folium.Tooltip(popup),
+        ).add_to(hamlets)
     hamlets.add_to(m)
     folium.LayerControl(collapsed=False).add_to(m)
-    legend = "".join(f'<div><i style="background:{c}"></i>{html.escape(lab)}</div>'
-                     for lab, c in colours.items())
-    _legend(f"<b>{html.escape(_MODE_NAME[mode].capitalize())} to the nearest service point"
-            f"</b>{legend}").add_to(m)
+    legend = "".join(
+        f'<div><i style="background:{c}"></i>{html.escape(lab)}</div>' for lab, c in colours.items()
+    )
+    _legend(
+        f"<b>{html.escape(_MODE_NAME[mode].capitalize())} to the nearest service point</b>{legend}"
+    ).add_to(m)
     return m
 
 
@@ -1371,17 +1693,18 @@ def _legend(inner_html: str) -> Any:
     from branca.element import MacroElement
     from folium.template import Template
 
-    class _Legend(MacroElement):  # type: ignore[misc]
+    class _Legend(MacroElement):  # type: ignore[misc,unused-ignore]
         _template = Template(
             "{% macro script(this, kwargs) %}"
             "(function(){var c=L.control({position:'bottomleft'});"
             "c.onAdd=function(){var d=L.DomUtil.create('div','rp-legend');"
             "d.innerHTML={{ this.payload }};return d;};"
             "c.addTo({{ this._parent.get_name() }});})();"
-            "{% endmacro %}")
+            "{% endmacro %}"
+        )
 
         def __init__(self) -> None:
-            super().__init__()
+            super().__init__()  # type: ignore[no-untyped-call,unused-ignore]
             self._name = "CoverageLegend"
             self.payload = json.dumps(inner_html).replace("</", "<\\/")
 
@@ -1397,39 +1720,54 @@ def _sections(report: CoverageReport) -> str:
     s = report.settings
     parts = ['<div class="rp-page">']
     for mode in report.modes:
-        parts.append(f"<h2>Hamlets: travel time {_MODE_NAME[mode]} to the nearest service point"
-                     "</h2>")
+        parts.append(
+            f"<h2>Hamlets: travel time {_MODE_NAME[mode]} to the nearest service point</h2>"
+        )
         parts.append(_html_table(hamlet_frame(report, mode), s))
     need = report.need
     parts.append("<h2>Volunteers needed</h2>")
-    parts.append(f"<p>By the 1+{s.planner.capacity} rule: <b>{need.by_rule}</b>. By workload "
-                 f"({need.workload_h:.0f} hours for one visit to every household, "
-                 f"{s.coverage.volunteer_hours:g} hours per volunteer, from "
-                 f"{'the plan' if need.source == 'plan' else 'an estimate'}): "
-                 f"<b>{need.by_workload}</b>."
-                 + (f" Volunteers in the register: {need.volunteers}." if need.volunteers
-                    is not None else "") + "</p>")
+    parts.append(
+        f"<p>By the 1+{s.planner.capacity} rule: <b>{need.by_rule}</b>. By workload "
+        f"({need.workload_h:.0f} hours for one visit to every household, "
+        f"{s.coverage.volunteer_hours:g} hours per volunteer, from "
+        f"{'the plan' if need.source == 'plan' else 'an estimate'}): "
+        f"<b>{need.by_workload}</b>."
+        + (
+            f" Volunteers in the register: {need.volunteers}."
+            if need.volunteers is not None
+            else ""
+        )
+        + "</p>"
+    )
     parts.append(_html_table(need.per_hamlet, s))
     if need.volunteers is not None:
-        parts.append(f"<h2>Households no volunteer reaches within {s.coverage.reach_min} "
-                     f"minutes ({len(need.unreachable)})</h2>")
+        parts.append(
+            f"<h2>Households no volunteer reaches within {s.coverage.reach_min} "
+            f"minutes ({len(need.unreachable)})</h2>"
+        )
         if len(need.unreachable):
             parts.append(_html_table(need.unreachable, s))
-    for title, w in (("What-if: new service points", report.whatif),
-                     ("Best new service points", report.choice.whatif if report.choice
-                      else None)):
+    for title, w in (
+        ("What-if: new service points", report.whatif),
+        ("Best new service points", report.choice.whatif if report.choice else None),
+    ):
         if w is None:
             continue
         parts.append(f"<h2>{html.escape(title)} ({_MODE_NAME[report.mode]})</h2>")
-        parts.append(_html_table(w.added[["point_id", "name", "placed"]], s,
-                                 caption="Points added"))
+        parts.append(
+            _html_table(w.added[["point_id", "name", "placed"]], s, caption="Points added")
+        )
         parts.append(_html_table(w.comparison, s, caption="Before and after"))
     if report.choice is not None:
         c = report.choice
-        parts.append(_html_table(
-            c.candidates[["point_id", "name", "placed", "covers", "chosen"]], s,
-            caption=f"Candidates ({c.objective}; best {c.k}; "
-                    f"{'proven optimal' if c.optimal else 'best found in the time limit'})"))
+        parts.append(
+            _html_table(
+                c.candidates[["point_id", "name", "placed", "covers", "chosen"]],
+                s,
+                caption=f"Candidates ({c.objective}; best {c.k}; "
+                f"{'proven optimal' if c.optimal else 'best found in the time limit'})",
+            )
+        )
     parts.append("</div>")
     return "".join(parts)
 
@@ -1438,19 +1776,25 @@ def _gpkg_frames(report: CoverageReport) -> dict[str, gpd.GeoDataFrame]:
     import geopandas as gpd
 
     hh = report.baseline.households.copy()
-    for title, w in (("whatif", report.whatif),
-                     ("best", report.choice.whatif if report.choice else None)):
+    for title, w in (
+        ("whatif", report.whatif),
+        ("best", report.choice.whatif if report.choice else None),
+    ):
         if w is None:
             continue
         for mode in report.modes:
             hh[f"{title}_{mode}_min"] = w.after.households[f"{mode}_min"].values
             hh[f"{title}_{mode}_band"] = w.after.households[f"{mode}_band"].values
-    frames: dict[str, gpd.GeoDataFrame] = {"households": hh,
-                                           "service_points": report.baseline.service_points}
+    frames: dict[str, gpd.GeoDataFrame] = {
+        "households": hh,
+        "service_points": report.baseline.service_points,
+    }
     if report.baseline.isochrones is not None and len(report.baseline.isochrones):
         iso = report.baseline.isochrones.copy()
-        iso["geometry"] = [g if g.geom_type == "MultiPolygon" else
-                           __import__("shapely").MultiPolygon([g]) for g in iso.geometry]
+        iso["geometry"] = [
+            g if g.geom_type == "MultiPolygon" else __import__("shapely").MultiPolygon([g])
+            for g in iso.geometry
+        ]
         frames["isochrones"] = gpd.GeoDataFrame(iso, geometry="geometry", crs="EPSG:4326")
     return frames
 
@@ -1489,37 +1833,61 @@ def write_coverage(report: CoverageReport, out_dir: str | Path) -> list[Path]:
     page = page.replace("</body>", _sections(report) + "</body>", 1)
     written.append(write_text(out / "coverage.html", page))
 
-    tables = pd.concat([hamlet_frame(report, m).assign(mode=m) for m in report.modes],
-                       ignore_index=True)
+    tables = pd.concat(
+        [hamlet_frame(report, m).assign(mode=m) for m in report.modes], ignore_index=True
+    )
     cols = ["mode", *[c for c in tables.columns if c != "mode"]]
     tables = tables[cols]
-    written.append(write_csv(out / "coverage_hamlets.csv", _headers(cols, s),
-                             tables.itertuples(index=False, name=None)))
-    body = "".join(f"<h2>Travel time {_MODE_NAME[m]}</h2>"
-                   + _html_table(hamlet_frame(report, m), s) for m in report.modes)
-    written.append(write_text(out / "coverage_hamlets.html", (
-        '<!DOCTYPE html><html><head><meta charset="utf-8"><title>Coverage per hamlet</title>'
-        f'<style>{_CSS}</style></head><body><div class="rp-page">'
-        f"<h1>Coverage per hamlet</h1>{body}</div></body></html>")))
+    written.append(
+        write_csv(
+            out / "coverage_hamlets.csv",
+            _headers(cols, s),
+            tables.itertuples(index=False, name=None),
+        )
+    )
+    body = "".join(
+        f"<h2>Travel time {_MODE_NAME[m]}</h2>" + _html_table(hamlet_frame(report, m), s)
+        for m in report.modes
+    )
+    written.append(
+        write_text(
+            out / "coverage_hamlets.html",
+            (
+                '<!DOCTYPE html><html><head><meta charset="utf-8">'
+                "<title>Coverage per hamlet</title>"
+                f'<style>{_CSS}</style></head><body><div class="rp-page">'
+                f"<h1>Coverage per hamlet</h1>{body}</div></body></html>"
+            ),
+        )
+    )
 
     frames = _gpkg_frames(report)
     target = out / "coverage.gpkg"
     with atomic_path(target) as tmp:
         for name, frame in frames.items():
-            pyogrio.write_dataframe(frame, tmp, layer=name, driver="GPKG",
-                                    append=tmp.exists())
+            pyogrio.write_dataframe(frame, tmp, layer=name, driver="GPKG", append=tmp.exists())
     written.append(target)
 
-    for name, w in (("whatif", report.whatif),
-                    ("best", report.choice.whatif if report.choice else None)):
+    for name, w in (
+        ("whatif", report.whatif),
+        ("best", report.choice.whatif if report.choice else None),
+    ):
         if w is None:
             continue
         fname = "coverage_whatif.csv" if name == "whatif" else "coverage_best_points.csv"
         cols = list(w.comparison.columns)
-        written.append(write_csv(out / fname, _headers(cols, s),
-                                 w.comparison.itertuples(index=False, name=None)))
+        written.append(
+            write_csv(
+                out / fname, _headers(cols, s), w.comparison.itertuples(index=False, name=None)
+            )
+        )
     if report.need.volunteers is not None:
         cols = list(report.need.unreachable.columns)
-        written.append(write_csv(out / "coverage_unreachable.csv", _headers(cols, s),
-                                 report.need.unreachable.itertuples(index=False, name=None)))
+        written.append(
+            write_csv(
+                out / "coverage_unreachable.csv",
+                _headers(cols, s),
+                report.need.unreachable.itertuples(index=False, name=None),
+            )
+        )
     return written

@@ -129,12 +129,19 @@ def _raster_uri(path: Path) -> str:
         with zipfile.ZipFile(path) as zf:
             members = [n for n in zf.namelist() if n.lower().endswith(_RASTER_SUFFIXES)]
     except zipfile.BadZipFile:
-        raise InputDataError([Problem("not a valid .zip file", "download the DEM tile again",
-                                      file=path.name)]) from None
+        raise InputDataError(
+            [Problem("not a valid .zip file", "download the DEM tile again", file=path.name)]
+        ) from None
     if not members:
-        raise InputDataError([Problem(
-            "the .zip holds no elevation raster (.hgt or .tif)",
-            "pass the SRTM .hgt(.zip) or GeoTIFF itself", file=path.name)])
+        raise InputDataError(
+            [
+                Problem(
+                    "the .zip holds no elevation raster (.hgt or .tif)",
+                    "pass the SRTM .hgt(.zip) or GeoTIFF itself",
+                    file=path.name,
+                )
+            ]
+        )
     return f"/vsizip/{path.resolve()}/{members[0]}"
 
 
@@ -189,30 +196,38 @@ def read_dem(
                 row0 = max(math.floor(win.row_off) - 2, 0)
                 col1 = min(math.ceil(win.col_off + win.width) + 2, ds.width)
                 row1 = min(math.ceil(win.row_off + win.height) + 2, ds.height)
-                window = rasterio.windows.Window(col0, row0, max(col1 - col0, 0),
-                                                 max(row1 - row0, 0))
+                window = rasterio.windows.Window(
+                    col0, row0, max(col1 - col0, 0), max(row1 - row0, 0)
+                )
             if window.width > 0 and window.height > 0:
                 raw = ds.read(1, window=window, masked=False).astype(np.float32)
             else:
                 raw = np.zeros((0, 0), dtype=np.float32)
             t = ds.transform  # window_transform() warns in affine >= 2.5; shift by hand
             col, row = float(window.col_off), float(window.row_off)
-            transform = Affine(t.a, t.b, t.c + t.a * col + t.b * row,
-                               t.d, t.e, t.f + t.d * col + t.e * row)
+            transform = Affine(
+                t.a, t.b, t.c + t.a * col + t.b * row, t.d, t.e, t.f + t.d * col + t.e * row
+            )
             nodata = ds.nodata
     except rasterio.errors.RasterioIOError as exc:
-        raise InputDataError([Problem(
-            f"cannot read the DEM ({exc})",
-            "give a GeoTIFF or an SRTM tile named like N16E107.hgt (or .hgt.zip)",
-            file=path.name)]) from None
+        raise InputDataError(
+            [
+                Problem(
+                    f"cannot read the DEM ({exc})",
+                    "give a GeoTIFF or an SRTM tile named like N16E107.hgt (or .hgt.zip)",
+                    file=path.name,
+                )
+            ]
+        ) from None
     heights, filled = _fill_voids(raw, nodata)
     if filled:
         log.info("%s: filled %d void cells", path.name, filled)
     return Dem(path.name, heights, transform, crs, filled)
 
 
-def _fill_voids(raw: npt.NDArray[np.float32], nodata: float | None
-                ) -> tuple[npt.NDArray[np.float32], int]:
+def _fill_voids(
+    raw: npt.NDArray[np.float32], nodata: float | None
+) -> tuple[npt.NDArray[np.float32], int]:
     """Fill void cells from their neighbours; return the heights and the count filled."""
     valid = np.isfinite(raw) & (raw > VOID_BELOW)
     if nodata is not None and not math.isnan(nodata):
@@ -230,8 +245,7 @@ def _fill_voids(raw: npt.NDArray[np.float32], nodata: float | None
     # cells too far from any valid one keep the sentinel: take the nearest valid cell
     still = filled <= VOID_BELOW
     if still.any():
-        idx = ndimage.distance_transform_edt(~valid, return_distances=False,
-                                             return_indices=True)
+        idx = ndimage.distance_transform_edt(~valid, return_distances=False, return_indices=True)
         filled = np.where(still, work[tuple(idx)], filled).astype(np.float32)
     return np.asarray(filled, dtype=np.float32), n_void
 

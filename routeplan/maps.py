@@ -59,7 +59,6 @@ from .export import (
 from .plan import Plan, Route
 
 if TYPE_CHECKING:  # pragma: no cover
-    import folium
     import geopandas as gpd
 
 __all__ = ["DAY_COLOURS", "MarkerStyle", "volunteer_style", "write_maps"]
@@ -81,12 +80,12 @@ ROUTE_TOLERANCE_DEG = 1.5e-5
 DAY_COLOURS = ("#1f5fbf", "#d9480f", "#2b8a3e", "#7048b8", "#c2255c", "#8a5a00", "#0b7285")
 """Colour of each day's round on a volunteer's page, Monday first."""
 
-_FOOT = frozenset({"footway", "path", "steps", "pedestrian", "bridleway", "cycleway",
-                   "corridor"})
+_FOOT = frozenset({"footway", "path", "steps", "pedestrian", "bridleway", "cycleway", "corridor"})
 
 _TILES_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
-_TILES_ATTR = ('&copy; <a href="https://www.openstreetmap.org/copyright">'
-               "OpenStreetMap</a> contributors")
+_TILES_ATTR = (
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+)
 
 
 # --- small helpers -------------------------------------------------------------------
@@ -102,15 +101,26 @@ def _text(value: Any) -> str:
 
 
 def _esc(value: Any) -> str:
-    """Return ``value`` as HTML text: markup in the data is shown, never run."""
-    return html.escape(_text(value), quote=True)
+    """Return ``value`` as HTML text: markup in the data is shown, never run.
+
+    Braces become character references too, so that text such as ``{{ x }}`` can
+    never be taken for a template by folium's Jinja rendering.
+    """
+    return html.escape(_text(value), quote=True).replace("{", "&#123;").replace("}", "&#125;")
 
 
 def _js(obj: Any) -> str:
     """Return ``obj`` as JSON that is safe inside an HTML ``<script>`` element."""
     text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+    # a "{" that starts "{{", "{%" or "{#" can only be inside a string: escape it
+    text = re.sub(r"\{(?=[{%#])", r"\\u007b", text)
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
 
 
 def _ll(lon: float, lat: float) -> LatLon:
@@ -125,7 +135,7 @@ def _line(coords: Iterable[tuple[float, float]], tolerance: float) -> list[LatLo
 
         simple = LineString(pts).simplify(tolerance, preserve_topology=False)
         if not simple.is_empty and len(simple.coords) >= 2:
-            pts = list(simple.coords)  # type: ignore[arg-type]
+            pts = [(float(c[0]), float(c[1])) for c in simple.coords]
     out: list[LatLon] = []
     for x, y in pts:
         p = _ll(x, y)
@@ -144,7 +154,10 @@ def _tel(phone: str) -> str:
 def _map_links(lon: float, lat: float) -> tuple[str, str]:
     """Return a ``geo:`` URI (the phone's map app) and an https Google Maps link."""
     la, lo = f"{lat:.6f}", f"{lon:.6f}"
-    return f"geo:{la},{lo}?q={la},{lo}", f"https://www.google.com/maps/search/?api=1&query={la}%2C{lo}"
+    return (
+        f"geo:{la},{lo}?q={la},{lo}",
+        f"https://www.google.com/maps/search/?api=1&query={la}%2C{lo}",
+    )
 
 
 def _hours(seconds: float, language: str) -> str:
@@ -153,7 +166,7 @@ def _hours(seconds: float, language: str) -> str:
 
 
 def _duration(seconds: float, language: str) -> str:
-    minutes = int(round(seconds / 60.0))
+    minutes = round(seconds / 60.0)
     if minutes >= 60 and minutes % 60:
         return label("hours_minutes", language).format(h=minutes // 60, m=minutes % 60)
     if minutes >= 60:
@@ -182,6 +195,7 @@ class MarkerStyle:
         looks that stay apart.
     dash
         Leaflet ``dashArray`` of the route line (``None`` for a solid line).
+
     """
 
     colour: str
@@ -191,19 +205,39 @@ class MarkerStyle:
     def circle(self) -> dict[str, Any]:
         """Return Leaflet ``circleMarker`` options for a household of this style."""
         if self.shape == "ring":
-            return {"radius": 6, "color": self.colour, "weight": 3.5, "fillColor": "#ffffff",
-                    "fillOpacity": 1.0, "className": "rp-hh"}
+            return {
+                "radius": 6,
+                "color": self.colour,
+                "weight": 3.5,
+                "fillColor": "#ffffff",
+                "fillOpacity": 1.0,
+                "className": "rp-hh",
+            }
         if self.shape == "halo":
-            return {"radius": 6.5, "color": "#ffffff", "weight": 2.5, "fillColor": self.colour,
-                    "fillOpacity": 1.0, "className": "rp-hh"}
-        return {"radius": 6, "color": "#222222", "weight": 1.2, "fillColor": self.colour,
-                "fillOpacity": 0.95, "className": "rp-hh"}
+            return {
+                "radius": 6.5,
+                "color": "#ffffff",
+                "weight": 2.5,
+                "fillColor": self.colour,
+                "fillOpacity": 1.0,
+                "className": "rp-hh",
+            }
+        return {
+            "radius": 6,
+            "color": "#222222",
+            "weight": 1.2,
+            "fillColor": self.colour,
+            "fillOpacity": 0.95,
+            "className": "rp-hh",
+        }
 
     def swatch(self) -> str:
         """Return a small HTML sample of the marker (for the legend and layer list)."""
         c = self.circle()
-        return (f'<span class="rp-sw" style="background:{c["fillColor"]};'
-                f'border-color:{c["color"]}"></span>')
+        return (
+            f'<span class="rp-sw" style="background:{c["fillColor"]};'
+            f'border-color:{c["color"]}"></span>'
+        )
 
 
 _HUES = 24
@@ -286,6 +320,9 @@ _CSS = """
  box-shadow:0 0 2px #000;box-sizing:border-box}
 .rp-home div::before{content:"";position:absolute;left:1px;top:-1px;border:10px solid
  transparent;border-bottom:9px solid #222;border-top:0}
+.rp-home-s div{transform:scale(.7);transform-origin:50% 60%}
+.rp-far .rp-home-s{display:none}
+.rp-summary{max-width:min(540px,92vw)}
 .rp-sp div{width:20px;height:20px;border-radius:4px;background:#0b3d91;border:3px solid
  #fff;box-shadow:0 0 3px #000;box-sizing:border-box;color:#fff;font:bold 11px/14px
  sans-serif;text-align:center}
@@ -310,6 +347,8 @@ a.rp-btn,button.rp-btn{display:inline-flex;align-items:center;justify-content:ce
  box-sizing:border-box}
 a.rp-btn.rp-alt{background:#e9ecef;color:#1c2b40!important}
 .leaflet-popup-content{margin:10px 12px}
+@media (max-width:600px){.rp-popup-open .leaflet-top,.rp-popup-open .leaflet-bottom{
+ opacity:0;pointer-events:none}}
 """
 
 _VOLUNTEER_CSS = """
@@ -364,7 +403,7 @@ var RP = (function () {
           ? '<span style="background:' + st.color + '">' + it.n + '</span>'
           : (it.h || st.html || '');
         m = L.marker(it.c, {icon: icon(st, h), interactive: st.interactive !== false,
-          keyboard: false, riseOnHover: true, title: ''});
+          keyboard: false, riseOnHover: true, zIndexOffset: st.z || 0});
       }
       if (it.p) { m.bindPopup(it.p, {maxWidth: 320, minWidth: 220, autoPanPadding: [16, 16]}); }
       if (it.t) { m.bindTooltip(it.t, {direction: 'top', sticky: it.k === 'line'}); }
@@ -405,50 +444,93 @@ var RP = (function () {
     e.marker.openPopup();
   }
   function wide() { return window.innerWidth >= 800; }
+  function init(map) {
+    // on a small screen the controls step back while a popup is open
+    map.on('popupopen', function () { map.getContainer().classList.add('rp-popup-open'); });
+    map.on('popupclose', function () { map.getContainer().classList.remove('rp-popup-open'); });
+    // small details (homes on the overview) only when zoomed in
+    function zoomed() { map.getContainer().classList.toggle('rp-far', map.getZoom() < 14); }
+    map.on('zoomend', zoomed);
+    zoomed();
+  }
   return {draw: draw, panel: panel, offlineNote: offlineNote, open: open, byId: byId,
-          wide: wide};
+          wide: wide, init: init};
 })();
 """
 
 
 def _assets_html(extra_css: str = "") -> str:
     js, css = _leaflet()
-    return (f"<style>{css}</style>\n<script>{js}</script>\n<style>{_CSS}{extra_css}</style>\n"
-            f"<script>{_JS}</script>\n")
+    return (
+        f"<style>{css}</style>\n<script>{js}</script>\n<style>{_CSS}{extra_css}</style>\n"
+        f"<script>{_JS}</script>\n"
+    )
 
 
-def _script_element(build: Callable[[str], str]) -> Any:
-    """Return a folium element whose script is ``build(parent_js_name)``."""
-    from branca.element import MacroElement
-    from folium.template import Template
+@lru_cache(maxsize=1)
+def _element_classes() -> tuple[type[Any], type[Any], type[Any]]:
+    """Return the folium element classes used here (defined lazily: folium is heavy).
 
-    class _Script(MacroElement):  # type: ignore[misc]
-        _template = Template("{% macro script(this, kwargs) %}{{ this.code() }}{% endmacro %}")
+    Their text goes into the page as it is: unlike branca's ``MacroElement``, which
+    compiles every rendered piece again as a Jinja template (slow for big data, and
+    it would evaluate ``{{ ... }}`` typed into a register), these never pass data
+    through Jinja.
+    """
+    from branca.element import Element
 
-        def __init__(self) -> None:
+    class Raw(Element):
+        """Text put into the page verbatim."""
+
+        def __init__(self, text: str) -> None:
             super().__init__()
-            self._name = "RoutePlan"
+            self._name = "RoutePlanRaw"
+            self.text = text
 
-        def code(self) -> str:
-            return build(self._parent.get_name())
+        def render(self, **kwargs: Any) -> str:
+            return str(self.text)
 
-    return _Script()
+    class Script(Element):
+        """JavaScript built from the parent layer's variable name."""
 
+        def __init__(self, build: Callable[[str], str]) -> None:
+            super().__init__()
+            self._name = "RoutePlanScript"
+            self.build = build
 
-def _html_element(text: str) -> Any:
-    """Return a folium element that puts ``text`` (trusted HTML) into the page body."""
-    from branca.element import MacroElement
-    from folium.template import Template
+        def render(self, **kwargs: Any) -> str:
+            parent: Any = self._parent
+            root: Any = self.get_root()
+            root.script.add_child(Raw(self.build(parent.get_name())), name=self.get_name())
+            return ""
 
-    class _Html(MacroElement):  # type: ignore[misc]
-        _template = Template("{% macro html(this, kwargs) %}{{ this.text }}{% endmacro %}")
+    class Html(Element):
+        """Trusted HTML put into the page body where the element is added."""
 
-        def __init__(self) -> None:
+        def __init__(self, text: str) -> None:
             super().__init__()
             self._name = "RoutePlanHtml"
             self.text = text
 
-    return _Html()
+        def render(self, **kwargs: Any) -> str:
+            root: Any = self.get_root()
+            root.html.add_child(Raw(self.text), name=self.get_name())
+            return ""
+
+    return Raw, Script, Html
+
+
+def _raw_element(text: str) -> Any:
+    return _element_classes()[0](text)
+
+
+def _script_element(build: Callable[[str], str]) -> Any:
+    """Return a folium element whose script is ``build(parent_js_name)``."""
+    return _element_classes()[1](build)
+
+
+def _html_element(text: str) -> Any:
+    """Return a folium element that puts ``text`` (trusted HTML) into the page body."""
+    return _element_classes()[2](text)
 
 
 def _draw(styles: Mapping[str, Mapping[str, Any]], items: Sequence[Mapping[str, Any]]) -> Any:
@@ -457,6 +539,9 @@ def _draw(styles: Mapping[str, Mapping[str, Any]], items: Sequence[Mapping[str, 
 
 
 # --- the road network, drawn offline ----------------------------------------------------
+
+
+_BBox = tuple[float, float, float, float]
 
 
 @dataclass(frozen=True)
@@ -478,7 +563,7 @@ def _road_lines(network: Any) -> list[_RoadLine]:
     nodes = graph.nodes
     for u, v, data in graph.edges(data=True):
         length = data.get("length", 0.0)
-        key = (min(u, v, key=str), max(u, v, key=str), int(round(float(length or 0.0))))
+        key = (min(u, v, key=str), max(u, v, key=str), round(float(length or 0.0)))
         if key in seen:
             continue
         seen.add(key)
@@ -510,23 +595,46 @@ def _road_lines(network: Any) -> list[_RoadLine]:
     return out
 
 
-def _roads_layer(lines: Sequence[_RoadLine], name: str,
-                 bbox: tuple[float, float, float, float] | None = None) -> Any:
+def _roads_layer(
+    lines: Sequence[_RoadLine], name: str, bbox: tuple[float, float, float, float] | None = None
+) -> Any:
     """Return a folium layer drawing ``lines`` (those touching ``bbox``) as thin grey lines."""
     import folium
 
     group = folium.FeatureGroup(name=name, overlay=True, control=True, show=True)
     styles = {
-        "road": {"color": "#7b8794", "weight": 2, "opacity": 0.8, "interactive": False,
-                 "className": "rp-roads"},
-        "path": {"color": "#9c8b6e", "weight": 1.5, "opacity": 0.9, "dashArray": "4 4",
-                 "interactive": False, "className": "rp-roads"},
+        "road": {
+            "color": "#7b8794",
+            "weight": 2,
+            "opacity": 0.8,
+            "interactive": False,
+            "className": "rp-roads",
+        },
+        "path": {
+            "color": "#9c8b6e",
+            "weight": 1.5,
+            "opacity": 0.9,
+            "dashArray": "4 4",
+            "interactive": False,
+            "className": "rp-roads",
+        },
     }
     items = []
     for kind in ("road", "path"):
-        chosen = [ln.coords for ln in lines if ln.kind == kind and (
-            bbox is None or not (ln.bbox[2] < bbox[0] or ln.bbox[0] > bbox[2]
-                                 or ln.bbox[3] < bbox[1] or ln.bbox[1] > bbox[3]))]
+        chosen = [
+            ln.coords
+            for ln in lines
+            if ln.kind == kind
+            and (
+                bbox is None
+                or not (
+                    ln.bbox[2] < bbox[0]
+                    or ln.bbox[0] > bbox[2]
+                    or ln.bbox[3] < bbox[1]
+                    or ln.bbox[1] > bbox[3]
+                )
+            )
+        ]
         if chosen:  # one multi-part line per kind: one SVG path, light to draw
             items.append({"k": "line", "s": kind, "c": chosen})
     _draw(styles, items).add_to(group)
@@ -539,9 +647,15 @@ def _roads_layer(lines: Sequence[_RoadLine], name: str,
 class _Data:
     """The plan and the registers, joined once for both kinds of page."""
 
-    def __init__(self, plan: Plan, households: gpd.GeoDataFrame, volunteers: gpd.GeoDataFrame,
-                 service_points: gpd.GeoDataFrame | None,
-                 matrix_by_mode: Mapping[str, _Matrix], settings: Settings) -> None:
+    def __init__(
+        self,
+        plan: Plan,
+        households: gpd.GeoDataFrame,
+        volunteers: gpd.GeoDataFrame,
+        service_points: gpd.GeoDataFrame | None,
+        matrix_by_mode: Mapping[str, _Matrix],
+        settings: Settings,
+    ) -> None:
         self.plan = plan
         self.settings = settings
         self.lang = settings.output.language
@@ -552,13 +666,16 @@ class _Data:
         for rec in volunteers.to_dict("records"):
             self.vol[_text(rec["volunteer_id"])] = rec
         self.sp: list[dict[str, Any]] = (
-            [] if service_points is None else list(service_points.to_dict("records")))
+            [] if service_points is None else list(service_points.to_dict("records"))
+        )
         self.matrix_by_mode = matrix_by_mode
         self.routes = sorted(plan.routes, key=lambda r: (r.volunteer_id, r.day, r.start_s))
         self._check()
-        self.xy = {hid: (float(r["geometry"].x), float(r["geometry"].y))
-                   for hid, r in self.hh.items()
-                   if r.get("geometry") is not None and not r["geometry"].is_empty}
+        self.xy = {
+            hid: (float(r["geometry"].x), float(r["geometry"].y))
+            for hid, r in self.hh.items()
+            if r.get("geometry") is not None and not r["geometry"].is_empty
+        }
         self.visit: dict[str, tuple[Route, int, int]] = {}
         for route in self.routes:
             for stop in route.stops:
@@ -567,6 +684,7 @@ class _Data:
         self.unassigned = {u.household_id: u for u in plan.unassigned}
         order = list(self.vol)
         self.style = {vid: volunteer_style(k) for k, vid in enumerate(order)}
+        self._lines: dict[int, list[LatLon]] = {}
 
     def _check(self) -> None:
         problems: list[Problem] = []
@@ -574,12 +692,20 @@ class _Data:
         hids |= set(self.plan.assignment) | {u.household_id for u in self.plan.unassigned}
         hids |= {u.household_id for u in self.plan.rollover}
         for hid in sorted(hids - set(self.hh)):
-            problems.append(Problem(f"household {hid!r} is in the plan but not in the households",
-                                    "pass the households the plan was made from"))
+            problems.append(
+                Problem(
+                    f"household {hid!r} is in the plan but not in the households",
+                    "pass the households the plan was made from",
+                )
+            )
         vids = {r.volunteer_id for r in self.plan.routes} | set(self.plan.assignment.values())
         for vid in sorted(vids - set(self.vol)):
-            problems.append(Problem(f"volunteer {vid!r} is in the plan but not in the volunteers",
-                                    "pass the volunteers the plan was made from"))
+            problems.append(
+                Problem(
+                    f"volunteer {vid!r} is in the plan but not in the volunteers",
+                    "pass the volunteers the plan was made from",
+                )
+            )
         if problems:
             raise InputDataError(problems, subject="plan")
 
@@ -593,6 +719,12 @@ class _Data:
         return (float(geom.x), float(geom.y))
 
     def route_line(self, route: Route) -> list[LatLon]:
+        key = id(route)
+        if key not in self._lines:  # both pages draw it; matrix.path is not free
+            self._lines[key] = self._route_line(route)
+        return self._lines[key]
+
+    def _route_line(self, route: Route) -> list[LatLon]:
         home = self.home(route.volunteer_id)
         matrix = self.matrix_by_mode.get(route.mode)
         stop_xy = self.xy
@@ -600,7 +732,7 @@ class _Data:
             pts = [stop_xy[s.household_id] for s in route.stops if s.household_id in stop_xy]
             return _line(pts, ROUTE_TOLERANCE_DEG)
         coords = route_coords(route, matrix, home, stop_xy)
-        return _line(coords, ROUTE_TOLERANCE_DEG)  # type: ignore[arg-type]
+        return _line(coords, ROUTE_TOLERANCE_DEG)
 
     def services(self, hid: str) -> list[str]:
         codes = self.hh[hid].get("services", ()) or ()
@@ -622,37 +754,55 @@ class _Data:
         name = day_name(day, self.lang)
         return f"{name} {date.strftime('%d/%m')}" if date else name
 
-    def household_popup(self, hid: str, *, number: int | None = None,
-                        colour: str | None = None, for_volunteer: bool = False) -> str:
+    def household_popup(
+        self,
+        hid: str,
+        *,
+        number: int | None = None,
+        colour: str | None = None,
+        for_volunteer: bool = False,
+    ) -> str:
         """Return the escaped HTML of a household's popup."""
         rec = self.hh[hid]
         t = self.t
         name = _esc(rec.get("head_name", "")) or _esc(hid)
         badge = ""
         if number is not None and colour:
-            badge = (f'<span class="rp-badge" style="background:{colour};display:inline-block;'
-                     f'width:26px;height:26px;line-height:26px;font-size:14px;margin-right:6px">'
-                     f"{number}</span>")
-        parts = [f'<div class="rp-pop"><h3>{badge}{name}</h3>',
-                 f'<div class="rp-sub">{_esc(rec.get("village", ""))} · {_esc(hid)}</div>']
+            badge = (
+                f'<span class="rp-badge" style="background:{colour};display:inline-block;'
+                f'width:26px;height:26px;line-height:26px;font-size:14px;margin-right:6px">'
+                f"{number}</span>"
+            )
+        parts = [
+            f'<div class="rp-pop"><h3>{badge}{name}</h3>',
+            f'<div class="rp-sub">{_esc(rec.get("village", ""))} · {_esc(hid)}</div>',
+        ]
         if hid in self.visit:
             route, order, arrival = self.visit[hid]
-            who = "" if for_volunteer else (
-                f"{_esc(self.vol[route.volunteer_id].get('name', ''))} · ")
-            parts.append(f"<div><b>{who}{_esc(self.day_text(route.day))}, "
-                         f"{_esc(label('arrive_at', self.lang).format(t=format_clock(arrival)))}"
-                         f" (#{order})</b></div>")
+            who = (
+                ""
+                if for_volunteer
+                else (f"{_esc(self.vol[route.volunteer_id].get('name', ''))} · ")
+            )
+            parts.append(
+                f"<div><b>{who}{_esc(self.day_text(route.day))}, "
+                f"{_esc(label('arrive_at', self.lang).format(t=format_clock(arrival)))}"
+                f" (#{order})</b></div>"
+            )
         elif hid in self.rollover:
             u = self.rollover[hid]
             vid = self.plan.assignment.get(hid, "")
             who = _esc(self.vol.get(vid, {}).get("name", vid))
-            parts.append(f'<div class="rp-warn">{_esc(t("rollover"))}'
-                         f"{': ' + who if who and not for_volunteer else ''}"
-                         f"{' (' + _esc(u.detail) + ')' if u.detail else ''}</div>")
+            parts.append(
+                f'<div class="rp-warn">{_esc(t("rollover"))}'
+                f"{': ' + who if who and not for_volunteer else ''}"
+                f"{' (' + _esc(u.detail) + ')' if u.detail else ''}</div>"
+            )
         elif hid in self.unassigned:
             u = self.unassigned[hid]
-            parts.append(f'<div class="rp-warn">{_esc(t("unassigned"))}: '
-                         f"{_esc(u.detail or u.reason)}</div>")
+            parts.append(
+                f'<div class="rp-warn">{_esc(t("unassigned"))}: {_esc(u.detail or u.reason)}</div>'
+            )
         services = self.services(hid)
         if services:
             items = "".join(f"<li>{_esc(s)}</li>" for s in services)
@@ -666,8 +816,11 @@ class _Data:
         if _text(rec.get("location_quality", "")) == "village":
             flags.append(t("location_village"))
         if flags:
-            parts.append("<div>" + "".join(f'<span class="rp-flag">{_esc(f)}</span>'
-                                           for f in flags) + "</div>")
+            parts.append(
+                "<div>"
+                + "".join(f'<span class="rp-flag">{_esc(f)}</span>' for f in flags)
+                + "</div>"
+            )
         parts.append(self.actions(hid))
         parts.append("</div>")
         return "".join(parts)
@@ -679,14 +832,18 @@ class _Data:
         phone = _text(rec.get("phone", ""))
         tel = _tel(phone)
         if tel:
-            acts.append(f'<a class="rp-btn" href="{_esc(tel)}">{_esc(self.t("call"))} '
-                        f"{_esc(phone)}</a>")
+            acts.append(
+                f'<a class="rp-btn" href="{_esc(tel)}">{_esc(self.t("call"))} {_esc(phone)}</a>'
+            )
         if hid in self.xy:
             geo, web = _map_links(*self.xy[hid])
-            acts.append(f'<a class="rp-btn rp-alt" href="{_esc(geo)}">'
-                        f"{_esc(self.t('open_map_app'))}</a>")
-            acts.append(f'<a class="rp-btn rp-alt" href="{_esc(web)}" target="_blank" '
-                        f'rel="noopener">Google Maps</a>')
+            acts.append(
+                f'<a class="rp-btn rp-alt" href="{_esc(geo)}">{_esc(self.t("open_map_app"))}</a>'
+            )
+            acts.append(
+                f'<a class="rp-btn rp-alt" href="{_esc(web)}" target="_blank" '
+                f'rel="noopener">Google Maps</a>'
+            )
         return f'<div class="rp-acts">{"".join(acts)}</div>' if acts else ""
 
 
@@ -700,37 +857,60 @@ def _label_keys() -> frozenset[str]:
 # --- the page skeleton -----------------------------------------------------------------
 
 
-def _new_map(title: str, centre: tuple[float, float], *, height: str = "100%",
-             extra_css: str = "", body_before: str = "") -> tuple[Any, Any]:
+def _new_map(
+    title: str,
+    centre: tuple[float, float],
+    *,
+    height: str = "100%",
+    extra_css: str = "",
+    body_before: str = "",
+) -> tuple[Any, Any]:
     """Return a folium ``(figure, map)`` with Leaflet inlined and no CDN resources."""
     import folium
-    from branca.element import Element, Figure
+    from branca.element import Figure
 
     fig = Figure(title=_esc(title))
     if body_before:
         _html_element(body_before).add_to(fig)
-    m = folium.Map(location=[centre[1], centre[0]], zoom_start=14, tiles=None,
-                   control_scale=False, height=height, max_zoom=19)
+    m = folium.Map(
+        location=[centre[1], centre[0]],
+        zoom_start=14,
+        tiles=None,
+        control_scale=False,
+        height=height,
+        max_zoom=19,
+        zoom_snap=0.25,
+    )
     m.default_js = []  # everything Leaflet needs is inlined below; no CDN at all
     m.default_css = []
     fig.add_child(m)
-    fig.header.add_child(Element(_assets_html(extra_css)), name="routeplan_assets")
+    fig.header.add_child(_raw_element(_assets_html(extra_css)), name="routeplan_assets")
     return fig, m
 
 
 def _tiles(m: Any, name: str) -> Any:
     import folium
 
-    tiles = folium.TileLayer(tiles=_TILES_URL, attr=_TILES_ATTR, name=name, overlay=True,
-                             control=True, max_zoom=19, max_native_zoom=19)
+    tiles = folium.TileLayer(
+        tiles=_TILES_URL,
+        attr=_TILES_ATTR,
+        name=name,
+        overlay=True,
+        control=True,
+        max_zoom=19,
+        max_native_zoom=19,
+    )
     tiles.add_to(m)
     return tiles
 
 
 def _render(fig: Any) -> str:
     page: str = fig.render()
-    bad = re.findall(r"<(?:script|link)\b[^>]*(?:src|href)\s*=\s*[\"']?\s*(?:https?:)?//",
-                     page, flags=re.IGNORECASE)
+    bad = re.findall(
+        r"<(?:script|link)\b[^>]*(?:src|href)\s*=\s*[\"']?\s*(?:https?:)?//",
+        page,
+        flags=re.IGNORECASE,
+    )
     if bad:  # pragma: no cover - would mean folium added a CDN resource we did not remove
         raise RuntimeError(f"map page would load from the internet: {bad[:3]}")
     return page
@@ -745,7 +925,7 @@ def _bounds(points: Iterable[tuple[float, float]]) -> list[LatLon] | None:
     return [_ll(min(lons), min(lats)), _ll(max(lons), max(lats))]
 
 
-def _bbox(points: Iterable[tuple[float, float]], margin: float) -> tuple[float, float, float, float]:
+def _bbox(points: Iterable[tuple[float, float]], margin: float) -> _BBox:
     pts = list(points)
     lons = [p[0] for p in pts]
     lats = [p[1] for p in pts]
@@ -765,8 +945,9 @@ def _centre(points: Sequence[tuple[float, float]]) -> tuple[float, float]:
 # --- overview ----------------------------------------------------------------------------
 
 
-def _hamlets(data: _Data, places: Mapping[str, tuple[float, float]] | None
-             ) -> list[tuple[str, float, float]]:
+def _hamlets(
+    data: _Data, places: Mapping[str, tuple[float, float]] | None
+) -> list[tuple[str, float, float]]:
     """Return ``(name, lon, lat)`` of each hamlet: given places, else the households' median."""
     if places:
         return [(_text(n), float(x), float(y)) for n, (x, y) in places.items()]
@@ -775,12 +956,15 @@ def _hamlets(data: _Data, places: Mapping[str, tuple[float, float]] | None
         village = _text(rec.get("village", ""))
         if village and hid in data.xy:
             by_village.setdefault(village, []).append(data.xy[hid])
-    return [(v, statistics.median(p[0] for p in pts), statistics.median(p[1] for p in pts))
-            for v, pts in sorted(by_village.items())]
+    return [
+        (v, statistics.median(p[0] for p in pts), statistics.median(p[1] for p in pts))
+        for v, pts in sorted(by_village.items())
+    ]
 
 
-def _overview(data: _Data, roads: Sequence[_RoadLine],
-              places: Mapping[str, tuple[float, float]] | None) -> str:
+def _overview(
+    data: _Data, roads: Sequence[_RoadLine], places: Mapping[str, tuple[float, float]] | None
+) -> str:
     import folium
 
     t, lang = data.t, data.lang
@@ -791,13 +975,6 @@ def _overview(data: _Data, roads: Sequence[_RoadLine],
     tiles = _tiles(m, t("layer_tiles"))
     if roads:
         _roads_layer(roads, t("layer_roads")).add_to(m)
-
-    # hamlet names under everything else
-    hamlets = folium.FeatureGroup(name=t("layer_hamlets"), overlay=True, control=True)
-    _draw({"h": {"className": "rp-hamlet", "size": 0, "interactive": False}},
-          [{"k": "div", "s": "h", "c": _ll(x, y), "h": f"<span>{_esc(n)}</span>"}
-           for n, x, y in _hamlets(data, places)]).add_to(hamlets)
-    hamlets.add_to(m)
 
     # one layer per volunteer
     rows = []
@@ -825,12 +1002,21 @@ def _overview(data: _Data, roads: Sequence[_RoadLine],
         layer_name = f"{style.swatch()}{_esc(name)} ({_esc(vid)}) · {len(hids)}"
         group = folium.FeatureGroup(name=layer_name, overlay=True, control=True)
         styles: dict[str, dict[str, Any]] = {
-            "r": {"color": style.colour, "weight": 4, "opacity": 0.85,
-                  "className": "rp-route", **({"dashArray": style.dash} if style.dash else {})},
+            "r": {
+                "color": style.colour,
+                "weight": 4,
+                "opacity": 0.85,
+                "className": "rp-route",
+                **({"dashArray": style.dash} if style.dash else {}),
+            },
             "h": style.circle(),
-            "l": {**style.circle(), "fillOpacity": 0.35, "dashArray": "2 3",
-                  "className": "rp-hh rp-later"},
-            "home": _home_style(style.colour),
+            "l": {
+                **style.circle(),
+                "fillOpacity": 0.35,
+                "dashArray": "2 3",
+                "className": "rp-hh rp-later",
+            },
+            "home": {**_home_style(style.colour), "className": "rp-home rp-home-s"},
         }
         items: list[dict[str, Any]] = []
         for route in routes:
@@ -840,18 +1026,36 @@ def _overview(data: _Data, roads: Sequence[_RoadLine],
                 items.append({"k": "line", "s": "r", "c": line, "t": tip})
         home = data.home(vid)
         if home is not None:
-            items.append({"k": "div", "s": "home", "c": _ll(*home),
-                          "t": f"{_esc(t('home'))}: {_esc(name)}"})
+            items.append(
+                {"k": "div", "s": "home", "c": _ll(*home), "t": f"{_esc(t('home'))}: {_esc(name)}"}
+            )
         for hid in hids:
             if hid not in data.xy:
                 continue
-            items.append({"k": "circle", "s": "l" if hid not in data.visit else "h",
-                          "c": _ll(*data.xy[hid]), "id": hid,
-                          "p": data.household_popup(hid),
-                          "t": f"{_esc(data.hh[hid].get('head_name', ''))} · {_esc(name)}"})
+            items.append(
+                {
+                    "k": "circle",
+                    "s": "l" if hid not in data.visit else "h",
+                    "c": _ll(*data.xy[hid]),
+                    "id": hid,
+                    "p": data.household_popup(hid),
+                    "t": f"{_esc(data.hh[hid].get('head_name', ''))} · {_esc(name)}",
+                }
+            )
         _draw(styles, items).add_to(group)
         group.add_to(m)
         volunteer_layers[vid] = group.get_name()
+
+    # hamlet names above the households (they let clicks through)
+    hamlets = folium.FeatureGroup(name=t("layer_hamlets"), overlay=True, control=True)
+    _draw(
+        {"h": {"className": "rp-hamlet", "size": 0, "interactive": False, "z": 2000}},
+        [
+            {"k": "div", "s": "h", "c": _ll(x, y), "h": f"<span>{_esc(n)}</span>"}
+            for n, x, y in _hamlets(data, places)
+        ],
+    ).add_to(hamlets)
+    hamlets.add_to(m)
 
     # service points and unassigned households on top
     sp_group = folium.FeatureGroup(name=t("layer_service_points"), overlay=True, control=True)
@@ -861,21 +1065,35 @@ def _overview(data: _Data, roads: Sequence[_RoadLine],
         if geom is None or geom.is_empty:
             continue
         text = _esc(rec.get("name", "")) or _esc(rec.get("point_id", ""))
-        sp_items.append({"k": "div", "s": "sp", "c": _ll(geom.x, geom.y),
-                         "p": f'<div class="rp-pop"><h3>{text}</h3>'
-                              f'<div class="rp-sub">{_esc(t("service_point"))}</div></div>',
-                         "t": text})
-    _draw({"sp": {"className": "rp-sp", "size": 20, "html": "<div></div>"}},
-          sp_items).add_to(sp_group)
+        sp_items.append(
+            {
+                "k": "div",
+                "s": "sp",
+                "c": _ll(geom.x, geom.y),
+                "p": f'<div class="rp-pop"><h3>{text}</h3>'
+                f'<div class="rp-sub">{_esc(t("service_point"))}</div></div>',
+                "t": text,
+            }
+        )
+    _draw({"sp": {"className": "rp-sp", "size": 20, "html": "<div></div>"}}, sp_items).add_to(
+        sp_group
+    )
     sp_group.add_to(m)
 
     un_group = folium.FeatureGroup(name=t("layer_unassigned"), overlay=True, control=True)
     un_items = []
     for u in data.plan.unassigned:
         if u.household_id in data.xy:
-            un_items.append({"k": "div", "s": "x", "c": _ll(*data.xy[u.household_id]),
-                             "id": u.household_id, "p": data.household_popup(u.household_id),
-                             "t": _esc(data.hh[u.household_id].get("head_name", ""))})
+            un_items.append(
+                {
+                    "k": "div",
+                    "s": "x",
+                    "c": _ll(*data.xy[u.household_id]),
+                    "id": u.household_id,
+                    "p": data.household_popup(u.household_id),
+                    "t": _esc(data.hh[u.household_id].get("head_name", "")),
+                }
+            )
     _draw({"x": {"className": "rp-cross", "size": 24, "html": ""}}, un_items).add_to(un_group)
     un_group.add_to(m)
 
@@ -893,6 +1111,7 @@ def _overview(data: _Data, roads: Sequence[_RoadLine],
         return f"""
 (function () {{
   var map = {map_name}, layers = {layer_map};
+  RP.init(map);
   L.control.scale({{imperial: false}}).addTo(map);
   RP.offlineNote(map, {tiles_name}, {offline});
   var sum = RP.panel(map, 'topleft', {_js(summary)}, 'rp-summary');
@@ -928,45 +1147,51 @@ def _overview(data: _Data, roads: Sequence[_RoadLine],
     return _render(fig)
 
 
-def _summary_html(data: _Data, rows: Sequence[tuple[str, str, MarkerStyle, int, int, int]],
-                  title: str) -> str:
+def _summary_html(
+    data: _Data, rows: Sequence[tuple[str, str, MarkerStyle, int, int, int]], title: str
+) -> str:
     t, lang = data.t, data.lang
     body = []
     for vid, name, style, n_hh, n_routes, secs in rows:
         page = f"volunteers/{_safe_name(vid)}.html"
         body.append(
-            f"<tr><td>{style.swatch()}<button class=\"rp-link\" data-vid=\"{_esc(vid)}\">"
+            f'<tr><td>{style.swatch()}<button class="rp-link" data-vid="{_esc(vid)}">'
             f"{_esc(name)}</button> <small>{_esc(vid)}</small></td>"
             f'<td class="n">{n_hh}</td><td class="n">{n_routes}</td>'
             f'<td class="n">{_hours(secs, lang)}</td>'
-            f'<td><a href="{_esc(page)}">{_esc(t("open_page"))}</a></td></tr>')
+            f'<td><a href="{_esc(page)}">{_esc(t("open_page"))}</a></td></tr>'
+        )
     total_hh = sum(r[3] for r in rows)
     total_routes = sum(r[4] for r in rows)
     total_s = sum(r[5] for r in rows)
-    body.append(f"<tr><th>{_esc(t('total'))}</th><th class=\"n\">{total_hh}</th>"
-                f'<th class="n">{total_routes}</th><th class="n">{_hours(total_s, lang)}</th>'
-                "<th></th></tr>")
+    body.append(
+        f'<tr><th>{_esc(t("total"))}</th><th class="n">{total_hh}</th>'
+        f'<th class="n">{total_routes}</th><th class="n">{_hours(total_s, lang)}</th>'
+        "<th></th></tr>"
+    )
     n_un, n_roll = len(data.plan.unassigned), len(data.plan.rollover)
     extra = []
     if n_un:
         extra.append(_esc(label("unassigned_n", lang).format(n=n_un)))
     if n_roll:
         extra.append(_esc(label("rollover_n", lang).format(n=n_roll)))
-    return (f"<details><summary>{_esc(title)}</summary>"
-            f"<div>{' · '.join(extra)}</div>"
-            f'<div class="rp-btns"><button data-all="show">{_esc(t("show_all"))}</button>'
-            f'<button data-all="hide">{_esc(t("hide_all"))}</button></div>'
-            f"<table><tr><th>{_esc(t('col_volunteer'))}</th>"
-            f"<th class=\"n\">{_esc(t('col_households'))}</th>"
-            f"<th class=\"n\">{_esc(t('col_rounds'))}</th>"
-            f"<th class=\"n\">{_esc(t('col_hours_week'))}</th><th></th></tr>"
-            f"{''.join(body)}</table></details>")
+    return (
+        f"<details><summary>{_esc(title)}</summary>"
+        f"<div>{' · '.join(extra)}</div>"
+        f'<div class="rp-btns"><button data-all="show">{_esc(t("show_all"))}</button>'
+        f'<button data-all="hide">{_esc(t("hide_all"))}</button></div>'
+        f"<table><tr><th>{_esc(t('col_volunteer'))}</th>"
+        f'<th class="n">{_esc(t("col_households"))}</th>'
+        f'<th class="n">{_esc(t("col_rounds"))}</th>'
+        f'<th class="n">{_esc(t("col_hours_week"))}</th><th></th></tr>'
+        f"{''.join(body)}</table></details>"
+    )
 
 
 def _legend_html(data: _Data) -> str:
     t = data.t
     s0, s1, s2 = volunteer_style(0), volunteer_style(_HUES), volunteer_style(2 * _HUES)
-    later = ('<span class="rp-sw" style="background:#fff;border:2px dashed #555"></span>')
+    later = '<span class="rp-sw" style="background:#fff;border:2px dashed #555"></span>'
     return (
         f"<details><summary>{_esc(t('legend'))}</summary>"
         f"<div>{s0.swatch()}{s1.swatch()}{s2.swatch()}{_esc(t('legend_household'))}</div>"
@@ -984,7 +1209,8 @@ def _legend_html(data: _Data) -> str:
         f'stroke-width="2"/></svg> {_esc(t("legend_road"))}</div>'
         f'<div><svg width="30" height="10"><path d="M0 5H30" stroke="#9c8b6e" '
         f'stroke-width="1.5" stroke-dasharray="4 4"/></svg> {_esc(t("legend_foot"))}</div>'
-        "</details>")
+        "</details>"
+    )
 
 
 def _unassigned_html(data: _Data) -> str:
@@ -996,11 +1222,12 @@ def _unassigned_html(data: _Data) -> str:
         out = []
         for u in entries:
             rec = data.hh[u.household_id]
-            what = (f"<b>{_esc(rec.get('head_name', ''))}</b> ({_esc(u.household_id)}, "
-                    f"{_esc(rec.get('village', ''))}): {_esc(u.detail or u.reason)}")
+            what = (
+                f"<b>{_esc(rec.get('head_name', ''))}</b> ({_esc(u.household_id)}, "
+                f"{_esc(rec.get('village', ''))}): {_esc(u.detail or u.reason)}"
+            )
             if u.household_id in data.xy:
-                what = (f'<button class="rp-link" data-hid="{_esc(u.household_id)}">'
-                        f"{what}</button>")
+                what = f'<button class="rp-link" data-hid="{_esc(u.household_id)}">{what}</button>'
             out.append(f"<li>{what}</li>")
         return "".join(out)
 
@@ -1044,18 +1271,22 @@ def _volunteer_page(data: _Data, vid: str, roads: Sequence[_RoadLine]) -> str:
         tel = _tel(m.group(0)) if (m := re.search(r"\+?\d[\d .-]{6,}\d", coordinator)) else ""
         inner = f'<a href="{_esc(tel)}">{_esc(coordinator)}</a>' if tel else _esc(coordinator)
         coord_html = f"<div>{_esc(t('coordinator'))}: {inner}</div>"
-    head = (f'<header class="rp-head"><h1>{_esc(label("volunteer_title", lang).format(name=name))}'
-            f"</h1><div>{' · '.join(meta)}</div>{coord_html}"
-            '<div id="rp-offline" hidden></div></header>')
+    head = (
+        f'<header class="rp-head"><h1>{_esc(label("volunteer_title", lang).format(name=name))}'
+        f"</h1><div>{' · '.join(meta)}</div>{coord_html}"
+        '<div id="rp-offline" hidden></div></header>'
+    )
 
     title = f"{name} ({vid})"
-    fig, m_ = _new_map(title, _centre(pts), height="55vh", extra_css=_VOLUNTEER_CSS,
-                       body_before=head)
+    fig, m_ = _new_map(
+        title, _centre(pts), height="55vh", extra_css=_VOLUNTEER_CSS, body_before=head
+    )
     tiles = _tiles(m_, t("layer_tiles"))
     if roads and pts:
         _roads_layer(roads, t("layer_roads"), _bbox(pts, 0.01)).add_to(m_)
 
     day_layers: dict[str, str] = {}
+    day_dates: dict[str, str] = {}
     sections = []
     tabs = [f'<button data-day="all" aria-pressed="true">{_esc(t("all_days"))}</button>']
     for route in routes:
@@ -1065,12 +1296,14 @@ def _volunteer_page(data: _Data, vid: str, roads: Sequence[_RoadLine]) -> str:
         n = len(route.stops)
         group = folium.FeatureGroup(
             name=f'<span class="rp-sw" style="background:{colour};border-color:{colour}"></span>'
-                 f"{_esc(day_title)} · {_esc(label('households_n', lang).format(n=n))}",
-            overlay=True, control=True)
+            f"{_esc(day_title)} · {_esc(label('households_n', lang).format(n=n))}",
+            overlay=True,
+            control=True,
+        )
         styles = {
             "r": {"color": colour, "weight": 5, "opacity": 0.8, "className": "rp-route"},
             "n": {"className": "rp-num", "size": 30, "color": colour},
-            "home": _home_style(colour),
+            "home": _home_style("#1c2b40"),
         }
         items: list[dict[str, Any]] = []
         line = data.route_line(route)
@@ -1083,15 +1316,28 @@ def _volunteer_page(data: _Data, vid: str, roads: Sequence[_RoadLine]) -> str:
             hid = stop.household_id
             key = f"{day}-{stop.order}"
             if hid in data.xy:
-                items.append({"k": "num", "s": "n", "n": int(stop.order), "c": _ll(*data.xy[hid]),
-                              "id": key,
-                              "p": data.household_popup(hid, number=stop.order, colour=colour,
-                                                        for_volunteer=True)})
-            rows.append(_stop_row(data, hid, key, stop.order, format_clock(stop.arrival_s),
-                                  colour, hid in data.xy))
+                items.append(
+                    {
+                        "k": "num",
+                        "s": "n",
+                        "n": int(stop.order),
+                        "c": _ll(*data.xy[hid]),
+                        "id": key,
+                        "p": data.household_popup(
+                            hid, number=stop.order, colour=colour, for_volunteer=True
+                        ),
+                    }
+                )
+            rows.append(
+                _stop_row(
+                    data, hid, key, stop.order, format_clock(stop.arrival_s), colour, hid in data.xy
+                )
+            )
         _draw(styles, items).add_to(group)
         group.add_to(m_)
         day_layers[day] = group.get_name()
+        if (date := round_date(data.plan.week_start, route.day)) is not None:
+            day_dates[date.isoformat()] = day
         travel = _duration(route.travel_s, lang)
         sections.append(
             f'<section class="rp-day" data-day="{day}">'
@@ -1100,7 +1346,8 @@ def _volunteer_page(data: _Data, vid: str, roads: Sequence[_RoadLine]) -> str:
             f"{_esc(t('back_home'))} {format_clock(route.end_s)} · "
             f"{_esc(label('households_n', lang).format(n=n))} · {_esc(t('travel'))} "
             f"{_esc(travel)}</div>"
-            f'<ol class="rp-list">{"".join(rows)}</ol></section>')
+            f'<ol class="rp-list">{"".join(rows)}</ol></section>'
+        )
         tabs.append(f'<button data-day="{day}" aria-pressed="false">{_esc(day_title)}</button>')
     if later:
         group = folium.FeatureGroup(name=_esc(t("rollover")), overlay=True, control=True)
@@ -1110,19 +1357,28 @@ def _volunteer_page(data: _Data, vid: str, roads: Sequence[_RoadLine]) -> str:
             hid = u.household_id
             key = f"later-{k}"
             if hid in data.xy:
-                items.append({"k": "num", "s": "n", "n": k, "c": _ll(*data.xy[hid]), "id": key,
-                              "p": data.household_popup(hid, for_volunteer=True)})
+                items.append(
+                    {
+                        "k": "num",
+                        "s": "n",
+                        "n": k,
+                        "c": _ll(*data.xy[hid]),
+                        "id": key,
+                        "p": data.household_popup(hid, for_volunteer=True),
+                    }
+                )
             rows.append(_stop_row(data, hid, key, k, "", "#868e96", hid in data.xy))
-        _draw({"n": {"className": "rp-num rp-later", "size": 30, "color": "#868e96"}},
-              items).add_to(group)
+        _draw(
+            {"n": {"className": "rp-num rp-later", "size": 30, "color": "#868e96"}}, items
+        ).add_to(group)
         group.add_to(m_)
         day_layers["later"] = group.get_name()
         sections.append(
             f'<section class="rp-day" data-day="later"><h2 style="border-color:#868e96">'
-            f"{_esc(t('rollover'))}</h2><div class=\"rp-meta\">{_esc(t('rollover_hint'))}</div>"
-            f'<ol class="rp-list">{"".join(rows)}</ol></section>')
-        tabs.append(f'<button data-day="later" aria-pressed="false">{_esc(t("rollover"))}'
-                    "</button>")
+            f'{_esc(t("rollover"))}</h2><div class="rp-meta">{_esc(t("rollover_hint"))}</div>'
+            f'<ol class="rp-list">{"".join(rows)}</ol></section>'
+        )
+        tabs.append(f'<button data-day="later" aria-pressed="false">{_esc(t("rollover"))}</button>')
     folium.LayerControl(position="topright", collapsed=True).add_to(m_)
 
     if routes or later:
@@ -1132,16 +1388,22 @@ def _volunteer_page(data: _Data, vid: str, roads: Sequence[_RoadLine]) -> str:
     _html_element(f'<main id="rp-list">{below}</main>').add_to(fig)
 
     bounds = _bounds(pts)
+    first_day = str(routes[0].day) if routes else None
     layer_map = "{" + ",".join(f"{_js(d)}:{n}" for d, n in day_layers.items()) + "}"
     offline = _js(f"<small>{_esc(t('offline_note'))}</small>")
     tiles_name = tiles.get_name()
 
     def controller(map_name: str) -> str:
-        fit = (f"map.fitBounds({_js(bounds)}, {{paddingTopLeft: [44, 40], "
-               f"paddingBottomRight: [30, 40], maxZoom: 17}});" if bounds else "")
+        fit = (
+            f"map.fitBounds({_js(bounds)}, {{paddingTopLeft: [44, 40], "
+            f"paddingBottomRight: [30, 40], maxZoom: 17}});"
+            if bounds
+            else ""
+        )
         return f"""
 (function () {{
   var map = {map_name}, layers = {layer_map};
+  RP.init(map);
   L.control.scale({{imperial: false}}).addTo(map);
   {fit}
   RP.offlineNote(map, {tiles_name}, {offline}, 'rp-offline');
@@ -1153,11 +1415,14 @@ def _volunteer_page(data: _Data, vid: str, roads: Sequence[_RoadLine]) -> str:
       if (on) {{
         map.addLayer(layers[k]);
         var b = layers[k].getBounds();
-        if (b.isValid()) {{ bb = bb ? bb.extend(b) : L.latLngBounds(b.getSouthWest(), b.getNorthEast()); }}
+        if (b.isValid()) {{
+          bb = bb ? bb.extend(b) : L.latLngBounds(b.getSouthWest(), b.getNorthEast());
+        }}
       }} else {{ map.removeLayer(layers[k]); }}
     }});
     list.querySelectorAll('section.rp-day').forEach(function (s) {{
-      s.hidden = !(day === 'all' || s.getAttribute('data-day') === day);
+      var d = s.getAttribute('data-day');
+      s.hidden = !(day === 'all' ? d !== 'later' : d === day);
     }});
     list.querySelectorAll('nav button').forEach(function (b) {{
       b.setAttribute('aria-pressed', String(b.getAttribute('data-day') === day));
@@ -1166,6 +1431,16 @@ def _volunteer_page(data: _Data, vid: str, roads: Sequence[_RoadLine]) -> str:
                                    maxZoom: 17}}); }}
   }}
   if (layers.later) {{ map.removeLayer(layers.later); }}
+  // on the day of a round (or before the next one this week) show that day first
+  var dates = {_js(day_dates)}, now = new Date();
+  var today = now.getFullYear() + '-' + String(now.getMonth() + 1).padStart(2, '0') + '-'
+    + String(now.getDate()).padStart(2, '0');
+  // and otherwise the week's first round: one day at a time is easier to follow
+  var sorted = Object.keys(dates).sort();
+  var next = sorted.filter(function (d) {{ return d >= today; }})[0];
+  var pick = next && sorted[0] <= today ? dates[next]
+    : (sorted.length ? dates[sorted[0]] : {_js(first_day)});
+  if (pick !== null && layers[pick]) {{ show(pick); }}
   list.addEventListener('click', function (ev) {{
     var tab = ev.target.closest('nav button');
     if (tab) {{ show(tab.getAttribute('data-day')); return; }}
@@ -1182,8 +1457,9 @@ def _volunteer_page(data: _Data, vid: str, roads: Sequence[_RoadLine]) -> str:
     return _render(fig)
 
 
-def _stop_row(data: _Data, hid: str, key: str, number: int, when: str, colour: str,
-              on_map: bool) -> str:
+def _stop_row(
+    data: _Data, hid: str, key: str, number: int, when: str, colour: str, on_map: bool
+) -> str:
     rec = data.hh[hid]
     services = ", ".join(data.services(hid))
     flags = data.flags(hid)
@@ -1197,11 +1473,13 @@ def _stop_row(data: _Data, hid: str, key: str, number: int, when: str, colour: s
         small.append(f"{_esc(data.t('notes'))}: {_esc(notes)}")
     stop_attr = f' data-stop="{_esc(key)}"' if on_map else ""
     when_html = f'<span class="rp-when">{_esc(when)}</span> ' if when else ""
-    return (f"<li><button class=\"rp-row\"{stop_attr}><span class=\"rp-badge\" "
-            f'style="background:{colour}">{number}</span><span>{when_html}'
-            f"<b>{_esc(rec.get('head_name', '')) or _esc(hid)}</b>"
-            f"{''.join(f'<small>{s}</small>' for s in small)}</span></button>"
-            f"{data.actions(hid)}</li>")
+    return (
+        f'<li><button class="rp-row"{stop_attr}><span class="rp-badge" '
+        f'style="background:{colour}">{number}</span><span>{when_html}'
+        f"<b>{_esc(rec.get('head_name', '')) or _esc(hid)}</b>"
+        f"{''.join(f'<small>{s}</small>' for s in small)}</span></button>"
+        f"{data.actions(hid)}</li>"
+    )
 
 
 # --- entry point ------------------------------------------------------------------------
@@ -1257,6 +1535,7 @@ def write_maps(
     ------
     InputDataError
         If the plan names households or volunteers missing from the registers.
+
     """
     settings = settings or Settings()
     out = Path(out_dir)

@@ -49,7 +49,9 @@ recomputed on the full graph for one source at a time, when first asked for.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import itertools
 import json
 import logging
 import math
@@ -140,6 +142,7 @@ class TravelMatrix:
         ``snap_lat`` (where the access leg meets the way).
     mode
         ``"walking"`` or ``"motorbike"``.
+
     """
 
     UNREACHABLE: ClassVar[int] = UNREACHABLE
@@ -168,6 +171,7 @@ class TravelMatrix:
         ------
         KeyError
             If the point is not in the matrix.
+
         """
         try:
             return self._pos[point_id]
@@ -211,6 +215,7 @@ def points_frame(
     ------
     InputDataError
         If an id is used twice, naming every clash.
+
     """
     import geopandas as gpd
 
@@ -233,7 +238,7 @@ def points_frame(
     if len(dup):
         problems = []
         for pid, group in dup.groupby("point_id", sort=True):
-            kinds = " and ".join(f"{k} ({n}x)" if n > 1 else k
+            kinds = " and ".join(f"{k} ({n}x)" if n > 1 else str(k)
                                  for k, n in group["kind"].value_counts(sort=False).items())
             problems.append(Problem(f"id {pid!r} is used by more than one point: {kinds}",
                                     "give every household, volunteer and service point "
@@ -275,14 +280,14 @@ def _check_points(points: Any) -> tuple[list[str], list[str], FloatArray]:
     ok = is_point & ~shapely.is_empty(geoms)
     if ok.any():
         xy[ok] = shapely.get_coordinates(geoms[ok])[:, :2]
-    for row in np.flatnonzero(~ok | ~np.isfinite(xy).all(axis=1)):
-        problems.append(Problem(f"no location for point {ids[row]!r}", "give it a Point",
-                                row=f"point {row + 1}"))
+    for k in np.flatnonzero(~ok | ~np.isfinite(xy).all(axis=1)).tolist():
+        problems.append(Problem(f"no location for point {ids[k]!r}", "give it a Point",
+                                row=f"point {k + 1}"))
     bad = np.isfinite(xy).all(axis=1) & ((np.abs(xy[:, 0]) > 180) | (np.abs(xy[:, 1]) > 90))
-    for row in np.flatnonzero(bad):
-        problems.append(Problem(f"point {ids[row]!r} at ({xy[row, 0]}, {xy[row, 1]}) is not a "
+    for k in np.flatnonzero(bad).tolist():
+        problems.append(Problem(f"point {ids[k]!r} at ({xy[k, 0]}, {xy[k, 1]}) is not a "
                                 "longitude/latitude", "give the points in EPSG:4326",
-                                row=f"point {row + 1}"))
+                                row=f"point {k + 1}"))
     if problems:
         raise InputDataError(problems, subject="points")
     return ids, kinds, xy
@@ -413,10 +418,8 @@ def _prepare(network: RoutableNetwork) -> _Prepared:
         osmid=tuple(osmid), seg=seg, fwd=np.asarray(fwd, dtype=bool), seg_geom=seg_geom,
         seg_len=np.asarray(shapely.length(seg_geom), dtype=np.float64), seg_ptr=ptr,
         seg_order=order.astype(np.int64), tree=shapely.STRtree(seg_geom))
-    try:
+    with contextlib.suppress(TypeError):  # a graph that cannot be weakly referenced
         _PREPARED[graph] = prepared
-    except TypeError:  # pragma: no cover
-        pass
     return prepared
 
 
@@ -501,10 +504,9 @@ def _split(prep: _Prepared, snap: _Snap) -> _Pieces:
     f0 = np.concatenate([np.zeros(len(we)), prev_f, f[last]])
     f1 = np.concatenate([np.ones(len(we)), f, np.ones(len(el))])
     share = f1 - f0
-    walk = prep.walk[edge] * share
-    ride = prep.ride[edge] * share
-    walk[~np.isfinite(prep.walk[edge])] = np.inf
-    ride[~np.isfinite(prep.ride[edge])] = np.inf
+    walk, ride = prep.walk[edge], prep.ride[edge]
+    walk = np.where(np.isfinite(walk), walk * share, np.inf)
+    ride = np.where(np.isfinite(ride), np.nan_to_num(ride, posinf=0.0) * share, np.inf)
     return _Pieces(base + n_pts, src, dst, walk, ride, edge, f0, f1)
 
 
@@ -735,7 +737,7 @@ class _Routes:
             nodes.append(node)
         nodes.reverse()
         xy: list[FloatArray] = [snap.snap_xy[i : i + 1]]
-        for a, b in zip(nodes[:-1], nodes[1:], strict=True):
+        for a, b in itertools.pairwise(nodes):
             row = graph.indices[graph.indptr[a] : graph.indptr[a + 1]]
             k = int(graph.indptr[a] + np.searchsorted(row, b))
             piece = int(ref[k])
@@ -761,7 +763,7 @@ class _Routes:
 
 def _substring(line: Any, f0: float, f1: float) -> FloatArray:
     """Coordinates of the part of ``line`` between fractions ``f0 <= f1``."""
-    coords = shapely.get_coordinates(line)
+    coords: FloatArray = np.asarray(shapely.get_coordinates(line), dtype=np.float64)
     length = float(shapely.length(line))
     if length == 0 or (f0 <= 0 and f1 >= 1):
         return coords
@@ -773,7 +775,7 @@ def _substring(line: Any, f0: float, f1: float) -> FloatArray:
 
 
 def _dijkstra(graph: csr_matrix, *, indices: Any, return_predecessors: bool = False) -> Any:
-    """scipy's Dijkstra (a seam for tests)."""
+    """Scipy's Dijkstra (a seam for tests)."""
     return csgraph.dijkstra(graph, directed=True, indices=indices,
                             return_predecessors=return_predecessors)
 
@@ -884,6 +886,7 @@ def build_matrix(
         The points are invalid (every problem listed) or the mode is unknown.
     NetworkError
         The network has no ways, or no travel times for the mode.
+
     """
     say: Progress = progress or (lambda message, fraction: None)
     if isinstance(settings, Settings):
@@ -941,11 +944,10 @@ def build_matrix(
         relabel[base + reach_idx], mode, switch_s)
     log.debug("matrix %s: %d points on %d nodes (graph %d nodes, %d edges; %d pieces)",
               mode, n, graph.shape[0], prep.n_nodes, len(prep.eu), len(pieces.src))
-    dist = np.full((len(reach_idx), len(reach_idx)), np.inf)
-    batch = max(1, min(len(reach_idx), _BATCH_CELLS // max(graph.shape[0], 1)))
-    for k in range(0, len(reach_idx), batch):
-        say("travel times", 0.15 + 0.8 * k / max(len(reach_idx), 1))
-        dist[k : k + batch] = _dijkstra(graph, indices=sources[k : k + batch])[:, targets]
+    pt_nodes = relabel[base + reach_idx]
+    layers = 1 if mode == "walking" else 3
+    dist = _many_to_many(graph, sources, targets, pt_nodes, int(present.sum()), layers,
+                         lambda f: say("travel times", 0.15 + 0.8 * f))
     access = snap.snap_m / speed
     seconds = np.full((n, n), UNREACHABLE, dtype=np.int32)
     total = dist + access[reach_idx, None] + access[None, reach_idx]
@@ -974,6 +976,81 @@ def build_matrix(
     say("travel-time matrix ready", 1.0)
     return TravelMatrix(ids=tuple(ids), seconds=seconds, snaps=snaps, mode=mode,
                         _routes=_Routes(lambda: built, mode, switch_s, lonlat))
+
+
+def _batched(graph: csr_matrix, sources: IntArray, columns: IntArray,
+             report: Callable[[float], None] | None = None) -> FloatArray:
+    """Dijkstra from ``sources``, keeping ``columns``, a bounded number of cells at a time."""
+    out = np.full((len(sources), len(columns)), np.inf)
+    batch = max(1, min(len(sources), _BATCH_CELLS // max(graph.shape[0], 1)))
+    for k in range(0, len(sources), batch):
+        if report is not None:
+            report(k / max(len(sources), 1))
+        out[k : k + batch] = _dijkstra(graph, indices=sources[k : k + batch])[:, columns]
+    return out
+
+
+def _many_to_many(graph: csr_matrix, sources: IntArray, targets: IntArray,
+                  pt_nodes: IntArray, n: int, layers: int,
+                  report: Callable[[float], None]) -> FloatArray:
+    """Shortest times from every source to every target.
+
+    Points on the same stretch of way form a *cluster* (their nodes joined by point-to-
+    point edges, in every layer); a trip leaves a cluster through one of its few exit
+    nodes. For a cluster with more points than exits, Dijkstra runs from the exits
+    instead of from each point, and each point's row is the best of (its time to an exit
+    within the cluster + the exit's row), or the time within the cluster itself. Exact.
+    """
+    size = graph.shape[0]
+    is_pt = np.zeros(size, dtype=bool)
+    for layer in range(layers):
+        is_pt[pt_nodes + layer * n] = True
+    coo = graph.tocoo()
+    row, col = coo.row.astype(np.int64), coo.col.astype(np.int64)
+    inner = is_pt[row] & is_pt[col]
+    sub = csr_matrix((np.ones(int(inner.sum())), (row[inner], col[inner])), shape=(size, size))
+    _, label = csgraph.connected_components(sub, directed=False)
+    leaving = is_pt[row] & ~is_pt[col]
+    if layers == 3:  # the walk-after-parking layer is no way out: the first layer walks too
+        leaving &= col < 2 * n
+    exits = np.unique(np.stack([label[row[leaving]], col[leaving]], axis=1), axis=0)
+    n_exits = np.bincount(exits[:, 0], minlength=size)
+    n_sources = np.bincount(label[sources], minlength=size)
+    split = n_exits[label[sources]] < n_sources[label[sources]]
+    direct = np.flatnonzero(~split)
+    grouped = np.flatnonzero(split)
+    dec_exits = exits[np.isin(exits[:, 0], label[sources[grouped]]), 1]
+    exit_nodes = np.unique(dec_exits)
+    big_sources = np.concatenate([sources[direct], exit_nodes])
+    big = _batched(graph, big_sources, targets, report)
+    out = np.empty((len(sources), len(targets)))
+    out[direct] = big[: len(direct)]
+    if not len(grouped):
+        return out
+    via = big[len(direct) :]
+    in_cluster = is_pt & np.isin(label, label[sources[grouped]])
+    local_nodes = np.unique(np.concatenate([np.flatnonzero(in_cluster), exit_nodes]))
+    local_id = np.full(size, -1, dtype=np.int64)
+    local_id[local_nodes] = np.arange(len(local_nodes))
+    keep = in_cluster[row] & (local_id[col] >= 0)
+    local = csr_matrix((coo.data[keep], (local_id[row[keep]], local_id[col[keep]])),
+                       shape=(len(local_nodes), len(local_nodes)))
+    columns = np.concatenate([local_id[exit_nodes], np.where(
+        in_cluster[targets], local_id[targets], 0)])
+    near = _batched(local, local_id[sources[grouped]], columns)
+    to_exit, within = near[:, : len(exit_nodes)], near[:, len(exit_nodes) :]
+    within[:, ~in_cluster[targets]] = np.inf
+    best = within
+    p, x = np.nonzero(np.isfinite(to_exit))
+    order = np.argsort(p, kind="stable")
+    p, x = p[order], x[order]
+    rank = np.arange(len(p)) - np.searchsorted(p, p)
+    for r in range(int(rank.max()) + 1 if len(rank) else 0):
+        sel = rank == r
+        pr, xr = p[sel], x[sel]
+        best[pr] = np.minimum(best[pr], to_exit[pr, xr][:, None] + via[xr])
+    out[grouped] = best
+    return out
 
 
 def _same_spot(seconds: np.ndarray[Any, np.dtype[np.int32]], snap: _Snap,

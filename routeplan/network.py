@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import itertools
 import json
 import logging
 import math
@@ -99,37 +100,124 @@ WALK_ONLY = ("footway", "path", "steps", "pedestrian", "bridleway", "cycleway")
 
 #: Every ``highway`` class kept, for the download filter (plus ``motorbike_kmh`` keys).
 CUSTOM_FILTER_CLASSES = (
-    "motorway", "trunk", "primary", "secondary", "tertiary", "unclassified", "residential",
-    "living_street", "service", "track", "road", "motorway_link", "trunk_link",
-    "primary_link", "secondary_link", "tertiary_link", *WALK_ONLY,
+    "motorway",
+    "trunk",
+    "primary",
+    "secondary",
+    "tertiary",
+    "unclassified",
+    "residential",
+    "living_street",
+    "service",
+    "track",
+    "road",
+    "motorway_link",
+    "trunk_link",
+    "primary_link",
+    "secondary_link",
+    "tertiary_link",
+    *WALK_ONLY,
 )
 
 #: ``highway`` values that are not ways anyone travels on: dropped and counted.
-NOT_ROUTABLE = frozenset({
-    "proposed", "construction", "abandoned", "disused", "razed", "planned", "platform",
-    "bus_stop", "elevator", "services", "rest_area", "raceway", "bus_guideway", "busway",
-    "corridor", "escalator", "no", "emergency_bay", "street_lamp", "traffic_signals",
-    "turning_circle", "via_ferrata", "ladder", "stop", "give_way", "milestone", "speed_camera",
-})
+NOT_ROUTABLE = frozenset(
+    {
+        "proposed",
+        "construction",
+        "abandoned",
+        "disused",
+        "razed",
+        "planned",
+        "platform",
+        "bus_stop",
+        "elevator",
+        "services",
+        "rest_area",
+        "raceway",
+        "bus_guideway",
+        "busway",
+        "corridor",
+        "escalator",
+        "no",
+        "emergency_bay",
+        "street_lamp",
+        "traffic_signals",
+        "turning_circle",
+        "via_ferrata",
+        "ladder",
+        "stop",
+        "give_way",
+        "milestone",
+        "speed_camera",
+    }
+)
 
 #: Unknown ``highway`` values seen in the wild and the class they mean.
 ALIASES = {
-    "trail": "path", "footpath": "path", "foot": "footway", "walkway": "footway",
-    "sidewalk": "footway", "crossing": "footway", "stairs": "steps", "stair": "steps",
-    "staircase": "steps", "yes": "road", "unknown": "road", "minor": "unclassified",
-    "byway": "track", "unsurfaced": "track", "dirt_road": "track", "dirt": "track",
-    "farm": "track", "alley": "service", "driveway": "service", "lane": "residential",
+    "trail": "path",
+    "footpath": "path",
+    "foot": "footway",
+    "walkway": "footway",
+    "sidewalk": "footway",
+    "crossing": "footway",
+    "stairs": "steps",
+    "stair": "steps",
+    "staircase": "steps",
+    "yes": "road",
+    "unknown": "road",
+    "minor": "unclassified",
+    "byway": "track",
+    "unsurfaced": "track",
+    "dirt_road": "track",
+    "dirt": "track",
+    "farm": "track",
+    "alley": "service",
+    "driveway": "service",
+    "lane": "residential",
 }
 
-UNPAVED = frozenset({
-    "unpaved", "compacted", "gravel", "fine_gravel", "pebblestone", "ground", "dirt",
-    "earth", "grass", "mud", "sand", "rock", "rocks", "stone", "clay", "soil", "woodchips",
-    "grass_paver", "unhewn_cobblestone", "salt", "ice", "snow",
-})
-PAVED = frozenset({
-    "paved", "asphalt", "concrete", "concrete:plates", "concrete:lanes", "paving_stones",
-    "sett", "cobblestone", "metal", "wood", "bricks", "chipseal",
-})
+UNPAVED = frozenset(
+    {
+        "unpaved",
+        "compacted",
+        "gravel",
+        "fine_gravel",
+        "pebblestone",
+        "ground",
+        "dirt",
+        "earth",
+        "grass",
+        "mud",
+        "sand",
+        "rock",
+        "rocks",
+        "stone",
+        "clay",
+        "soil",
+        "woodchips",
+        "grass_paver",
+        "unhewn_cobblestone",
+        "salt",
+        "ice",
+        "snow",
+    }
+)
+PAVED = frozenset(
+    {
+        "paved",
+        "asphalt",
+        "concrete",
+        "concrete:plates",
+        "concrete:lanes",
+        "paving_stones",
+        "sett",
+        "cobblestone",
+        "metal",
+        "wood",
+        "bricks",
+        "chipseal",
+    }
+)
 NO = frozenset({"no", "private", "agricultural", "forestry", "military", "discouraged"})
 YES = frozenset({"yes", "designated", "permissive", "destination", "customers", "official"})
 ONEWAY_FWD = frozenset({"yes", "true", "1"})
@@ -137,13 +225,32 @@ ONEWAY_BWD = frozenset({"-1", "reverse"})
 
 #: Way tags kept from downloads (osmnx ``useful_tags_way``).
 WAY_TAGS = (
-    "highway", "name", "ref", "surface", "tracktype", "smoothness", "maxspeed", "oneway",
-    "oneway:motorcycle", "junction", "access", "foot", "motorcycle", "motor_vehicle",
-    "vehicle", "ford", "bridge", "tunnel", "area", "service", "layer",
+    "highway",
+    "name",
+    "ref",
+    "surface",
+    "tracktype",
+    "smoothness",
+    "maxspeed",
+    "oneway",
+    "oneway:motorcycle",
+    "junction",
+    "access",
+    "foot",
+    "motorcycle",
+    "motor_vehicle",
+    "vehicle",
+    "ford",
+    "bridge",
+    "tunnel",
+    "area",
+    "service",
+    "layer",
 )
 
 
 # --- public data types -----------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Place:
@@ -164,12 +271,19 @@ class BBox:
     def __post_init__(self) -> None:
         problems = []
         if not (-180 <= self.west < self.east <= 180):
-            problems.append(Problem(f"west {self.west} must be less than east {self.east}, "
-                                    "both in -180..180", "give the box as W,S,E,N"))
+            problems.append(
+                Problem(
+                    f"west {self.west} must be less than east {self.east}, both in -180..180",
+                    "give the box as W,S,E,N",
+                )
+            )
         if not (-90 <= self.south < self.north <= 90):
-            problems.append(Problem(f"south {self.south} must be less than north "
-                                    f"{self.north}, both in -90..90",
-                                    "give the box as W,S,E,N (longitude first)"))
+            problems.append(
+                Problem(
+                    f"south {self.south} must be less than north {self.north}, both in -90..90",
+                    "give the box as W,S,E,N (longitude first)",
+                )
+            )
         if problems:
             raise InputDataError(problems, subject="bounding box")
 
@@ -227,7 +341,7 @@ class NetworkReport:
         return sum(i.nodes for i in self.islands)
 
     def to_json(self) -> str:
-        """The report as JSON (for the GraphML file)."""
+        """Return the report as JSON (saved in the GraphML file)."""
         return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)
 
     @classmethod
@@ -258,12 +372,16 @@ class Network:
         What was repaired and removed.
     fingerprint
         Stable hash of nodes and edge weights, a cache key for travel-time matrices.
+    places
+        Named places of the OSM file (village, hamlet...) -> (lon, lat), see
+        :func:`read_places`; kept in the GraphML file. Empty for downloads.
 
     """
 
     graph: nx.MultiDiGraph
     report: NetworkReport
     fingerprint: str
+    places: dict[str, tuple[float, float]] = field(default_factory=dict)
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write the network as GraphML (atomically); reload with :func:`load_network`."""
@@ -271,12 +389,15 @@ class Network:
 
         g = self.graph
         h = nx.MultiDiGraph()
-        h.graph.update({
-            "crs": g.graph.get("crs", "epsg:4326"),
-            "created_with": f"routeplan {__version__}",
-            "routeplan_report": self.report.to_json(),
-            "routeplan_fingerprint": self.fingerprint,
-        })
+        h.graph.update(
+            {
+                "crs": g.graph.get("crs", "epsg:4326"),
+                "created_with": f"routeplan {__version__}",
+                "routeplan_report": self.report.to_json(),
+                "routeplan_fingerprint": self.fingerprint,
+                "routeplan_places": json.dumps(self.places, ensure_ascii=False),
+            }
+        )
         h.add_nodes_from(g.nodes(data=True))
         for u, v, k, d in g.edges(keys=True, data=True):
             attrs = dict(d)
@@ -286,7 +407,7 @@ class Network:
         return write_with(path, lambda tmp: nx.write_graphml(h, tmp))
 
     def summary(self) -> str:
-        """A few lines a coordinator can read: size, km by class, repairs, elevation."""
+        """Return a few lines a coordinator can read: size, km by class, repairs, heights."""
         return _summary(self)
 
     def km_by_class(self) -> dict[str, float]:
@@ -354,17 +475,28 @@ def load_network(
     if isinstance(source, str | os.PathLike):
         path = Path(source)
         if not path.exists():
-            raise InputDataError([Problem("network file not found",
-                                          "check the path, or download an area with "
-                                          "--place / --bbox", file=str(path))])
+            raise InputDataError(
+                [
+                    Problem(
+                        "network file not found",
+                        "check the path, or download an area with --place / --bbox",
+                        file=str(path),
+                    )
+                ]
+            )
         if path.name.lower().endswith(".graphml"):
             say(f"reading {path.name}", 0.0)
             net = _load_graphml(path, settings)
             if dem is not None:
-                net.report.problems.append(Problem(
-                    "a DEM is applied when the network is built from OSM, not to a saved "
-                    "GraphML", "rebuild from the .osm/.pbf file with --dem", file=path.name,
-                    severity="warning"))
+                net.report.problems.append(
+                    Problem(
+                        "a DEM is applied when the network is built from OSM, not to a saved "
+                        "GraphML",
+                        "rebuild from the .osm/.pbf file with --dem",
+                        file=path.name,
+                        severity="warning",
+                    )
+                )
             if closures is not None:
                 say("applying closures", 0.9)
                 _apply_closures(net.graph, closures, settings, net.report)
@@ -372,14 +504,22 @@ def load_network(
             say("network ready", 1.0)
             return net
         if not is_osm_file(path):
-            raise InputDataError([Problem(
-                f"unknown network file type {path.suffix!r}",
-                "give an .osm, .osm.bz2, .osm.pbf or .graphml file", file=path.name)])
+            raise InputDataError(
+                [
+                    Problem(
+                        f"unknown network file type {path.suffix!r}",
+                        "give an .osm, .osm.bz2, .osm.pbf or .graphml file",
+                        file=path.name,
+                    )
+                ]
+            )
         say(f"reading {path.name}", 0.0)
         data = read_osm(path, progress=say)
         name = path.name
+        places = _read_places(path)
     else:
         data, name = _download(source, say)
+        places = {}
     say("building the routable graph", 0.3)
     report = NetworkReport(source=name, settings=_settings_dict(settings))
     dems = _read_dems(dem, data, report) if dem is not None else []
@@ -388,28 +528,39 @@ def load_network(
         say("applying closures", 0.9)
         _apply_closures(graph, closures, settings, report)
     if graph.number_of_edges() == 0:
-        raise NetworkError(f"{name}: no routable ways left (of {report.ways_read} read); "
-                           "is this the right area?")
+        raise NetworkError(
+            f"{name}: no routable ways left (of {report.ways_read} read); is this the right area?"
+        )
     say("network ready", 1.0)
-    return Network(graph, report, fingerprint(graph))
+    return Network(graph, report, fingerprint(graph), places)
 
 
 def _settings_dict(settings: NetworkSettings) -> dict[str, Any]:
-    out = asdict(settings) if not isinstance(settings.motorbike_kmh, Mapping) else {
-        f.name: getattr(settings, f.name) for f in fields(settings)}
+    out = (
+        asdict(settings)
+        if not isinstance(settings.motorbike_kmh, Mapping)
+        else {f.name: getattr(settings, f.name) for f in fields(settings)}
+    )
     out["motorbike_kmh"] = dict(settings.motorbike_kmh)
     return out
 
 
-def _read_dems(dem: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
-               data: OsmData, report: NetworkReport) -> list[Dem]:
+def _read_dems(
+    dem: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
+    data: OsmData,
+    report: NetworkReport,
+) -> list[Dem]:
     from .elevation import read_dem
 
     paths = [dem] if isinstance(dem, str | os.PathLike) else list(dem)
     if data.coords:
         xy = np.array(list(data.coords.values()))
-        bounds = (float(xy[:, 0].min()), float(xy[:, 1].min()),
-                  float(xy[:, 0].max()), float(xy[:, 1].max()))
+        bounds = (
+            float(xy[:, 0].min()),
+            float(xy[:, 1].min()),
+            float(xy[:, 0].max()),
+            float(xy[:, 1].max()),
+        )
     else:
         bounds = None
     dems = [read_dem(p, bounds=bounds) for p in paths]
@@ -420,8 +571,9 @@ def _read_dems(dem: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
 
 # --- downloads -------------------------------------------------------------------
 
+
 def custom_filter(settings: NetworkSettings = NetworkSettings()) -> str:  # noqa: B008
-    """The Overpass way filter used for downloads: every class a volunteer travels on."""
+    """Return the Overpass way filter for downloads: every class a volunteer travels on."""
     classes = sorted(set(CUSTOM_FILTER_CLASSES) | set(settings.motorbike_kmh))
     return f'["highway"~"^({"|".join(classes)})$"]'
 
@@ -433,11 +585,15 @@ def _download(source: Any, say: Progress) -> tuple[OsmData, str]:
     if isinstance(source, tuple | list) and len(source) == 4:
         source = BBox(*(float(v) for v in source))
     kwargs: dict[str, Any] = {
-        "network_type": "all", "simplify": False, "retain_all": True,
-        "truncate_by_edge": True, "custom_filter": custom_filter(),
+        "network_type": "all",
+        "simplify": False,
+        "retain_all": True,
+        "truncate_by_edge": True,
+        "custom_filter": custom_filter(),
     }
-    saved = {k: getattr(ox.settings, k) for k in
-             ("useful_tags_way", "useful_tags_node", "all_oneway")}
+    saved = {
+        k: getattr(ox.settings, k) for k in ("useful_tags_way", "useful_tags_node", "all_oneway")
+    }
     try:
         # keep the tags travel times need; all_oneway keeps each way's node order and
         # its original oneway tag, so oneway is decided here per mode
@@ -451,22 +607,31 @@ def _download(source: Any, say: Progress) -> tuple[OsmData, str]:
         elif isinstance(source, BBox):
             say("downloading the bounding box from OpenStreetMap", 0.05)
             graph = ox.graph_from_bbox(
-                (source.west, source.south, source.east, source.north), **kwargs)
+                (source.west, source.south, source.east, source.north), **kwargs
+            )
             name = f"bbox {source.west},{source.south},{source.east},{source.north}"
         elif isinstance(source, Polygon | MultiPolygon):
             say("downloading the polygon from OpenStreetMap", 0.05)
             graph = ox.graph_from_polygon(source, **kwargs)
             name = "polygon"
         else:
-            raise TypeError(f"cannot load a network from {type(source).__name__}: give a path, "
-                            "Place, BBox or polygon")
-    except (ox._errors.InsufficientResponseError, ox._errors.ResponseStatusCodeError,
-            ValueError, OSError) as exc:
+            raise TypeError(
+                f"cannot load a network from {type(source).__name__}: give a path, "
+                "Place, BBox or polygon"
+            )
+    except (
+        ox._errors.InsufficientResponseError,
+        ox._errors.ResponseStatusCodeError,
+        ValueError,
+        OSError,
+    ) as exc:
         if isinstance(exc, InputDataError):
             raise
-        raise NetworkError(f"could not download the road network ({exc}). Check the place "
-                           "name and the internet connection, or give a local .osm.pbf "
-                           "extract (e.g. from download.geofabrik.de)") from exc
+        raise NetworkError(
+            f"could not download the road network ({exc}). Check the place "
+            "name and the internet connection, or give a local .osm.pbf "
+            "extract (e.g. from download.geofabrik.de)"
+        ) from exc
     finally:
         for k, v in saved.items():
             setattr(ox.settings, k, v)
@@ -516,6 +681,7 @@ def _chain(pairs: list[tuple[int, int]]) -> list[list[int]]:
 
 # --- building --------------------------------------------------------------------
 
+
 @dataclass
 class _Rule:
     """How one way may be travelled."""
@@ -539,8 +705,9 @@ def _classify(value: str, known: frozenset[str], report: NetworkReport) -> str |
         return None
     if hw in known:
         if hw != raw:
-            report.unknown_mapped[f"{raw} -> {hw}"] = report.unknown_mapped.get(
-                f"{raw} -> {hw}", 0) + 1
+            report.unknown_mapped[f"{raw} -> {hw}"] = (
+                report.unknown_mapped.get(f"{raw} -> {hw}", 0) + 1
+            )
         return hw
     if hw in NOT_ROUTABLE:
         report.not_routable_dropped[hw] = report.not_routable_dropped.get(hw, 0) + 1
@@ -574,8 +741,9 @@ def _first(tags: Mapping[str, str], keys: Iterable[str]) -> str | None:
     return None
 
 
-def _rule(cls: str, tags: Mapping[str, str], settings: NetworkSettings,
-          report: NetworkReport) -> _Rule:
+def _rule(
+    cls: str, tags: Mapping[str, str], settings: NetworkSettings, report: NetworkReport
+) -> _Rule:
     kmh_table = settings.motorbike_kmh
     motor = _first(tags, ("motorcycle", "motor_vehicle", "vehicle", "access"))
     if cls in kmh_table and cls not in WALK_ONLY:
@@ -607,9 +775,12 @@ def _rule(cls: str, tags: Mapping[str, str], settings: NetworkSettings,
         surface = tags.get("surface", "").strip().lower()
         tracktype = tags.get("tracktype", "").strip().lower()
         unpaved = surface in UNPAVED or (
-            surface not in PAVED and (tracktype in ("grade2", "grade3", "grade4", "grade5")
-                                      or (not surface and not tracktype
-                                          and cls in ("track", "path"))))
+            surface not in PAVED
+            and (
+                tracktype in ("grade2", "grade3", "grade4", "grade5")
+                or (not surface and not tracktype and cls in ("track", "path"))
+            )
+        )
         speed = kmh * (settings.unpaved_factor if unpaved else 1.0)
         cap = _maxspeed(tags.get("maxspeed"))
         if cap is None:
@@ -622,32 +793,41 @@ def _rule(cls: str, tags: Mapping[str, str], settings: NetworkSettings,
     if tags.get("area", "").strip().lower() == "yes":
         report.area_ways += 1
     return _Rule(
-        cls=cls, ride_fwd=ride_fwd, ride_bwd=ride_bwd, walk_fwd=walkable, walk_bwd=walkable,
-        ride_kmh=speed, walk_factor=settings.steps_walk_factor if cls == "steps" else 1.0,
+        cls=cls,
+        ride_fwd=ride_fwd,
+        ride_bwd=ride_bwd,
+        walk_fwd=walkable,
+        walk_bwd=walkable,
+        ride_kmh=speed,
+        walk_factor=settings.steps_walk_factor if cls == "steps" else 1.0,
         ford=ford,
-        flat=tags.get("bridge", "no") not in ("no", "") or tags.get("tunnel", "no")
-        not in ("no", ""),
+        flat=tags.get("bridge", "no") not in ("no", "")
+        or tags.get("tunnel", "no") not in ("no", ""),
     )
 
 
-def _haversine(lon0: FloatArray, lat0: FloatArray, lon1: FloatArray,
-               lat1: FloatArray) -> FloatArray:
+def _haversine(
+    lon0: FloatArray, lat0: FloatArray, lon1: FloatArray, lat1: FloatArray
+) -> FloatArray:
     p0, p1 = np.radians(lat0), np.radians(lat1)
     dphi = p1 - p0
     dlam = np.radians(lon1 - lon0)
     a = np.sin(dphi / 2) ** 2 + np.cos(p0) * np.cos(p1) * np.sin(dlam / 2) ** 2
-    return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
+    out: FloatArray = 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
+    return out
 
 
 def tobler_s_per_m(slope: npt.ArrayLike, walk_kmh: float) -> FloatArray:
-    """Seconds per metre walked on ``slope`` (rise/run), Tobler scaled to ``walk_kmh`` on the flat."""
+    """Seconds per metre walked on ``slope`` (rise/run): Tobler, ``walk_kmh`` on the flat."""
     s = np.clip(np.asarray(slope, dtype=np.float64), -MAX_SLOPE, MAX_SLOPE)
     speed = walk_kmh / 3.6 * np.exp(-3.5 * (np.abs(s + 0.05) - 0.05))
-    return np.asarray(1.0 / speed, dtype=np.float64)
+    out: FloatArray = np.asarray(1.0 / speed, dtype=np.float64)
+    return out
 
 
-def _build(data: OsmData, settings: NetworkSettings, dems: list[Dem],
-           report: NetworkReport, say: Progress) -> nx.MultiDiGraph:
+def _build(
+    data: OsmData, settings: NetworkSettings, dems: list[Dem], report: NetworkReport, say: Progress
+) -> nx.MultiDiGraph:
     import shapely
 
     from .elevation import parse_ele, sample_dems
@@ -723,8 +903,9 @@ def _build(data: OsmData, settings: NetworkSettings, dems: list[Dem],
 
     # 3. flatten runs into segments
     run_len = np.array([len(r) for r in runs])
-    flat_idx = np.fromiter((index[r] for run in runs for r in run), dtype=np.intp,
-                           count=int(run_len.sum()))
+    flat_idx = np.fromiter(
+        (index[r] for run in runs for r in run), dtype=np.intp, count=int(run_len.sum())
+    )
     run_start = np.concatenate([[0], np.cumsum(run_len)[:-1]])
     is_last = np.zeros(len(flat_idx), dtype=bool)
     is_last[run_start + run_len - 1] = True
@@ -740,11 +921,11 @@ def _build(data: OsmData, settings: NetworkSettings, dems: list[Dem],
         cum = np.zeros(len(flat_idx))
         cum[seg_a + 1] = seg_len
         for s0, n in zip(run_start, run_len, strict=True):
-            p = prof[s0:s0 + n]
+            p = prof[s0 : s0 + n]
             known_p = np.isfinite(p)
             if known_p.any() and not known_p.all():
-                d = np.cumsum(cum[s0:s0 + n])  # distance along the way
-                prof[s0:s0 + n] = np.interp(d, d[known_p], p[known_p])
+                d = np.cumsum(cum[s0 : s0 + n])  # distance along the way
+                prof[s0 : s0 + n] = np.interp(d, d[known_p], p[known_p])
     z0, z1 = prof[seg_a], prof[seg_a + 1]
     no_z = np.isnan(z0) | np.isnan(z1)
     z0 = np.where(no_z, 0.0, z0)
@@ -775,10 +956,16 @@ def _build(data: OsmData, settings: NetworkSettings, dems: list[Dem],
     sub_len = seg_len[sub_seg] / n_sub[sub_seg]
     with np.errstate(invalid="ignore", divide="ignore"):
         slope = np.where(sub_len > 0, (zb - za) / np.maximum(sub_len, 1e-9), 0.0)
-    walk_fwd_seg = np.add.reduceat(sub_len * tobler_s_per_m(slope, settings.walk_kmh),
-                                   sub_first) if len(sub_first) else np.zeros(0)
-    walk_bwd_seg = np.add.reduceat(sub_len * tobler_s_per_m(-slope, settings.walk_kmh),
-                                   sub_first) if len(sub_first) else np.zeros(0)
+    walk_fwd_seg = (
+        np.add.reduceat(sub_len * tobler_s_per_m(slope, settings.walk_kmh), sub_first)
+        if len(sub_first)
+        else np.zeros(0)
+    )
+    walk_bwd_seg = (
+        np.add.reduceat(sub_len * tobler_s_per_m(-slope, settings.walk_kmh), sub_first)
+        if len(sub_first)
+        else np.zeros(0)
+    )
     ford_seg = np.zeros(len(seg_a))
     pos = np.nonzero(ford_node[flat_idx])[0]
     if len(pos):
@@ -794,8 +981,8 @@ def _build(data: OsmData, settings: NetworkSettings, dems: list[Dem],
     cut[run_start + run_len - 1] = True
     edges: list[tuple[int, int, int]] = []  # (run, first pos, last pos) within run
     for r, (s0, n) in enumerate(zip(run_start, run_len, strict=True)):
-        stops = np.nonzero(cut[s0:s0 + n])[0]
-        for a, b in zip(stops[:-1], stops[1:], strict=True):
+        stops = np.nonzero(cut[s0 : s0 + n])[0]
+        for a, b in itertools.pairwise(stops):
             if flat_idx[s0 + a] == flat_idx[s0 + b]:
                 mid = (a + b) // 2
                 edges.append((r, int(a), int(mid)))
@@ -819,19 +1006,27 @@ def _build(data: OsmData, settings: NetworkSettings, dems: list[Dem],
     in_graph[e_u] = True
     in_graph[e_v] = True
     comp_nodes = np.bincount(label[in_graph], minlength=n_comp)
-    comp_nodes += np.bincount(label[e_u], weights=np.maximum(e_b - e_a - 1, 0),
-                              minlength=n_comp).astype(np.int64)
+    comp_nodes += np.bincount(
+        label[e_u], weights=np.maximum(e_b - e_a - 1, 0), minlength=n_comp
+    ).astype(np.int64)
     real = comp_nodes > 0
     small = (comp_nodes < settings.min_island_nodes) & real
     if small.any() and not small[real].all():
         for c in np.nonzero(small)[0]:
             members = np.nonzero(in_graph & (label == c))[0]
-            report.islands.append(Island(int(comp_nodes[c]), round(float(lon[members].mean()), 6),
-                                         round(float(lat[members].mean()), 6)))
+            report.islands.append(
+                Island(
+                    int(comp_nodes[c]),
+                    round(float(lon[members].mean()), 6),
+                    round(float(lat[members].mean()), 6),
+                )
+            )
         report.islands.sort(key=lambda i: (-i.nodes, i.lon, i.lat))
     elif small.any():
-        log.warning("every part of the network is smaller than min_island_nodes=%d; "
-                    "keeping them all", settings.min_island_nodes)
+        log.warning(
+            "every part of the network is smaller than min_island_nodes=%d; keeping them all",
+            settings.min_island_nodes,
+        )
         small[:] = False
     keep = ~small[label[e_u]]
 
@@ -839,9 +1034,10 @@ def _build(data: OsmData, settings: NetworkSettings, dems: list[Dem],
     say("assembling the graph", 0.7)
     seg_start_e = run_seg_start[e_run] + e_a
     seg_end_e = run_seg_start[e_run] + e_b  # exclusive
-    csum = lambda arr: np.concatenate([[0.0], np.cumsum(arr)])  # noqa: E731
-    c_len, c_wf, c_wb, c_ford = (csum(seg_len), csum(walk_fwd_seg), csum(walk_bwd_seg),
-                                 csum(ford_seg))
+    c_len, c_wf, c_wb, c_ford = (
+        np.concatenate([[0.0], np.cumsum(arr)])
+        for arr in (seg_len, walk_fwd_seg, walk_bwd_seg, ford_seg)
+    )
     e_len = c_len[seg_end_e] - c_len[seg_start_e]
     e_wf = c_wf[seg_end_e] - c_wf[seg_start_e]
     e_wb = c_wb[seg_end_e] - c_wb[seg_start_e]
@@ -854,25 +1050,30 @@ def _build(data: OsmData, settings: NetworkSettings, dems: list[Dem],
         starts = run_start[e_run[bend_ix]] + e_a[bend_ix]
         counts = n_pts[bend_ix]
         pos_ix = np.repeat(starts, counts) + (
-            np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts))
+            np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+        )
         pts = flat_idx[pos_ix]
-        lines = shapely.linestrings(lon[pts], lat[pts],
-                                    indices=np.repeat(np.arange(len(bend_ix)), counts))
+        lines = shapely.linestrings(
+            lon[pts], lat[pts], indices=np.repeat(np.arange(len(bend_ix)), counts)
+        )
         geoms = dict(zip(bend_ix.tolist(), lines, strict=True))
 
     g = _empty_graph()
-    for i in np.nonzero(in_graph)[0]:
-        attrs: dict[str, Any] = {"x": float(lon[i]), "y": float(lat[i])}
-        if not np.isnan(ele[i]):
-            attrs["elevation"] = round(float(ele[i]), 1)
-        g.add_node(int(node_ids[i]), **attrs)
+    for ni in np.nonzero(in_graph)[0].tolist():
+        attrs: dict[str, Any] = {"x": float(lon[ni]), "y": float(lat[ni])}
+        if not np.isnan(ele[ni]):
+            attrs["elevation"] = round(float(ele[ni]), 1)
+        g.add_node(int(node_ids[ni]), **attrs)
     for k in np.nonzero(keep)[0]:
         rule = run_rule[e_run[k]]
         way = run_way[e_run[k]]
         length = float(e_len[k])
         fords = float(e_ford[k]) + (1.0 if rule.ford else 0.0)
-        ride = (length / (rule.ride_kmh / 3.6) + fords * settings.ford_ride_s
-                if rule.ride_kmh > 0 else math.inf)
+        ride = (
+            length / (rule.ride_kmh / 3.6) + fords * settings.ford_ride_s
+            if rule.ride_kmh > 0
+            else math.inf
+        )
         base: dict[str, Any] = {"osmid": way.id, "highway": rule.cls}
         for tag in ("name", "surface"):
             if tag in way.tags:
@@ -887,8 +1088,11 @@ def _build(data: OsmData, settings: NetworkSettings, dems: list[Dem],
             if not (walk_ok or ride_ok):
                 continue
             attrs = dict(base)
-            attrs["walk_s"] = (float(walk) / rule.walk_factor + fords * settings.ford_walk_s
-                               if walk_ok else math.inf)
+            attrs["walk_s"] = (
+                float(walk) / rule.walk_factor + fords * settings.ford_walk_s
+                if walk_ok
+                else math.inf
+            )
             attrs["ride_s"] = ride if ride_ok else math.inf
             attrs["reversed"] = rev
             if geom is not None:
@@ -918,12 +1122,15 @@ def _empty_graph() -> nx.MultiDiGraph:
 _WAY_ID = re.compile(r"(?:^|[/\s,;])(?:w|way[/:\s]?)?\s*(\d{1,15})\s*$", re.IGNORECASE)
 
 
-def _apply_closures(graph: nx.MultiDiGraph, closures: str | os.PathLike[str],
-                    settings: NetworkSettings, report: NetworkReport) -> None:
+def _apply_closures(
+    graph: nx.MultiDiGraph,
+    closures: str | os.PathLike[str],
+    settings: NetworkSettings,
+    report: NetworkReport,
+) -> None:
     path = Path(closures)
     if not path.exists():
-        raise InputDataError([Problem("closures file not found", "check the path",
-                                      file=str(path))])
+        raise InputDataError([Problem("closures file not found", "check the path", file=str(path))])
     suffix = path.suffix.lower()
     if suffix in (".csv", ".txt", ""):
         ids = _closure_ids(path)
@@ -935,10 +1142,16 @@ def _apply_closures(graph: nx.MultiDiGraph, closures: str | os.PathLike[str],
             if way_id in closed:
                 continue
             if way_id not in by_way:
-                report.problems.append(Problem(
-                    f"way {way_id} is not in the network", "check the way id on "
-                    "openstreetmap.org (a way outside the area or not a road is ignored)",
-                    file=path.name, row=row, severity="warning"))
+                report.problems.append(
+                    Problem(
+                        f"way {way_id} is not in the network",
+                        "check the way id on "
+                        "openstreetmap.org (a way outside the area or not a road is ignored)",
+                        file=path.name,
+                        row=row,
+                        severity="warning",
+                    )
+                )
                 continue
             closed.add(way_id)
             remove = by_way.pop(way_id)
@@ -948,9 +1161,15 @@ def _apply_closures(graph: nx.MultiDiGraph, closures: str | os.PathLike[str],
     elif suffix in (".geojson", ".json", ".gpkg", ".shp"):
         _close_by_lines(graph, path, settings, report)
     else:
-        raise InputDataError([Problem(
-            f"unknown closures file type {path.suffix!r}",
-            "give a CSV/TXT of OSM way ids or a GeoJSON/GeoPackage of lines", file=path.name)])
+        raise InputDataError(
+            [
+                Problem(
+                    f"unknown closures file type {path.suffix!r}",
+                    "give a CSV/TXT of OSM way ids or a GeoJSON/GeoPackage of lines",
+                    file=path.name,
+                )
+            ]
+        )
     graph.remove_nodes_from([n for n in list(graph.nodes) if graph.degree(n) == 0])
     for p in report.problems:
         if p.severity == "warning":
@@ -982,9 +1201,14 @@ def _closure_ids(path: Path) -> list[tuple[int, str]]:
         cell = row[col if col is not None else 0].strip() if len(row) > (col or 0) else ""
         m = _WAY_ID.search(cell.rstrip("/"))
         if not m:
-            problems.append(Problem(f"{cell!r} is not an OSM way id",
-                                    "write one way id per line, e.g. 123456789 or way/123456789",
-                                    file=path.name, row=f"row {i}"))
+            problems.append(
+                Problem(
+                    f"{cell!r} is not an OSM way id",
+                    "write one way id per line, e.g. 123456789 or way/123456789",
+                    file=path.name,
+                    row=f"row {i}",
+                )
+            )
             continue
         out.append((int(m.group(1)), f"row {i}"))
     if problems:
@@ -992,8 +1216,9 @@ def _closure_ids(path: Path) -> list[tuple[int, str]]:
     return out
 
 
-def _close_by_lines(graph: nx.MultiDiGraph, path: Path, settings: NetworkSettings,
-                    report: NetworkReport) -> None:
+def _close_by_lines(
+    graph: nx.MultiDiGraph, path: Path, settings: NetworkSettings, report: NetworkReport
+) -> None:
     import geopandas as gpd
     import shapely
     from shapely.geometry import LineString
@@ -1001,15 +1226,27 @@ def _close_by_lines(graph: nx.MultiDiGraph, path: Path, settings: NetworkSetting
     try:
         lines = gpd.read_file(path)
     except Exception as exc:  # pyogrio raises several kinds
-        raise InputDataError([Problem(f"cannot read the closures file ({exc})",
-                                      "save it as GeoJSON or GeoPackage", file=path.name)]
-                             ) from None
+        raise InputDataError(
+            [
+                Problem(
+                    f"cannot read the closures file ({exc})",
+                    "save it as GeoJSON or GeoPackage",
+                    file=path.name,
+                )
+            ]
+        ) from None
     if lines.crs is None:
         lines = lines.set_crs("EPSG:4326")
     lines = lines[lines.geometry.notna() & ~lines.geometry.is_empty]
     if lines.empty:
-        report.problems.append(Problem("the closures file has no lines", "draw the closed "
-                                       "roads as lines", file=path.name, severity="warning"))
+        report.problems.append(
+            Problem(
+                "the closures file has no lines",
+                "draw the closed roads as lines",
+                file=path.name,
+                severity="warning",
+            )
+        )
         return
     utm = lines.to_crs("EPSG:4326").estimate_utm_crs()
     tol = settings.closure_tolerance_m
@@ -1025,8 +1262,10 @@ def _close_by_lines(graph: nx.MultiDiGraph, path: Path, settings: NetworkSetting
     proj = np.asarray(gpd.GeoSeries(geoms, crs="EPSG:4326").to_crs(utm).values)
     # ignore the ends of each edge, so a line along one road does not close the side
     # roads that meet it; a short edge counts by its midpoint
-    ends = shapely.union(shapely.buffer(shapely.get_point(proj, 0), 2 * tol),
-                         shapely.buffer(shapely.get_point(proj, -1), 2 * tol))
+    ends = shapely.union(
+        shapely.buffer(shapely.get_point(proj, 0), 2 * tol),
+        shapely.buffer(shapely.get_point(proj, -1), 2 * tol),
+    )
     middle = shapely.difference(proj, ends)
     mid_pt = shapely.line_interpolate_point(proj, 0.5, normalized=True)
     test = np.where(shapely.is_empty(middle), mid_pt, middle)
@@ -1041,12 +1280,18 @@ def _close_by_lines(graph: nx.MultiDiGraph, path: Path, settings: NetworkSetting
     report.closed_way_ids = sorted(set(report.closed_way_ids) | closed)
     report.closed_edges += len(remove)
     if not remove:
-        report.problems.append(Problem("no road lies along or across the closure lines",
-                                       "check that the lines are drawn over the roads",
-                                       file=path.name, severity="warning"))
+        report.problems.append(
+            Problem(
+                "no road lies along or across the closure lines",
+                "check that the lines are drawn over the roads",
+                file=path.name,
+                severity="warning",
+            )
+        )
 
 
 # --- GraphML, fingerprint, summary -----------------------------------------------
+
 
 def _load_graphml(path: Path, settings: NetworkSettings) -> Network:
     import networkx as nx
@@ -1054,28 +1299,48 @@ def _load_graphml(path: Path, settings: NetworkSettings) -> Network:
     try:
         g = nx.read_graphml(path, node_type=int, force_multigraph=True)
     except Exception as exc:  # ElementTree / networkx raise several kinds
-        raise InputDataError([Problem(f"cannot read this GraphML file ({exc})",
-                                      "rebuild it with `routeplan network ... --out`",
-                                      file=path.name)]) from None
+        raise InputDataError(
+            [
+                Problem(
+                    f"cannot read this GraphML file ({exc})",
+                    "rebuild it with `routeplan network ... --out`",
+                    file=path.name,
+                )
+            ]
+        ) from None
     if "routeplan_report" not in g.graph:
-        raise InputDataError([Problem(
-            "this GraphML was not saved by routeplan (no travel times)",
-            "build it with `routeplan network FILE.osm.pbf --out graph.graphml`",
-            file=path.name)])
+        raise InputDataError(
+            [
+                Problem(
+                    "this GraphML was not saved by routeplan (no travel times)",
+                    "build it with `routeplan network FILE.osm.pbf --out graph.graphml`",
+                    file=path.name,
+                )
+            ]
+        )
     report = NetworkReport.from_json(g.graph.pop("routeplan_report"))
     stored = g.graph.pop("routeplan_fingerprint", None)
+    places = {
+        str(k): (float(v[0]), float(v[1]))
+        for k, v in json.loads(g.graph.pop("routeplan_places", "{}")).items()
+    }
     with_geom = [d for _, _, d in g.edges(data=True) if "geometry" in d]
     for d, geom in zip(with_geom, _from_wkt([d["geometry"] for d in with_geom]), strict=True):
         d["geometry"] = geom
     if report.settings and report.settings != _settings_dict(settings):
-        report.problems.append(Problem(
-            "the network was built with other network settings; its travel times are "
-            "those of the old settings", "rebuild it from the OSM file", file=path.name,
-            severity="warning"))
+        report.problems.append(
+            Problem(
+                "the network was built with other network settings; its travel times are "
+                "those of the old settings",
+                "rebuild it from the OSM file",
+                file=path.name,
+                severity="warning",
+            )
+        )
     fp = fingerprint(g)
     if stored is not None and stored != fp:
         log.warning("%s: fingerprint changed on reload (%s != %s)", path.name, stored, fp)
-    return Network(g, report, fp)
+    return Network(g, report, fp, places)
 
 
 def _to_wkt(geom: BaseGeometry) -> str:
@@ -1091,14 +1356,18 @@ def _from_wkt(texts: list[str]) -> list[BaseGeometry]:
 
     head = "LINESTRING ("
     ours = [i for i, t in enumerate(texts) if t.startswith(head) and t.endswith(")")]
-    out: list[BaseGeometry] = list(shapely.from_wkt(
-        [t if not (t.startswith(head) and t.endswith(")")) else "POINT EMPTY" for t in texts]))
+    out: list[BaseGeometry] = list(
+        shapely.from_wkt(
+            [t if not (t.startswith(head) and t.endswith(")")) else "POINT EMPTY" for t in texts]
+        )
+    )
     if ours:
-        bodies = [texts[i][len(head):-1] for i in ours]
+        bodies = [texts[i][len(head) : -1] for i in ours]
         counts = np.array([b.count(",") + 1 for b in bodies])
         xy = np.array(" ".join(bodies).replace(",", " ").split(), dtype=np.float64)
-        lines = shapely.linestrings(xy.reshape(-1, 2),
-                                    indices=np.repeat(np.arange(len(bodies)), counts))
+        lines = shapely.linestrings(
+            xy.reshape(-1, 2), indices=np.repeat(np.arange(len(bodies)), counts)
+        )
         for i, line in zip(ours, lines, strict=True):
             out[i] = line
     return out
@@ -1111,10 +1380,14 @@ def fingerprint(graph: nx.MultiDiGraph) -> str:
     h.update(np.array([n for n, _ in nodes], dtype=np.int64).tobytes())
     h.update(np.array([(d["x"], d["y"]) for _, d in nodes], dtype=np.float64).tobytes())
     edges = sorted(graph.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2]))
-    h.update(np.array([(u, v, k, int(d["osmid"])) for u, v, k, d in edges],
-                      dtype=np.int64).tobytes())
-    h.update(np.array([(d["length"], d["walk_s"], d["ride_s"]) for _, _, _, d in edges],
-                      dtype=np.float64).tobytes())
+    h.update(
+        np.array([(u, v, k, int(d["osmid"])) for u, v, k, d in edges], dtype=np.int64).tobytes()
+    )
+    h.update(
+        np.array(
+            [(d["length"], d["walk_s"], d["ride_s"]) for _, _, _, d in edges], dtype=np.float64
+        ).tobytes()
+    )
     return h.hexdigest()[:16]
 
 
@@ -1157,8 +1430,10 @@ def _summary(net: Network) -> str:
     ]
     repairs = []
     if r.clipped_ways:
-        repairs.append(f"{_n(r.clipped_ways, 'way')} clipped at the extract's edge "
-                       f"({_n(r.missing_nodes, 'missing node')})")
+        repairs.append(
+            f"{_n(r.clipped_ways, 'way')} clipped at the extract's edge "
+            f"({_n(r.missing_nodes, 'missing node')})"
+        )
     if r.untagged_dropped:
         repairs.append(f"{_n(r.untagged_dropped, 'way')} with an empty highway tag dropped")
     for k, n in sorted(r.unknown_mapped.items()):
@@ -1166,11 +1441,14 @@ def _summary(net: Network) -> str:
     for k, n in sorted(r.unknown_dropped.items()):
         repairs.append(f"{n} unknown highway={k} dropped")
     if r.not_routable_dropped:
-        repairs.append("not roads dropped: " + ", ".join(
-            f"{n} {k}" for k, n in sorted(r.not_routable_dropped.items())))
+        repairs.append(
+            "not roads dropped: "
+            + ", ".join(f"{n} {k}" for k, n in sorted(r.not_routable_dropped.items()))
+        )
     if r.maxspeed_defaulted:
-        repairs.append(f"{_n(r.maxspeed_defaulted, 'rideable way')} without maxspeed: "
-                       "class speed used")
+        repairs.append(
+            f"{_n(r.maxspeed_defaulted, 'rideable way')} without maxspeed: class speed used"
+        )
     if r.self_loops_removed:
         repairs.append(f"{_n(r.self_loops_removed, 'self-loop')} removed")
     lines.append("  repaired: " + ("; ".join(repairs) if repairs else "nothing"))
@@ -1182,29 +1460,37 @@ def _summary(net: Network) -> str:
     if r.no_foot_ways:
         rules.append(f"{r.no_foot_ways} closed to walkers (foot=no)")
     if r.area_ways:
-        rules.append(f"{_n(r.area_ways, 'area')} kept as {'its' if r.area_ways == 1 else 'their'} outline")
+        its = "its" if r.area_ways == 1 else "their"
+        rules.append(f"{_n(r.area_ways, 'area')} kept as {its} outline")
     if r.fords:
         rules.append(_n(r.fords, "ford"))
     if rules:
         lines.append("  ways: " + ", ".join(rules))
     if r.islands:
         big = r.islands[0]
-        lines.append(f"  islands removed: {len(r.islands)} ({_n(r.island_nodes, 'OSM node')}; "
-                     f"largest {big.nodes} nodes near {big.lon:.5f}, {big.lat:.5f})")
+        lines.append(
+            f"  islands removed: {len(r.islands)} ({_n(r.island_nodes, 'OSM node')}; "
+            f"largest {big.nodes} nodes near {big.lon:.5f}, {big.lat:.5f})"
+        )
     else:
         lines.append("  islands removed: none")
     if r.elevation_min is not None and r.elevation_max is not None:
         extra = f", {r.dem_voids_filled:,} void cells filled" if r.dem_voids_filled else ""
-        missing = (f", {r.nodes_without_elevation:,} nodes without" if
-                   r.nodes_without_elevation else "")
-        lines.append(f"  elevation: {r.elevation_min:,.0f}-{r.elevation_max:,.0f} m from "
-                     f"{r.elevation_source}{extra}{missing}")
+        missing = (
+            f", {r.nodes_without_elevation:,} nodes without" if r.nodes_without_elevation else ""
+        )
+        lines.append(
+            f"  elevation: {r.elevation_min:,.0f}-{r.elevation_max:,.0f} m from "
+            f"{r.elevation_source}{extra}{missing}"
+        )
     else:
         lines.append("  elevation: unknown (walking times assume flat ground; give --dem)")
     if r.closed_way_ids or r.closed_edges:
-        lines.append(f"  closures: {_n(len(r.closed_way_ids), 'way')} closed "
-                     f"({', '.join(map(str, r.closed_way_ids[:10]))}"
-                     f"{', ...' if len(r.closed_way_ids) > 10 else ''})")
+        lines.append(
+            f"  closures: {_n(len(r.closed_way_ids), 'way')} closed "
+            f"({', '.join(map(str, r.closed_way_ids[:10]))}"
+            f"{', ...' if len(r.closed_way_ids) > 10 else ''})"
+        )
     for p in r.problems:
         lines.append(f"  warning: {p}")
     lines.append(f"  fingerprint: {net.fingerprint}")

@@ -79,10 +79,27 @@ _NAME = ("ho_ten", "ho_va_ten", "ten", "full_name")
 _LAT = ("latitude", "lat", "vi_do", "y_lat")
 _LON = ("longitude", "lon", "lng", "long", "kinh_do", "x_lon")
 _COORDS = ("coordinates", "coords", "toa_do", "gps", "vi_tri", "location")
-_PHONE = ("phone", "so_dien_thoai", "sdt", "dien_thoai", "dt", "so_dt", "phone_number",
-          "mobile", "di_dong")
-_AVAIL = ("availability", "windows", "time_windows", "thoi_gian", "khung_gio", "lich",
-          "gio_ranh", "thoi_gian_ranh")
+_PHONE = (
+    "phone",
+    "so_dien_thoai",
+    "sdt",
+    "dien_thoai",
+    "dt",
+    "so_dt",
+    "phone_number",
+    "mobile",
+    "di_dong",
+)
+_AVAIL = (
+    "availability",
+    "windows",
+    "time_windows",
+    "thoi_gian",
+    "khung_gio",
+    "lich",
+    "gio_ranh",
+    "thoi_gian_ranh",
+)
 
 HOUSEHOLD_COLUMNS: Mapping[str, tuple[str, ...]] = {
     "household_id": ("household_id", *_ID, "ma_ho", "ma_ho_gia_dinh", "ma_so_ho"),
@@ -92,8 +109,7 @@ HOUSEHOLD_COLUMNS: Mapping[str, tuple[str, ...]] = {
     "longitude": _LON,
     "coordinates": _COORDS,
     "phone": _PHONE,
-    "services": ("services", "service", "dich_vu", "dich_vu_can_ho_tro", "thu_tuc",
-                 "nhu_cau"),
+    "services": ("services", "service", "dich_vu", "dich_vu_can_ho_tro", "thu_tuc", "nhu_cau"),
     "elderly": ("elderly", "nguoi_cao_tuoi", "cao_tuoi", "nct"),
     "disability": ("disability", "disabled", "khuyet_tat", "nguoi_khuyet_tat", "nkt"),
     "remote": ("remote", "vung_xa", "o_xa", "xa", "vung_sau_vung_xa", "vung_sau"),
@@ -128,7 +144,8 @@ SERVICE_POINT_COLUMNS: Mapping[str, tuple[str, ...]] = {
 """Service point register columns and the names accepted for each (folded)."""
 
 _COLUMNS: Mapping[Kind, Mapping[str, tuple[str, ...]]] = {
-    "households": HOUSEHOLD_COLUMNS, "volunteers": VOLUNTEER_COLUMNS,
+    "households": HOUSEHOLD_COLUMNS,
+    "volunteers": VOLUNTEER_COLUMNS,
     "service_points": SERVICE_POINT_COLUMNS,
 }
 _REQUIRED: Mapping[Kind, tuple[str, ...]] = {
@@ -138,26 +155,51 @@ _REQUIRED: Mapping[Kind, tuple[str, ...]] = {
 }
 _IGNORED = frozenset({"stt", "tt", "so_thu_tu", "no", "fid", "ogc_fid", "index", "unnamed"})
 _ID_COLUMN: Mapping[Kind, str] = {
-    "households": "household_id", "volunteers": "volunteer_id", "service_points": "point_id",
+    "households": "household_id",
+    "volunteers": "volunteer_id",
+    "service_points": "point_id",
 }
 _NOUN: Mapping[Kind, str] = {
-    "households": "household", "volunteers": "volunteer", "service_points": "service point",
+    "households": "household",
+    "volunteers": "volunteer",
+    "service_points": "service point",
 }
 
 _TRUE = frozenset({"1", "1_0", "yes", "y", "true", "t", "x", "co", "c", "v", "ok"})
 _FALSE = frozenset({"", "0", "0_0", "no", "n", "false", "f", "khong", "ko", "k"})
 _TICKS = {"✓": "x", "✔": "x", "☑": "x", "✗": "0", "-": "0"}
 
-_VIETNAMESE = frozenset({"vi", "viet", "tieng_viet", "vietnamese", "kinh", "viet_nam",
-                         "tieng_kinh", "pho_thong", "tieng_pho_thong"})
+_VIETNAMESE = frozenset(
+    {
+        "vi",
+        "viet",
+        "tieng_viet",
+        "vietnamese",
+        "kinh",
+        "viet_nam",
+        "tieng_kinh",
+        "pho_thong",
+        "tieng_pho_thong",
+    }
+)
 _LANGUAGE_ALIASES = {"katu": "co_tu", "ka_tu": "co_tu", "cotu": "co_tu"}
 
 _MODES = {
-    "motorbike": "motorbike", "motorcycle": "motorbike", "moto": "motorbike",
-    "motor": "motorbike", "xe_may": "motorbike", "xemay": "motorbike", "xe": "motorbike",
+    "motorbike": "motorbike",
+    "motorcycle": "motorbike",
+    "moto": "motorbike",
+    "motor": "motorbike",
+    "xe_may": "motorbike",
+    "xemay": "motorbike",
+    "xe": "motorbike",
     "scooter": "motorbike",
-    "walking": "walking", "walk": "walking", "foot": "walking", "on_foot": "walking",
-    "di_bo": "walking", "dibo": "walking", "bo": "walking",
+    "walking": "walking",
+    "walk": "walking",
+    "foot": "walking",
+    "on_foot": "walking",
+    "di_bo": "walking",
+    "dibo": "walking",
+    "bo": "walking",
 }
 
 _VILLAGE_PREFIX = re.compile(r"^(?:thon|xom|ban|lang|khu|to|village|hamlet)_(?=.)")
@@ -189,8 +231,9 @@ def _closest(word: str, options: Iterable[str], cutoff: float = 0.6) -> str | No
 def _rows_text(rows: Sequence[str], limit: int = 12) -> str:
     nums = [r.split(" ", 1)[-1] for r in rows]
     kind = (rows[0].split(" ", 1)[0] if rows else "row") + ("s" if len(rows) != 1 else "")
-    shown = ", ".join(nums[:limit]) + (f" and {len(nums) - limit} more" if len(nums) > limit
-                                        else "")
+    shown = ", ".join(nums[:limit]) + (
+        f" and {len(nums) - limit} more" if len(nums) > limit else ""
+    )
     return f"{kind} {shown}"
 
 
@@ -210,10 +253,18 @@ class _Problems:
         self.file = file
         self.items: list[Problem] = []
 
-    def add(self, message: str, fix: str = "", *, row: str | None = None,
-            column: str | None = None, severity: Severity = "error") -> None:
-        self.items.append(Problem(message, fix, file=self.file, row=row, column=column,
-                                  severity=severity))
+    def add(
+        self,
+        message: str,
+        fix: str = "",
+        *,
+        row: str | None = None,
+        column: str | None = None,
+        severity: Severity = "error",
+    ) -> None:
+        self.items.append(
+            Problem(message, fix, file=self.file, row=row, column=column, severity=severity)
+        )
 
     @property
     def has_errors(self) -> bool:
@@ -281,10 +332,12 @@ def _undo_mojibake(text: str) -> str | None:
 
 
 def _decode(data: bytes, out: _Problems) -> str:
-    fix = ("in Excel use File > Save As > 'CSV UTF-8 (Comma delimited) (*.csv)'; in "
-           "LibreOffice tick 'Edit filter settings' and choose 'Unicode (UTF-8)'")
+    fix = (
+        "in Excel use File > Save As > 'CSV UTF-8 (Comma delimited) (*.csv)'; in "
+        "LibreOffice tick 'Edit filter settings' and choose 'Unicode (UTF-8)'"
+    )
     if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8):]
+        data = data[len(codecs.BOM_UTF8) :]
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return unicodedata.normalize("NFC", data.decode("utf-16"))
     try:
@@ -294,28 +347,41 @@ def _decode(data: bytes, out: _Problems) -> str:
             text, enc = data.decode("cp1258"), "Windows-1258 (Vietnamese)"
         except UnicodeDecodeError:
             text, enc = data.decode("latin-1"), "Latin-1"
-        out.add(f"the file is not saved as UTF-8; it was read as {enc}: check that the "
-                "Vietnamese letters came out right", fix, severity="warning")
+        out.add(
+            f"the file is not saved as UTF-8; it was read as {enc}: check that the "
+            "Vietnamese letters came out right",
+            fix,
+            severity="warning",
+        )
     text = unicodedata.normalize("NFC", text)
     bad = _MOJIBAKE.search(text)
     if bad:
-        sample = text[max(0, bad.start() - 6):bad.end() + 6].strip()
+        sample = text[max(0, bad.start() - 6) : bad.end() + 6].strip()
         repaired = _undo_mojibake(text)
         if repaired is not None:
             text = unicodedata.normalize("NFC", repaired)
-            out.add(f"the text was garbled (e.g. {sample!r}): the file was opened with the "
-                    "wrong encoding and saved again; it was repaired, check the names",
-                    fix, severity="warning")
+            out.add(
+                f"the text was garbled (e.g. {sample!r}): the file was opened with the "
+                "wrong encoding and saved again; it was repaired, check the names",
+                fix,
+                severity="warning",
+            )
         else:
-            out.add(f"the text looks garbled (e.g. {sample!r}): the file was opened with the "
-                    "wrong encoding and saved again", "retype the garbled names, then " + fix,
-                    severity="warning")
+            out.add(
+                f"the text looks garbled (e.g. {sample!r}): the file was opened with the "
+                "wrong encoding and saved again",
+                "retype the garbled names, then " + fix,
+                severity="warning",
+            )
     lost = re.search(r"\w\?\w", text)
     if lost:
-        sample = text[max(0, lost.start() - 6):lost.end() + 6].strip()
-        out.add(f"some letters were replaced by '?' (e.g. {sample!r}): the file was saved in "
-                "an encoding without Vietnamese letters", "save it again from the original, "
-                + fix, severity="warning")
+        sample = text[max(0, lost.start() - 6) : lost.end() + 6].strip()
+        out.add(
+            f"some letters were replaced by '?' (e.g. {sample!r}): the file was saved in "
+            "an encoding without Vietnamese letters",
+            "save it again from the original, " + fix,
+            severity="warning",
+        )
     return text
 
 
@@ -326,20 +392,25 @@ def _pick_grid(text: str, kind: Kind) -> list[list[str]]:
     best: tuple[int, int, str] = (-1, -1, ",")
     for delim in (",", ";", "\t", "|"):
         rows = list(csv.reader(io.StringIO(head), delimiter=delim))
-        score = max((sum(_match_header(c, index) is not None for c in r) for r in rows[:10]),
-                    default=0)
+        score = max(
+            (sum(_match_header(c, index) is not None for c in r) for r in rows[:10]), default=0
+        )
         width = max((len(r) for r in rows), default=0)
         best = max(best, (score, width, delim))
     return list(csv.reader(io.StringIO(text), delimiter=best[2]))
 
 
-def _grid_to_table(grid: list[list[str]], kind: Kind, out: _Problems, *,
-                   coords_required: bool = True) -> _Table | None:
+def _grid_to_table(
+    grid: list[list[str]], kind: Kind, out: _Problems, *, coords_required: bool = True
+) -> _Table | None:
     """Find the header row of a grid of cells and turn the rows below into a table."""
     index = _alias_index(kind)
     if not any(any(c.strip() for c in r) for r in grid):
-        out.add("the file is empty", f"fill in the {kind.replace('_', ' ')} register; start "
-                "from the template in data/templates")
+        out.add(
+            "the file is empty",
+            f"fill in the {kind.replace('_', ' ')} register; start "
+            "from the template in data/templates",
+        )
         return None
     header_at = 0
     scores = [sum(_match_header(c, index) is not None for c in r) for r in grid[:10]]
@@ -348,7 +419,7 @@ def _grid_to_table(grid: list[list[str]], kind: Kind, out: _Problems, *,
     else:
         header_at = next(i for i, r in enumerate(grid) if any(c.strip() for c in r))
     header = [str(c).strip() for c in grid[header_at]]
-    body = grid[header_at + 1:]
+    body = grid[header_at + 1 :]
     width = len(header)
     rows: list[str] = []
     cells: list[list[str]] = []
@@ -358,10 +429,13 @@ def _grid_to_table(grid: list[list[str]], kind: Kind, out: _Problems, *,
         if not any(c.strip() for c in r):
             continue
         if len(r) > width:
-            out.add(f"this row has {len(r)} cells but the header has {width} columns",
-                    "put values that contain commas in double quotes (\"vneid, sim\"), or "
-                    "separate services with ';'", row=label,
-                    severity="error" if any(c.strip() for c in r[width:]) else "warning")
+            out.add(
+                f"this row has {len(r)} cells but the header has {width} columns",
+                'put values that contain commas in double quotes ("vneid, sim"), or '
+                "separate services with ';'",
+                row=label,
+                severity="error" if any(c.strip() for c in r[width:]) else "warning",
+            )
         r = (r + [""] * width)[:width]
         rows.append(label)
         cells.append(r)
@@ -369,9 +443,16 @@ def _grid_to_table(grid: list[list[str]], kind: Kind, out: _Problems, *,
     return _name_columns(frame, header, rows, kind, out, coords_required=coords_required)
 
 
-def _name_columns(frame: pd.DataFrame, header: Sequence[str], rows: list[str], kind: Kind,
-                  out: _Problems, *, has_geometry: bool = False,
-                  coords_required: bool = True) -> _Table | None:
+def _name_columns(
+    frame: pd.DataFrame,
+    header: Sequence[str],
+    rows: list[str],
+    kind: Kind,
+    out: _Problems,
+    *,
+    has_geometry: bool = False,
+    coords_required: bool = True,
+) -> _Table | None:
     """Rename recognised columns to their canonical names; report the others."""
     index = _alias_index(kind)
     spec = _COLUMNS[kind]
@@ -386,8 +467,11 @@ def _name_columns(frame: pd.DataFrame, header: Sequence[str], rows: list[str], k
             if not any(k in _IGNORED or k.startswith("unnamed") for k in _header_key(name)):
                 unknown.append(name)
         elif canon in columns:
-            out.add(f"columns {columns[canon]!r} and {name!r} both give {canon!r}",
-                    "delete or rename one of them", column=canon)
+            out.add(
+                f"columns {columns[canon]!r} and {name!r} both give {canon!r}",
+                "delete or rename one of them",
+                column=canon,
+            )
         else:
             columns[canon] = name
             keep[pos] = canon
@@ -415,25 +499,27 @@ def _name_columns(frame: pd.DataFrame, header: Sequence[str], rows: list[str], k
     for name in unknown:
         if name in used:
             continue
-        near_canon = next((c for c in optional if _closest_header([name], spec[c], used)),
-                          None)
+        near_canon = next((c for c in optional if _closest_header([name], spec[c], used)), None)
         if near_canon:
             used.add(name)
-            out.add(f"unknown column {name!r}", f"did you mean {near_canon!r}? rename it",
-                    column=name)
+            out.add(
+                f"unknown column {name!r}", f"did you mean {near_canon!r}? rename it", column=name
+            )
     ignored = [n for n in unknown if n not in used]
     if ignored:
-        out.add("ignored columns: " + ", ".join(repr(n) for n in ignored),
-                "rename a column if it should be read (known columns: " + ", ".join(spec) + ")",
-                severity="warning")
+        out.add(
+            "ignored columns: " + ", ".join(repr(n) for n in ignored),
+            "rename a column if it should be read (known columns: " + ", ".join(spec) + ")",
+            severity="warning",
+        )
     if not rows:
-        out.add("there are no rows below the header", f"add the {kind.replace('_', ' ')}, one "
-                "per row")
+        out.add(
+            "there are no rows below the header", f"add the {kind.replace('_', ' ')}, one per row"
+        )
     return _Table(table.reset_index(drop=True), rows, columns=columns, missing=set(missing))
 
 
-def _closest_header(names: Sequence[str], aliases: Sequence[str], used: set[str]
-                    ) -> str | None:
+def _closest_header(names: Sequence[str], aliases: Sequence[str], used: set[str]) -> str | None:
     for name in names:
         if name in used:
             continue
@@ -443,14 +529,18 @@ def _closest_header(names: Sequence[str], aliases: Sequence[str], used: set[str]
     return None
 
 
-def _read_xlsx(path: Path, kind: Kind, out: _Problems, *, coords_required: bool = True
-               ) -> _Table | None:
+def _read_xlsx(
+    path: Path, kind: Kind, out: _Problems, *, coords_required: bool = True
+) -> _Table | None:
     try:
-        raw = pd.read_excel(path, sheet_name=0, header=None, dtype=str,
-                            keep_default_na=False, engine="openpyxl")
+        raw = pd.read_excel(
+            path, sheet_name=0, header=None, dtype=str, keep_default_na=False, engine="openpyxl"
+        )
     except (zipfile.BadZipFile, ValueError, KeyError, OSError) as exc:
-        out.add(f"cannot read this Excel file ({exc})", "open it in Excel and save it again "
-                "as .xlsx, or save it as CSV UTF-8")
+        out.add(
+            f"cannot read this Excel file ({exc})",
+            "open it in Excel and save it again as .xlsx, or save it as CSV UTF-8",
+        )
         return None
     grid = [[_excel_text(v) for v in r] for r in raw.itertuples(index=False)]
     return _grid_to_table(grid, kind, out, coords_required=coords_required)
@@ -469,24 +559,32 @@ def _read_geo(path: Path, kind: Kind, out: _Problems) -> _Table | None:
     try:
         layers = [str(name) for name, _ in pyogrio.list_layers(path)]
     except Exception as exc:  # pyogrio raises its own DataSourceError family
-        out.add(f"cannot read this file ({exc})", "check that it is a valid GeoJSON or "
-                "GeoPackage file")
+        out.add(
+            f"cannot read this file ({exc})", "check that it is a valid GeoJSON or GeoPackage file"
+        )
         return None
     if not layers:
         out.add("the file has no layers", "export the points again")
         return None
     layer = next((n for n in layers if slug(n).startswith(kind.rstrip("s"))), layers[0])
     if len(layers) > 1:
-        out.add(f"the file has {len(layers)} layers; reading {layer!r}",
-                f"keep only the {kind.replace('_', ' ')} in the file", severity="warning")
+        out.add(
+            f"the file has {len(layers)} layers; reading {layer!r}",
+            f"keep only the {kind.replace('_', ' ')} in the file",
+            severity="warning",
+        )
     try:
         gdf = gpd.read_file(path, layer=layer, engine="pyogrio")
     except Exception as exc:
         out.add(f"cannot read layer {layer!r} ({exc})", "export the points again")
         return None
     if gdf.crs is None:
-        out.add("the file says nothing about its coordinate system; assuming longitude/"
-                "latitude (EPSG:4326)", "export it with a CRS", severity="warning")
+        out.add(
+            "the file says nothing about its coordinate system; assuming longitude/"
+            "latitude (EPSG:4326)",
+            "export it with a CRS",
+            severity="warning",
+        )
     elif gdf.crs.to_epsg() != 4326:
         log.info("%s: reprojecting from %s to EPSG:4326", out.file, gdf.crs.to_string())
         gdf = gdf.to_crs(4326)
@@ -503,13 +601,19 @@ def _read_geo(path: Path, kind: Kind, out: _Problems) -> _Table | None:
         if not_point.any():
             pts = pts.where(~not_point, pts.representative_point())
             shown = [rows[int(i)] for i in np.flatnonzero(present)[not_point]]
-            out.add(f"{_rows_text(shown)} are not points; a point inside each shape is used",
-                    "store one point per row", severity="warning")
+            out.add(
+                f"{_rows_text(shown)} are not points; a point inside each shape is used",
+                "store one point per row",
+                severity="warning",
+            )
         lon[present] = pts.x.to_numpy()
         lat[present] = pts.y.to_numpy()
     props = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))
-    frame = pd.DataFrame({c: [_excel_text(v) for v in props[c].tolist()]
-                          for c in props.columns}, index=range(n), dtype=str)
+    frame = pd.DataFrame(
+        {c: [_excel_text(v) for v in props[c].tolist()] for c in props.columns},
+        index=range(n),
+        dtype=str,
+    )
     header = [str(c) for c in props.columns]
     frame.columns = pd.Index(range(len(header)))
     table = _name_columns(frame, header, rows, kind, out, has_geometry=True)
@@ -518,8 +622,9 @@ def _read_geo(path: Path, kind: Kind, out: _Problems) -> _Table | None:
     return table
 
 
-def _read_table(path: PathLike, kind: Kind, out: _Problems, *, coords_required: bool = True
-                ) -> _Table | None:
+def _read_table(
+    path: PathLike, kind: Kind, out: _Problems, *, coords_required: bool = True
+) -> _Table | None:
     path = Path(path)
     if not path.exists():
         out.add("file not found", "check the path and the file name")
@@ -533,15 +638,15 @@ def _read_table(path: PathLike, kind: Kind, out: _Problems, *, coords_required: 
     if suffix in (".geojson", ".json", ".gpkg"):
         return _read_geo(path, kind, out)
     if suffix in (".xls", ".ods", ".numbers"):
-        out.add(f"{suffix} files cannot be read", "save it as .xlsx (Excel Workbook) or as CSV "
-                "UTF-8")
+        out.add(
+            f"{suffix} files cannot be read", "save it as .xlsx (Excel Workbook) or as CSV UTF-8"
+        )
         return None
     if suffix not in (".csv", ".txt", ".tsv", ""):
         out.add(f"unknown file type {suffix!r}", "give a .csv, .xlsx, .geojson or .gpkg file")
         return None
     data = path.read_bytes()
-    if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE,
-                                                       codecs.BOM_UTF16_BE)):
+    if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         out.add("this is not a text (CSV) file", "give a .csv, .xlsx, .geojson or .gpkg file")
         return None
     text = _decode(data, out)
@@ -557,8 +662,9 @@ def _unique_map(series: pd.Series[str], parse: Callable[[str], Any]) -> list[Any
     return [cache[v] for v in series.tolist()]
 
 
-def _numbers(series: pd.Series[str]) -> tuple[np.ndarray[Any, np.dtype[np.float64]],
-                                                np.ndarray[Any, np.dtype[np.bool_]]]:
+def _numbers(
+    series: pd.Series[str],
+) -> tuple[np.ndarray[Any, np.dtype[np.float64]], np.ndarray[Any, np.dtype[np.bool_]]]:
     """Parse decimal numbers (a decimal comma is accepted); return values and a bad mask."""
     s = series.str.strip().str.replace(r"^([+-]?\d+),(\d+)$", r"\1.\2", regex=True)
     s = s.str.replace(r"\s*°\s*$", "", regex=True)
@@ -576,9 +682,12 @@ def _split_coordinates(table: _Table) -> None:
         table.frame.loc[empty, canon] = parts[k][empty].fillna(coords[empty])
 
 
-def _haversine_km(lon1: np.ndarray[Any, np.dtype[np.float64]],
-                  lat1: np.ndarray[Any, np.dtype[np.float64]],
-                  lon2: float, lat2: float) -> np.ndarray[Any, np.dtype[np.float64]]:
+def _haversine_km(
+    lon1: np.ndarray[Any, np.dtype[np.float64]],
+    lat1: np.ndarray[Any, np.dtype[np.float64]],
+    lon2: float,
+    lat2: float,
+) -> np.ndarray[Any, np.dtype[np.float64]]:
     p1, p2 = np.radians(lat1), math.radians(lat2)
     dlat = p2 - p1
     dlon = np.radians(lon2 - lon1)
@@ -586,9 +695,11 @@ def _haversine_km(lon1: np.ndarray[Any, np.dtype[np.float64]],
     return np.asarray(2 * 6371.0088 * np.arcsin(np.sqrt(np.clip(a, 0, 1))), dtype=float)
 
 
-def _km_outside(lon: np.ndarray[Any, np.dtype[np.float64]],
-                lat: np.ndarray[Any, np.dtype[np.float64]], area: Bounds
-                ) -> np.ndarray[Any, np.dtype[np.float64]]:
+def _km_outside(
+    lon: np.ndarray[Any, np.dtype[np.float64]],
+    lat: np.ndarray[Any, np.dtype[np.float64]],
+    area: Bounds,
+) -> np.ndarray[Any, np.dtype[np.float64]]:
     minx, miny, maxx, maxy = area
     dx = np.maximum.reduce([minx - lon, np.zeros_like(lon), lon - maxx])
     dy = np.maximum.reduce([miny - lat, np.zeros_like(lat), lat - maxy])
@@ -600,17 +711,27 @@ def _check_area(area: Bounds | None) -> Bounds | None:
     if area is None:
         return None
     minx, miny, maxx, maxy = (float(v) for v in area)
-    if not (minx < maxx and miny < maxy and minx >= -180 and maxx <= 180 and miny >= -90
-            and maxy <= 90):
+    if not (
+        minx < maxx and miny < maxy and minx >= -180 and maxx <= 180 and miny >= -90 and maxy <= 90
+    ):
         raise ValueError(f"area must be (min lon, min lat, max lon, max lat), got {area!r}")
     return (minx, miny, maxx, maxy)
 
 
-def _coordinates(table: _Table, out: _Problems, *, noun: str, area: Bounds | None,
-                 outlier_km: float, area_margin_km: float, far: Severity
-                 ) -> tuple[np.ndarray[Any, np.dtype[np.float64]],
-                            np.ndarray[Any, np.dtype[np.float64]],
-                            np.ndarray[Any, np.dtype[np.bool_]]]:
+def _coordinates(
+    table: _Table,
+    out: _Problems,
+    *,
+    noun: str,
+    area: Bounds | None,
+    outlier_km: float,
+    area_margin_km: float,
+    far: Severity,
+) -> tuple[
+    np.ndarray[Any, np.dtype[np.float64]],
+    np.ndarray[Any, np.dtype[np.float64]],
+    np.ndarray[Any, np.dtype[np.bool_]],
+]:
     """Validate the locations; return lon, lat (NaN where unusable) and a 'missing' mask."""
     rows = table.rows
     if not (table.has("latitude") and table.has("longitude")):
@@ -626,18 +747,23 @@ def _coordinates(table: _Table, out: _Problems, *, noun: str, area: Bounds | Non
         bad_lat &= ~has_geom
         bad_lon &= ~has_geom
     fix_num = "write decimal degrees with a dot, e.g. 16.1234 (latitude), 108.0123 (longitude)"
-    for mask, col, values in ((bad_lat, "latitude", table.frame["latitude"]),
-                              (bad_lon, "longitude", table.frame["longitude"])):
+    for mask, col, values in (
+        (bad_lat, "latitude", table.frame["latitude"]),
+        (bad_lon, "longitude", table.frame["longitude"]),
+    ):
         for i in _where(mask):
-            out.add(f"{col} {values.iat[i]!r} is not a number", fix_num, row=rows[i],
-                    column=col)
+            out.add(f"{col} {values.iat[i]!r} is not a number", fix_num, row=rows[i], column=col)
     usable = np.isfinite(lat) & np.isfinite(lon)
     missing = ~np.isfinite(lat) & ~np.isfinite(lon) & ~bad_lat & ~bad_lon
     half = np.isfinite(lat) ^ np.isfinite(lon)
     for i in _where(half & ~bad_lat & ~bad_lon):
         empty = "longitude" if np.isfinite(lat[i]) else "latitude"
-        out.add(f"{empty} is empty but the other coordinate is given",
-                "give both latitude and longitude, or neither", row=rows[i], column=empty)
+        out.add(
+            f"{empty} is empty but the other coordinate is given",
+            "give both latitude and longitude, or neither",
+            row=rows[i],
+            column=empty,
+        )
     with np.errstate(invalid="ignore"):
         alat, alon = np.abs(lat), np.abs(lon)
         projected = usable & ((alat > 180) | (alon > 360))
@@ -645,23 +771,35 @@ def _coordinates(table: _Table, out: _Problems, *, noun: str, area: Bounds | Non
         out_range = usable & ~projected & ~swapped & ((alat > 90) | (alon > 180))
         zero = usable & (lat == 0) & (lon == 0)
     for i in _where(projected):
-        out.add(f"location {lat[i]:g}, {lon[i]:g} is not in degrees (projected metres?)",
-                "export the coordinates as WGS 84 latitude/longitude (EPSG:4326) in decimal "
-                "degrees", row=rows[i], column="latitude")
+        out.add(
+            f"location {lat[i]:g}, {lon[i]:g} is not in degrees (projected metres?)",
+            "export the coordinates as WGS 84 latitude/longitude (EPSG:4326) in decimal degrees",
+            row=rows[i],
+            column="latitude",
+        )
     for i in _where(swapped):
-        out.add(f"latitude {lat[i]:g} is outside -90..90 (are latitude and longitude "
-                "swapped?)", f"swap the two values: latitude {lon[i]:g}, longitude "
-                f"{lat[i]:g}", row=rows[i], column="latitude")
+        out.add(
+            f"latitude {lat[i]:g} is outside -90..90 (are latitude and longitude swapped?)",
+            f"swap the two values: latitude {lon[i]:g}, longitude {lat[i]:g}",
+            row=rows[i],
+            column="latitude",
+        )
     for i in _where(out_range):
         col = "latitude" if alat[i] > 90 else "longitude"
         rng = "-90..90" if col == "latitude" else "-180..180"
-        out.add(f"{col} {lat[i] if col == 'latitude' else lon[i]:g} is outside {rng}",
-                "check the coordinates; write decimal degrees, e.g. 16.1234", row=rows[i],
-                column=col)
+        out.add(
+            f"{col} {lat[i] if col == 'latitude' else lon[i]:g} is outside {rng}",
+            "check the coordinates; write decimal degrees, e.g. 16.1234",
+            row=rows[i],
+            column=col,
+        )
     for i in _where(zero):
-        out.add("location is 0, 0 (an empty cell turned into 0?)",
-                "fill in the real latitude and longitude, or leave both cells empty",
-                row=rows[i], column="latitude")
+        out.add(
+            "location is 0, 0 (an empty cell turned into 0?)",
+            "fill in the real latitude and longitude, or leave both cells empty",
+            row=rows[i],
+            column="latitude",
+        )
     usable &= ~(projected | swapped | out_range | zero)
     lon = np.where(usable, lon, np.nan)
     lat = np.where(usable, lat, np.nan)
@@ -671,8 +809,10 @@ def _coordinates(table: _Table, out: _Problems, *, noun: str, area: Bounds | Non
         dist = _km_outside(lon[idx], lat[idx], area)
         dist_sw = _km_outside(lat[idx], lon[idx], area)
         limit = area_margin_km
-        where = ("outside the area being planned (longitude {:.4f}..{:.4f}, latitude "
-                 "{:.4f}..{:.4f})".format(*area))
+        where = (
+            "outside the area being planned (longitude {:.4f}..{:.4f}, latitude "
+            "{:.4f}..{:.4f})".format(*area)
+        )
     elif len(idx) >= 3:
         mlon, mlat = float(np.median(lon[idx])), float(np.median(lat[idx]))
         dist = _haversine_km(lon[idx], lat[idx], mlon, mlat)
@@ -685,15 +825,22 @@ def _coordinates(table: _Table, out: _Problems, *, noun: str, area: Bounds | Non
     for k in _where(dist > limit):
         i = int(idx[k])
         if dist_sw[k] <= limit:
-            out.add(f"location {lat[i]:.6g}, {lon[i]:.6g} is {dist[k]:,.0f} km {where} "
-                    "(are latitude and longitude swapped?)",
-                    f"swap the two values: latitude {lon[i]:.6g}, longitude {lat[i]:.6g}",
-                    row=rows[i], column="latitude")
+            out.add(
+                f"location {lat[i]:.6g}, {lon[i]:.6g} is {dist[k]:,.0f} km {where} "
+                "(are latitude and longitude swapped?)",
+                f"swap the two values: latitude {lon[i]:.6g}, longitude {lat[i]:.6g}",
+                row=rows[i],
+                column="latitude",
+            )
         else:
-            out.add(f"location {lat[i]:.6g}, {lon[i]:.6g} is {dist[k]:,.0f} km {where}",
-                    "check the latitude and longitude (a mistyped digit?); if the place is "
-                    f"right, this {noun} is outside the area being planned", row=rows[i],
-                    column="latitude", severity=far)
+            out.add(
+                f"location {lat[i]:.6g}, {lon[i]:.6g} is {dist[k]:,.0f} km {where}",
+                "check the latitude and longitude (a mistyped digit?); if the place is "
+                f"right, this {noun} is outside the area being planned",
+                row=rows[i],
+                column="latitude",
+                severity=far,
+            )
         if far == "error" or dist_sw[k] <= limit:
             lon[i] = lat[i] = np.nan
     return lon, lat, missing
@@ -704,15 +851,22 @@ def _check_ids(table: _Table, column: str, out: _Problems, noun: str) -> pd.Seri
     if not table.has(column):
         return ids
     for i in _where((ids == "").to_numpy()):
-        out.add(f"{column} is empty", f"give every {noun} a unique id, e.g. HB-0001",
-                row=table.rows[i], column=column)
+        out.add(
+            f"{column} is empty",
+            f"give every {noun} a unique id, e.g. HB-0001",
+            row=table.rows[i],
+            column=column,
+        )
     dup = (ids.duplicated(keep="first") & (ids != "")).to_numpy()
     if dup.any():
         first = {v: i for i, v in reversed(list(enumerate(ids.tolist())))}
         for i in _where(dup):
-            out.add(f"duplicate {column} {ids.iat[i]!r} (also {table.rows[first[ids.iat[i]]]})",
-                    f"give each {noun} its own id; if it is the same {noun} twice, delete one "
-                    "row", row=table.rows[i], column=column)
+            out.add(
+                f"duplicate {column} {ids.iat[i]!r} (also {table.rows[first[ids.iat[i]]]})",
+                f"give each {noun} its own id; if it is the same {noun} twice, delete one row",
+                row=table.rows[i],
+                column=column,
+            )
     return ids
 
 
@@ -720,8 +874,7 @@ def _warn_empty(table: _Table, column: str, out: _Problems, fix: str) -> None:
     if not table.has(column):
         return
     for i in _where((table.frame[column] == "").to_numpy()):
-        out.add(f"{column} is empty", fix, row=table.rows[i], column=column,
-                severity="warning")
+        out.add(f"{column} is empty", fix, row=table.rows[i], column=column, severity="warning")
 
 
 def _phones(series: pd.Series[str], rows: Sequence[str], out: _Problems) -> list[str]:
@@ -739,9 +892,13 @@ def _phones(series: pd.Series[str], rows: Sequence[str], out: _Problems) -> list
         if digits >= len(str(int(number))) - 1 and number == number.to_integral_value():
             values[i] = str(int(number))
         else:
-            out.add(f"phone {values[i]!r} lost its last digits when the spreadsheet was "
-                    "saved", "format the phone column as Text in Excel and type the number "
-                    "again", row=rows[i], column="phone", severity="warning")
+            out.add(
+                f"phone {values[i]!r} lost its last digits when the spreadsheet was saved",
+                "format the phone column as Text in Excel and type the number again",
+                row=rows[i],
+                column="phone",
+                severity="warning",
+            )
     fixed = pd.Series(values, dtype=str)
     nine = fixed.str.fullmatch(r"[35789]\d{8}").to_numpy()
     if nine.any():
@@ -758,9 +915,12 @@ def _flags(table: _Table, column: str, out: _Problems) -> np.ndarray[Any, np.dty
     parsed = _unique_map(table.frame[column], parse)
     for i, v in enumerate(parsed):
         if v is None:
-            out.add(f"{column} {table.frame[column].iat[i]!r} is not yes or no",
-                    "write 1 or 0 (also accepted: yes/no, true/false, x, có/không)",
-                    row=table.rows[i], column=column)
+            out.add(
+                f"{column} {table.frame[column].iat[i]!r} is not yes or no",
+                "write 1 or 0 (also accepted: yes/no, true/false, x, có/không)",
+                row=table.rows[i],
+                column=column,
+            )
     return np.array([bool(v) for v in parsed], dtype=bool)
 
 
@@ -786,8 +946,12 @@ def _windows(table: _Table, out: _Problems) -> list[tuple[Window, ...]]:
     result: list[tuple[Window, ...]] = []
     for i, v in enumerate(parsed):
         if isinstance(v, WindowSyntaxError):
-            out.add(f"availability {v.text!r}: {v.message}", v.fix, row=table.rows[i],
-                    column="availability")
+            out.add(
+                f"availability {v.text!r}: {v.message}",
+                v.fix,
+                row=table.rows[i],
+                column="availability",
+            )
             result.append(())
         else:
             result.append(v)
@@ -803,8 +967,14 @@ def _service_lookup(settings: Settings) -> dict[str, str]:
     return lookup
 
 
-def _codes(table: _Table, column: str, lookup: Mapping[str, str], known: Sequence[str],
-           out: _Problems, what: str) -> list[tuple[str, ...]]:
+def _codes(
+    table: _Table,
+    column: str,
+    lookup: Mapping[str, str],
+    known: Sequence[str],
+    out: _Problems,
+    what: str,
+) -> list[tuple[str, ...]]:
     """Split lists like ``vneid; sim`` and map each item through ``lookup``."""
 
     def parse(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -825,14 +995,20 @@ def _codes(table: _Table, column: str, lookup: Mapping[str, str], known: Sequenc
         for item in bad:
             near = _closest(slug(item), list(lookup))
             hint = f"did you mean {lookup[near]!r}? " if near else ""
-            out.add(f"unknown {what} {item!r}",
-                    f"{hint}known {what}s: {', '.join(known) or '(none)'}",
-                    row=table.rows[i], column=column)
+            out.add(
+                f"unknown {what} {item!r}",
+                f"{hint}known {what}s: {', '.join(known) or '(none)'}",
+                row=table.rows[i],
+                column=column,
+            )
     return [good for good, _ in parsed]
 
 
-def _frame_to_gdf(data: dict[str, Any], lon: np.ndarray[Any, np.dtype[np.float64]],
-                  lat: np.ndarray[Any, np.dtype[np.float64]]) -> gpd.GeoDataFrame:
+def _frame_to_gdf(
+    data: dict[str, Any],
+    lon: np.ndarray[Any, np.dtype[np.float64]],
+    lat: np.ndarray[Any, np.dtype[np.float64]],
+) -> gpd.GeoDataFrame:
     frame = pd.DataFrame(data)
     return gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(lon, lat), crs="EPSG:4326")
 
@@ -873,9 +1049,14 @@ class _Parsed:
         return gdf
 
 
-def _parse_households(path: PathLike, settings: Settings,
-                      places: Mapping[str, tuple[float, float]] | None, area: Bounds | None,
-                      outlier_km: float, area_margin_km: float) -> _Parsed:
+def _parse_households(
+    path: PathLike,
+    settings: Settings,
+    places: Mapping[str, tuple[float, float]] | None,
+    area: Bounds | None,
+    outlier_km: float,
+    area_margin_km: float,
+) -> _Parsed:
     out = _Problems(Path(path).name)
     table = _read_table(path, "households", out, coords_required=not places)
     if table is None or not table.rows:
@@ -883,25 +1064,44 @@ def _parse_households(path: PathLike, settings: Settings,
     f = table.frame
     rows = table.rows
     ids = _check_ids(table, "household_id", out, "household")
-    _warn_empty(table, "head_name", out, "write the name of the head of household (it is "
-                "printed on the route sheet)")
+    _warn_empty(
+        table,
+        "head_name",
+        out,
+        "write the name of the head of household (it is printed on the route sheet)",
+    )
     lookup = _service_lookup(settings)
     services = _codes(table, "services", lookup, list(settings.services), out, "service")
     for i in _where((f["services"] == "").to_numpy() & table.has("services")):
-        out.add("no services listed", "list the services the household needs, e.g. "
-                "vneid;health_insurance", row=rows[i], column="services", severity="warning")
+        out.add(
+            "no services listed",
+            "list the services the household needs, e.g. vneid;health_insurance",
+            row=rows[i],
+            column="services",
+            severity="warning",
+        )
     flags = {c: _flags(table, c, out) for c in ("elderly", "disability", "remote")}
     langs = _unique_map(f["language"], _language)
     for i, v in enumerate(langs):
         if len(v) > 1:
-            out.add(f"several languages {f['language'].iat[i]!r}; using {v[0]!r}",
-                    "write the one language the household needs help in",
-                    row=rows[i], column="language", severity="warning")
+            out.add(
+                f"several languages {f['language'].iat[i]!r}; using {v[0]!r}",
+                "write the one language the household needs help in",
+                row=rows[i],
+                column="language",
+                severity="warning",
+            )
     language = [v[0] if v else "" for v in langs]
     windows = _windows(table, out)
-    lon, lat, missing = _coordinates(table, out, noun="household", area=_check_area(area),
-                                     outlier_km=outlier_km, area_margin_km=area_margin_km,
-                                     far="error")
+    lon, lat, missing = _coordinates(
+        table,
+        out,
+        noun="household",
+        area=_check_area(area),
+        outlier_km=outlier_km,
+        area_margin_km=area_margin_km,
+        far="error",
+    )
     quality = np.where(np.isfinite(lon), "gps", "").astype(object)
     # households without coordinates: place them at their village
     if missing.any():
@@ -925,27 +1125,39 @@ def _parse_households(path: PathLike, settings: Settings,
                 continue
             typed = f["village"].iat[i]
             if not typed:
-                out.add("no location: latitude, longitude and village are empty",
-                        "add the latitude and longitude (e.g. from a phone's map app), or at "
-                        "least the village", row=rows[i], column="latitude")
+                out.add(
+                    "no location: latitude, longitude and village are empty",
+                    "add the latitude and longitude (e.g. from a phone's map app), or at "
+                    "least the village",
+                    row=rows[i],
+                    column="latitude",
+                )
             else:
-                names = sorted({str(n) for n in (places or {})} | set(
-                    f["village"][np.isfinite(lon) & (quality == "gps")].unique()))
+                names = sorted(
+                    {str(n) for n in (places or {})}
+                    | set(f["village"][np.isfinite(lon) & (quality == "gps")].unique())
+                )
                 near = _closest(v, {_village_key(n): n for n in names})
                 near_name = next((n for n in names if _village_key(n) == near), None)
-                hint = (f"did you mean {near_name!r}? " if near_name else "")
-                out.add(f"no coordinates, and village {typed!r} is not on the map and has no "
-                        "other household with coordinates",
-                        f"add the latitude and longitude, or correct the village name "
-                        f"({hint}known villages: {', '.join(names[:15]) or 'none'})",
-                        row=rows[i], column="village")
+                hint = f"did you mean {near_name!r}? " if near_name else ""
+                out.add(
+                    f"no coordinates, and village {typed!r} is not on the map and has no "
+                    "other household with coordinates",
+                    f"add the latitude and longitude, or correct the village name "
+                    f"({hint}known villages: {', '.join(names[:15]) or 'none'})",
+                    row=rows[i],
+                    column="village",
+                )
         if placed:
             n = len(placed)
-            out.add(f"{n} household{'s have' if n > 1 else ' has'} no coordinates and "
-                    f"{'are' if n > 1 else 'is'} placed at the centre of the village "
-                    f"({_rows_text(placed)})",
-                    "add their latitude and longitude for accurate routes",
-                    column="latitude", severity="warning")
+            out.add(
+                f"{n} household{'s have' if n > 1 else ' has'} no coordinates and "
+                f"{'are' if n > 1 else 'is'} placed at the centre of the village "
+                f"({_rows_text(placed)})",
+                "add their latitude and longitude for accurate routes",
+                column="latitude",
+                severity="warning",
+            )
     data = {
         "household_id": ids.tolist(),
         "head_name": f["head_name"].tolist(),
@@ -956,8 +1168,12 @@ def _parse_households(path: PathLike, settings: Settings,
         "disability": flags["disability"],
         "remote": flags["remote"],
         "language": language,
-        "priority": (flags["elderly"] | flags["disability"] | flags["remote"]
-                     | np.array([bool(x) for x in language], dtype=bool)),
+        "priority": (
+            flags["elderly"]
+            | flags["disability"]
+            | flags["remote"]
+            | np.array([bool(x) for x in language], dtype=bool)
+        ),
         "windows": _objects(windows),
         "availability": f["availability"].tolist(),
         "notes": f["notes"].tolist(),
@@ -967,8 +1183,13 @@ def _parse_households(path: PathLike, settings: Settings,
     return _Parsed("households", out.file, out.items, _frame_to_gdf(data, lon, lat))
 
 
-def _parse_volunteers(path: PathLike, settings: Settings, area: Bounds | None,
-                      outlier_km: float, area_margin_km: float) -> _Parsed:
+def _parse_volunteers(
+    path: PathLike,
+    settings: Settings,
+    area: Bounds | None,
+    outlier_km: float,
+    area_margin_km: float,
+) -> _Parsed:
     out = _Problems(Path(path).name)
     table = _read_table(path, "volunteers", out)
     if table is None or not table.rows:
@@ -976,8 +1197,7 @@ def _parse_volunteers(path: PathLike, settings: Settings, area: Bounds | None,
     f = table.frame
     rows = table.rows
     ids = _check_ids(table, "volunteer_id", out, "volunteer")
-    _warn_empty(table, "name", out, "write the volunteer's name (it is printed on the route "
-                "sheet)")
+    _warn_empty(table, "name", out, "write the volunteer's name (it is printed on the route sheet)")
     # capacity
     default = settings.planner.capacity
     cap_values, cap_bad = _numbers(f["capacity"])
@@ -988,20 +1208,30 @@ def _parse_volunteers(path: PathLike, settings: Settings, area: Bounds | None,
             continue
         v = cap_values[i]
         if cap_bad[i] or not float(v).is_integer():
-            out.add(f"capacity {raw!r} is not a whole number",
-                    f"write how many households this volunteer looks after, e.g. {default}",
-                    row=rows[i], column="capacity")
+            out.add(
+                f"capacity {raw!r} is not a whole number",
+                f"write how many households this volunteer looks after, e.g. {default}",
+                row=rows[i],
+                column="capacity",
+            )
         elif not 1 <= v <= 500:
-            out.add(f"capacity {raw} is outside 1..500", f"write a number of households, e.g. "
-                    f"{default}; leave it empty for the default ({default})", row=rows[i],
-                    column="capacity")
+            out.add(
+                f"capacity {raw} is outside 1..500",
+                f"write a number of households, e.g. "
+                f"{default}; leave it empty for the default ({default})",
+                row=rows[i],
+                column="capacity",
+            )
         else:
             capacity[i] = int(v)
     windows = _windows(table, out)
     for i in _where((f["availability"] == "").to_numpy() & table.has("availability")):
-        out.add("availability is empty: the volunteer could never be planned",
-                "write when the volunteer can go out, e.g. Sat 07:00-11:00; Sun 14:00-17:00",
-                row=rows[i], column="availability")
+        out.add(
+            "availability is empty: the volunteer could never be planned",
+            "write when the volunteer can go out, e.g. Sat 07:00-11:00; Sun 14:00-17:00",
+            row=rows[i],
+            column="availability",
+        )
 
     def parse_mode(text: str) -> str | None:
         return "motorbike" if not text.strip() else _MODES.get(slug(text))
@@ -1010,8 +1240,12 @@ def _parse_volunteers(path: PathLike, settings: Settings, area: Bounds | None,
     for i, m in enumerate(modes):
         if m is None:
             raw = str(f["mode"].tolist()[i])
-            out.add(f"unknown mode {raw!r}", "write motorbike (xe máy) or walking "
-                    "(đi bộ); empty means motorbike", row=rows[i], column="mode")
+            out.add(
+                f"unknown mode {raw!r}",
+                "write motorbike (xe máy) or walking (đi bộ); empty means motorbike",
+                row=rows[i],
+                column="mode",
+            )
     # skills: a skill code, or the name of a service that needs it
     lookup = {slug(s): s for s in settings.skills}
     for code, st in settings.services.items():
@@ -1021,12 +1255,22 @@ def _parse_volunteers(path: PathLike, settings: Settings, area: Bounds | None,
                     lookup.setdefault(slug(name), st.skill)
     skills = _codes(table, "skills", lookup, sorted(settings.skills), out, "skill")
     languages = _unique_map(f["languages"], _language)
-    lon, lat, _missing = _coordinates(table, out, noun="volunteer", area=_check_area(area),
-                                      outlier_km=outlier_km, area_margin_km=area_margin_km,
-                                      far="warning")
+    lon, lat, _missing = _coordinates(
+        table,
+        out,
+        noun="volunteer",
+        area=_check_area(area),
+        outlier_km=outlier_km,
+        area_margin_km=area_margin_km,
+        far="warning",
+    )
     for i in _where(_missing):
-        out.add("home location is empty", "add the latitude and longitude of the volunteer's "
-                "home (where the rounds start)", row=rows[i], column="latitude")
+        out.add(
+            "home location is empty",
+            "add the latitude and longitude of the volunteer's home (where the rounds start)",
+            row=rows[i],
+            column="latitude",
+        )
     data = {
         "volunteer_id": ids.tolist(),
         "name": f["name"].tolist(),
@@ -1042,29 +1286,47 @@ def _parse_volunteers(path: PathLike, settings: Settings, area: Bounds | None,
     return _Parsed("volunteers", out.file, out.items, _frame_to_gdf(data, lon, lat))
 
 
-def _parse_service_points(path: PathLike, area: Bounds | None, outlier_km: float,
-                          area_margin_km: float) -> _Parsed:
+def _parse_service_points(
+    path: PathLike, area: Bounds | None, outlier_km: float, area_margin_km: float
+) -> _Parsed:
     out = _Problems(Path(path).name)
     table = _read_table(path, "service_points", out)
     if table is None or not table.rows:
         return _Parsed("service_points", out.file, out.items)
     ids = _check_ids(table, "point_id", out, "service point")
     _warn_empty(table, "name", out, "write the office's name (it is shown on the maps)")
-    lon, lat, missing = _coordinates(table, out, noun="service point", area=_check_area(area),
-                                     outlier_km=outlier_km, area_margin_km=area_margin_km,
-                                     far="warning")
+    lon, lat, missing = _coordinates(
+        table,
+        out,
+        noun="service point",
+        area=_check_area(area),
+        outlier_km=outlier_km,
+        area_margin_km=area_margin_km,
+        far="warning",
+    )
     for i in _where(missing):
-        out.add("location is empty", "add the latitude and longitude of the office",
-                row=table.rows[i], column="latitude")
-    data = {"point_id": ids.tolist(), "name": table.frame["name"].tolist(),
-            "source_row": table.rows}
+        out.add(
+            "location is empty",
+            "add the latitude and longitude of the office",
+            row=table.rows[i],
+            column="latitude",
+        )
+    data = {
+        "point_id": ids.tolist(),
+        "name": table.frame["name"].tolist(),
+        "source_row": table.rows,
+    }
     return _Parsed("service_points", out.file, out.items, _frame_to_gdf(data, lon, lat))
 
 
 def read_households(
-    path: PathLike, *, settings: Settings | None = None,
-    places: Mapping[str, tuple[float, float]] | None = None, area: Bounds | None = None,
-    outlier_km: float = OUTLIER_KM, area_margin_km: float = AREA_MARGIN_KM,
+    path: PathLike,
+    *,
+    settings: Settings | None = None,
+    places: Mapping[str, tuple[float, float]] | None = None,
+    area: Bounds | None = None,
+    outlier_km: float = OUTLIER_KM,
+    area_margin_km: float = AREA_MARGIN_KM,
 ) -> gpd.GeoDataFrame:
     """Read and validate the household register.
 
@@ -1102,14 +1364,19 @@ def read_households(
         Listing every problem in the file with its row, column and a fix.
 
     """
-    parsed = _parse_households(path, settings or Settings(), places, area, outlier_km,
-                               area_margin_km)
+    parsed = _parse_households(
+        path, settings or Settings(), places, area, outlier_km, area_margin_km
+    )
     return parsed.result()
 
 
 def read_volunteers(
-    path: PathLike, *, settings: Settings | None = None, area: Bounds | None = None,
-    outlier_km: float = OUTLIER_KM, area_margin_km: float = AREA_MARGIN_KM,
+    path: PathLike,
+    *,
+    settings: Settings | None = None,
+    area: Bounds | None = None,
+    outlier_km: float = OUTLIER_KM,
+    area_margin_km: float = AREA_MARGIN_KM,
 ) -> gpd.GeoDataFrame:
     """Read and validate the volunteer register.
 
@@ -1138,12 +1405,16 @@ def read_volunteers(
         Listing every problem in the file.
 
     """
-    return _parse_volunteers(path, settings or Settings(), area, outlier_km,
-                             area_margin_km).result()
+    return _parse_volunteers(
+        path, settings or Settings(), area, outlier_km, area_margin_km
+    ).result()
 
 
 def read_service_points(
-    path: PathLike, *, area: Bounds | None = None, outlier_km: float = OUTLIER_KM,
+    path: PathLike,
+    *,
+    area: Bounds | None = None,
+    outlier_km: float = OUTLIER_KM,
     area_margin_km: float = AREA_MARGIN_KM,
 ) -> gpd.GeoDataFrame:
     """Read and validate the service points (offices that receive and return paperwork).
@@ -1190,8 +1461,9 @@ class ValidationReport:
     def summary(self) -> str:
         """Return a report for people: one line per file, then its problems."""
         lines = []
-        groups = [(name, n, [p for p in self.problems if p.file == name])
-                  for name, n in self.rows.items()]
+        groups = [
+            (name, n, [p for p in self.problems if p.file == name]) for name, n in self.rows.items()
+        ]
         groups.append(("across files", None, [p for p in self.problems if p.file is None]))
         for name, n, probs in groups:
             errors = sum(p.severity == "error" for p in probs)
@@ -1201,8 +1473,12 @@ class ValidationReport:
             head = f"{name}: " + (f"{n:,} row{'s' * (n != 1)}, " if n is not None else "")
             counts = [f"{errors} error{'s' * (errors != 1)}"] if errors else []
             counts += [f"{warnings} warning{'s' * (warnings != 1)}"] if warnings else []
-            lines.append(head + ("OK" if not errors else "") + (
-                ", " if not errors and warnings else "") + ", ".join(counts))
+            lines.append(
+                head
+                + ("OK" if not errors else "")
+                + (", " if not errors and warnings else "")
+                + ", ".join(counts)
+            )
             for p in probs:
                 loc = " ".join(x for x in (p.row, f"[{p.column}]" if p.column else "") if x)
                 loc = f"{loc}: " if loc else ""
@@ -1220,10 +1496,15 @@ def _row_number(p: Problem) -> int:
 
 
 def check_files(
-    households: PathLike | None = None, volunteers: PathLike | None = None,
-    service_points: PathLike | None = None, *, settings: Settings | None = None,
-    places: Mapping[str, tuple[float, float]] | None = None, area: Bounds | None = None,
-    outlier_km: float = OUTLIER_KM, area_margin_km: float = AREA_MARGIN_KM,
+    households: PathLike | None = None,
+    volunteers: PathLike | None = None,
+    service_points: PathLike | None = None,
+    *,
+    settings: Settings | None = None,
+    places: Mapping[str, tuple[float, float]] | None = None,
+    area: Bounds | None = None,
+    outlier_km: float = OUTLIER_KM,
+    area_margin_km: float = AREA_MARGIN_KM,
 ) -> ValidationReport:
     """Check the given registers and how they fit together, without raising.
 
@@ -1240,14 +1521,13 @@ def check_files(
     settings = settings or Settings()
     parsed: list[_Parsed] = []
     if households is not None:
-        parsed.append(_parse_households(households, settings, places, area, outlier_km,
-                                        area_margin_km))
+        parsed.append(
+            _parse_households(households, settings, places, area, outlier_km, area_margin_km)
+        )
     if volunteers is not None:
-        parsed.append(_parse_volunteers(volunteers, settings, area, outlier_km,
-                                        area_margin_km))
+        parsed.append(_parse_volunteers(volunteers, settings, area, outlier_km, area_margin_km))
     if service_points is not None:
-        parsed.append(_parse_service_points(service_points, area, outlier_km,
-                                            area_margin_km))
+        parsed.append(_parse_service_points(service_points, area, outlier_km, area_margin_km))
     problems: list[Problem] = []
     for p in parsed:
         problems += sorted(p.problems, key=_row_number)
@@ -1257,9 +1537,13 @@ def check_files(
 
 
 def validate_files(
-    households: PathLike | None = None, volunteers: PathLike | None = None,
-    service_points: PathLike | None = None, *, settings: Settings | None = None,
-    places: Mapping[str, tuple[float, float]] | None = None, area: Bounds | None = None,
+    households: PathLike | None = None,
+    volunteers: PathLike | None = None,
+    service_points: PathLike | None = None,
+    *,
+    settings: Settings | None = None,
+    places: Mapping[str, tuple[float, float]] | None = None,
+    area: Bounds | None = None,
 ) -> list[Problem]:
     """Return every problem in the given registers and across them, without raising.
 
@@ -1278,8 +1562,11 @@ def validate_files(
         no volunteer speaks (warnings). Empty when all is well.
 
     """
-    return list(check_files(households, volunteers, service_points, settings=settings,
-                            places=places, area=area).problems)
+    return list(
+        check_files(
+            households, volunteers, service_points, settings=settings, places=places, area=area
+        ).problems
+    )
 
 
 def _cross_checks(by_kind: Mapping[Kind, _Parsed], settings: Settings) -> list[Problem]:
@@ -1298,43 +1585,63 @@ def _cross_checks(by_kind: Mapping[Kind, _Parsed], settings: Settings) -> list[P
                     need.setdefault(skill, []).append(row)
         for skill, rows in need.items():
             rows = list(dict.fromkeys(rows))
-            out.append(Problem(
-                f"{_n(rows, 'household needs', 'households need')} a service that takes "
-                f"the skill {skill!r} "
-                f"({_rows_text(rows)} of {hh.file}), but no volunteer in {vol.file} has it",
-                f"add {skill} to the skills of volunteers who can do it; until then these "
-                "services cannot be planned", severity="warning"))
+            out.append(
+                Problem(
+                    f"{_n(rows, 'household needs', 'households need')} a service that takes "
+                    f"the skill {skill!r} "
+                    f"({_rows_text(rows)} of {hh.file}), but no volunteer in {vol.file} has it",
+                    f"add {skill} to the skills of volunteers who can do it; until then these "
+                    "services cannot be planned",
+                    severity="warning",
+                )
+            )
         speak = frozenset().union(*v["languages"].tolist()) if len(v) else frozenset()
         lang_rows: dict[str, list[str]] = {}
         for row, lang in zip(h["source_row"].tolist(), h["language"].tolist(), strict=True):
             if lang and lang not in speak:
                 lang_rows.setdefault(lang, []).append(row)
         for lang, rows in lang_rows.items():
-            then = ("these households cannot be planned (planner.language_hard is on)"
-                    if settings.planner.language_hard else
-                    "they will be visited by volunteers who do not speak it")
-            out.append(Problem(
-                f"{_n(rows, 'household speaks', 'households speak')} {lang!r} "
-                f"({_rows_text(rows)} of {hh.file}), "
-                f"but no volunteer in {vol.file} does",
-                f"add {lang} to the languages of volunteers who speak it; otherwise {then}",
-                severity="warning"))
+            then = (
+                "these households cannot be planned (planner.language_hard is on)"
+                if settings.planner.language_hard
+                else "they will be visited by volunteers who do not speak it"
+            )
+            out.append(
+                Problem(
+                    f"{_n(rows, 'household speaks', 'households speak')} {lang!r} "
+                    f"({_rows_text(rows)} of {hh.file}), "
+                    f"but no volunteer in {vol.file} does",
+                    f"add {lang} to the languages of volunteers who speak it; otherwise {then}",
+                    severity="warning",
+                )
+            )
         total = int(v["capacity"].sum())
         if total < len(h):
-            out.append(Problem(
-                f"the volunteers can look after {total:,} households in all (capacity) but "
-                f"there are {len(h):,}", "recruit volunteers or raise some capacities; the "
-                "households left over will be reported as unassigned", severity="warning"))
-    frames = [(p.file, p.frame[_ID_COLUMN[p.kind]]) for p in (hh, vol, sp)
-              if p is not None and p.frame is not None]
+            out.append(
+                Problem(
+                    f"the volunteers can look after {total:,} households in all (capacity) but "
+                    f"there are {len(h):,}",
+                    "recruit volunteers or raise some capacities; the "
+                    "households left over will be reported as unassigned",
+                    severity="warning",
+                )
+            )
+    frames = [
+        (p.file, p.frame[_ID_COLUMN[p.kind]])
+        for p in (hh, vol, sp)
+        if p is not None and p.frame is not None
+    ]
     for a in range(len(frames)):
         for b in range(a + 1, len(frames)):
             both = sorted(set(frames[a][1].tolist()) & set(frames[b][1].tolist()) - {""})
             if both:
                 shown = ", ".join(repr(x) for x in both[:8]) + (" ..." if len(both) > 8 else "")
-                out.append(Problem(
-                    f"ids used in both {frames[a][0]} and {frames[b][0]}: {shown}",
-                    "give households, volunteers and service points different ids (e.g. "
-                    "HB-0001, TN-01, DV-1) so that maps and sheets are unambiguous",
-                    severity="warning"))
+                out.append(
+                    Problem(
+                        f"ids used in both {frames[a][0]} and {frames[b][0]}: {shown}",
+                        "give households, volunteers and service points different ids (e.g. "
+                        "HB-0001, TN-01, DV-1) so that maps and sheets are unambiguous",
+                        severity="warning",
+                    )
+                )
     return out

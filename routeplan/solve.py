@@ -384,16 +384,27 @@ def _route_volunteer(sub: _Sub) -> _SubResult:
         ivs = sorted(sub.intervals[i], key=lambda x: x[1])
         routing.AddDisjunction([idx], _DROP_PRIORITY_S if sub.priority[i] else _DROP_S)
         if not ivs:
-            routing.SetAllowedVehiclesForIndex([], idx)  # cannot be visited: dropped
+            routing.ActiveVar(idx).SetValue(0)  # cannot be visited: dropped
             continue
         cum = tdim.CumulVar(idx)
         cum.SetRange(ivs[0][1], max(x[2] for x in ivs))
-        end = ivs[0][2]
-        for _, lo, hi in ivs[1:]:
-            if lo > end + 1:
-                cum.RemoveInterval(end + 1, lo - 1)
-            end = max(end, hi)
-        routing.SetAllowedVehiclesForIndex(sorted({x[0] for x in ivs}), idx)
+        # On shift s the path already keeps the arrival in [S + out, E - back - service];
+        # only the household's own hours can cut holes into that, and only those are
+        # removed (RemoveInterval costs time linear in the values removed).
+        out_s, back_s = int(travel[0, i + 1]), int(travel[i + 1, 0])
+        for shift in sorted({x[0] for x in ivs}):
+            day, a, b = sub.shifts[shift]
+            lo_s = day * 86400 + a + out_s
+            hi_s = day * 86400 + b - back_s - sub.service[i]
+            cursor = lo_s
+            for _, lo, hi in (x for x in ivs if x[0] == shift):
+                if lo > cursor:
+                    cum.RemoveInterval(cursor, lo - 1)
+                cursor = max(cursor, hi + 1)
+            if cursor <= hi_s:
+                cum.RemoveInterval(cursor, hi_s)
+        # (SetAllowedVehiclesForIndex takes an absl::Span the Python wrapper cannot build)
+        routing.VehicleVar(idx).SetValues([-1, *sorted({x[0] for x in ivs})])
     params = _search_parameters(n_nodes=n + 1, time_limit_s=sub.time_limit_s,
                                 solution_limit=sub.solutions,
                                 first_solution="PARALLEL_CHEAPEST_INSERTION",
@@ -474,7 +485,7 @@ def _make_sub(problem: Problem, v: int, members: Sequence[int], *, solutions: in
         priority=tuple(bool(problem.priority[h]) for h in members),
         intervals=tuple(tuple(problem.visit_intervals(h, v)) for h in members),
         shifts=problem.shifts[v], solutions=solutions, time_limit_s=time_limit_s,
-        metaheuristic="gls",
+        metaheuristic="ils",
     )
 
 
@@ -608,7 +619,8 @@ def _balance(problem: Problem, results: dict[int, _SubResult], target: float) ->
 
 def _improve(problem: Problem, assign: NDArray[np.int64], results: dict[int, _SubResult],
              pool: Executor, *, deadline: float, rounds: int, solutions: int,
-             time_limit_s: float, batch: int, report: Callable[[str, float], None]
+             time_limit_s: float, batch: int, workers: int, sub_seconds: float,
+             report: Callable[[str, float], None]
              ) -> tuple[NDArray[np.int64], dict[int, _SubResult], dict[str, int]]:
     """Step 3: move or swap households between neighbouring volunteers while it pays.
 
@@ -653,6 +665,10 @@ def _improve(problem: Problem, assign: NDArray[np.int64], results: dict[int, _Su
         ins += lang_cost
         candidates: list[tuple[float, int, int, int]] = []  # (delta, h, v, h2 or -1)
         movable = np.flatnonzero((assign >= 0) & ~pinned)
+        bw = ps.balance_weight
+        work_v = np.zeros(V, dtype=np.float64)
+        for v, r in results.items():
+            work_v[v] = r.travel_s + r.service_s
         for h in movable:
             u = int(assign[h])
             row = ins[h].copy()
@@ -663,6 +679,13 @@ def _improve(problem: Problem, assign: NDArray[np.int64], results: dict[int, _Su
                 if not np.isfinite(row[v]):
                     break
                 base = row[v] - gain[h] - lang_cost[h, u]
+                if bw > 0:  # estimated change of the balance term
+                    moved = float(problem.service_s[h]) + min(gain[h], 1e6)
+                    add = float(problem.service_s[h]) + row[v]
+                    base += bw * (max(0.0, work_v[v] + add - target)
+                                  - max(0.0, work_v[v] - target)
+                                  + max(0.0, work_v[u] - moved - target)
+                                  - max(0.0, work_v[u] - target))
                 if load[v] < problem.capacity[v]:
                     candidates.append((float(base), int(h), v, -1))
                     continue
@@ -689,6 +712,12 @@ def _improve(problem: Problem, assign: NDArray[np.int64], results: dict[int, _Su
                 break
         if not chosen:
             break
+        # keep the round inside the time left (each move re-plans two volunteers)
+        left = deadline - time.monotonic()
+        fit = int(left * workers / max(1e-3, 2 * sub_seconds))
+        if fit < 1:
+            break
+        chosen = chosen[:fit]
         report(f"improving: round {rnd + 1}, trying {len(chosen)} moves", 0.6 + 0.35 * rnd / rounds)
         trial = []
         subs = []
@@ -699,7 +728,9 @@ def _improve(problem: Problem, assign: NDArray[np.int64], results: dict[int, _Su
             trial.append((h, u, v, h2, mu, mv))
             subs.append(_make_sub(problem, u, mu, solutions=solutions, time_limit_s=time_limit_s))
             subs.append(_make_sub(problem, v, mv, solutions=solutions, time_limit_s=time_limit_s))
+        t_round = time.monotonic()
         out = list(pool.map(_route_volunteer, subs))
+        sub_seconds = (time.monotonic() - t_round) * workers / len(subs)
         stats["tried"] += len(chosen)
         for i, (h, u, v, h2, mu, mv) in enumerate(trial):
             ru, rv = out[2 * i], out[2 * i + 1]
@@ -763,10 +794,13 @@ def solve_problem(problem: Problem, *, progress: Callable[[str, float], None] | 
                              time_limit_s=per_sub)
         t2 = time.monotonic()
         report("improving: moving households between neighbouring volunteers", 0.6)
+        # re-plans inside the loop explore fewer solutions: they only judge a move
+        solutions = max(30, ps.route_solutions // 4)
+        sub_seconds = (t2 - t1) * workers / max(1, len(vols)) * solutions / ps.route_solutions
         assign, results, istats = _improve(
             problem, assign, results, pool, deadline=deadline, rounds=ps.improve_rounds,
-            solutions=ps.route_solutions, time_limit_s=per_sub, batch=max(4, 8 * workers),
-            report=report)
+            solutions=solutions, time_limit_s=per_sub, batch=max(4, 8 * workers),
+            workers=workers, sub_seconds=sub_seconds, report=report)
     t3 = time.monotonic()
     plan = _to_plan(problem, assign, results)
     plan.stats.update({
@@ -831,3 +865,125 @@ def _to_plan(problem: Problem, assign: NDArray[np.int64], results: dict[int, _Su
     plan.stats.update({"travel_s": plan.travel_s, "workload_s": plan.workload_s(),
                        "language_mismatch": mismatch})
     return plan
+
+
+def choose_sites(
+    times: Any,
+    weights: Sequence[int],
+    k: int,
+    *,
+    existing: Sequence[int] = (),
+    threshold_s: int,
+    objective: str = "coverage",
+    time_limit_s: float = 10.0,
+    seed: int = 0,
+) -> tuple[list[int], bool]:
+    """Choose ``k`` new service points among candidate sites (used by ``coverage``).
+
+    Parameters
+    ----------
+    times
+        ``(households, sites)`` integer seconds from each household to each site
+        (existing points and candidates), ``2**31 - 1`` where there is no route.
+    weights
+        Non-negative integer weight of each household (priority households count more).
+    k
+        How many new sites to open among the columns not in ``existing``.
+    existing
+        Columns of the service points that are already open.
+    threshold_s
+        A household is covered when its nearest open site is at most this far.
+    objective
+        ``"coverage"``: maximise the weight of covered households, then minimise the
+        total travel time to the nearest open site (maximal covering). ``"median"``:
+        minimise the weighted total travel time (p-median).
+    time_limit_s
+        Time limit of CP-SAT; the best solution found by then is returned.
+    seed
+        Random seed (one search worker, so the same inputs give the same answer).
+
+    Returns
+    -------
+    tuple of (list of int, bool)
+        The chosen candidate columns (sorted) and whether the choice is proven optimal.
+
+    Raises
+    ------
+    InfeasibleError
+        If the solver finds no solution at all.
+
+    """
+    import numpy as np
+    from ortools.sat.python import cp_model
+
+    from .errors import InfeasibleError
+
+    t = np.asarray(times, dtype=np.int64)
+    w = np.asarray(weights, dtype=np.int64)
+    n, m = t.shape
+    if len(w) != n or (w < 0).any():
+        raise ValueError("weights must be one non-negative integer per household")
+    if objective not in ("coverage", "median"):
+        raise ValueError("objective must be 'coverage' or 'median'")
+    fixed = sorted({int(j) for j in existing})
+    candidates = [j for j in range(m) if j not in set(fixed)]
+    k = min(int(k), len(candidates))
+    if k <= 0:
+        return [], True
+    unreachable = 2**31 - 1
+    ok = t < unreachable
+    # Beyond the nearest existing site nothing can be chosen: keep only the sites that
+    # could serve a household better than what it already has.
+    best_fixed = t[:, fixed].min(axis=1) if fixed else np.full(n, unreachable, np.int64)
+    model = cp_model.CpModel()
+    open_ = {j: model.new_bool_var(f"x{j}") for j in candidates}
+    model.add(sum(open_.values()) == k)
+    big = int(np.where(ok, t, 0).max(axis=1).sum()) + n + 1
+    covered_terms: list[Any] = []
+    time_terms: list[Any] = []
+    for i in range(n):
+        better = [j for j in candidates if ok[i, j] and t[i, j] < best_fixed[i]]
+        if not better:
+            continue
+        choice = [model.new_bool_var(f"z{i}_{j}") for j in better]
+        keep = model.new_bool_var(f"z{i}_fixed") if best_fixed[i] < unreachable else None
+        if keep is not None:
+            model.add_exactly_one([*choice, keep])
+        else:
+            model.add(sum(choice) <= 1)
+        for j, z in zip(better, choice, strict=True):
+            model.add_implication(z, open_[j])
+            covered = t[i, j] <= threshold_s
+            if objective == "coverage":
+                if covered:
+                    covered_terms.append(int(w[i]) * z)
+                time_terms.append(int(t[i, j]) * z)
+            else:
+                time_terms.append(int(w[i] * t[i, j]) * z)
+        if keep is not None:
+            if objective == "coverage":
+                if best_fixed[i] <= threshold_s:
+                    covered_terms.append(int(w[i]) * keep)
+                time_terms.append(int(best_fixed[i]) * keep)
+            else:
+                time_terms.append(int(w[i] * best_fixed[i]) * keep)
+        else:
+            # no existing site reaches it: not being assigned costs as if the
+            # household were at the farthest reachable time (never preferred)
+            worst = int(t[i, better].max()) + 1
+            unassigned = 1 - sum(choice)
+            time_terms.append((worst * (int(w[i]) if objective == "median" else 1)) * unassigned)
+    if objective == "coverage":
+        model.maximize(big * sum(covered_terms) - sum(time_terms))
+    else:
+        model.minimize(sum(time_terms))
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = float(time_limit_s)
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = int(seed)
+    status = solver.solve(model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        raise InfeasibleError(f"no choice of {k} new service points found "
+                              f"({solver.status_name(status)})")
+    chosen = sorted(j for j, x in open_.items() if solver.boolean_value(x))
+    return chosen, status == cp_model.OPTIMAL

@@ -91,14 +91,34 @@ def fold(text: str) -> str:
     return "".join(_fold_char(c) for c in unicodedata.normalize("NFC", text))
 
 
-_VI_ORDINAL = {"2": 0, "hai": 0, "3": 1, "ba": 1, "4": 2, "tu": 2, "5": 3, "nam": 3,
-               "6": 4, "sau": 4, "7": 5, "bay": 5}
+_VI_ORDINAL = {
+    "2": 0,
+    "hai": 0,
+    "3": 1,
+    "ba": 1,
+    "4": 2,
+    "tu": 2,
+    "5": 3,
+    "nam": 3,
+    "6": 4,
+    "sau": 4,
+    "7": 5,
+    "bay": 5,
+}
 _EN_DAY = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
 _DAY_SETS = {
-    "weekdays": (0, 1, 2, 3, 4), "weekday": (0, 1, 2, 3, 4), "ngay thuong": (0, 1, 2, 3, 4),
-    "weekend": (5, 6), "weekends": (5, 6), "cuoi tuan": (5, 6),
-    "daily": _ALL_DAYS, "every day": _ALL_DAYS, "everyday": _ALL_DAYS,
-    "hang ngay": _ALL_DAYS, "hangngay": _ALL_DAYS, "moi ngay": _ALL_DAYS,
+    "weekdays": (0, 1, 2, 3, 4),
+    "weekday": (0, 1, 2, 3, 4),
+    "ngay thuong": (0, 1, 2, 3, 4),
+    "weekend": (5, 6),
+    "weekends": (5, 6),
+    "cuoi tuan": (5, 6),
+    "daily": _ALL_DAYS,
+    "every day": _ALL_DAYS,
+    "everyday": _ALL_DAYS,
+    "hang ngay": _ALL_DAYS,
+    "hangngay": _ALL_DAYS,
+    "moi ngay": _ALL_DAYS,
     "ca tuan": _ALL_DAYS,
 }
 
@@ -150,8 +170,9 @@ def _minutes(tok: _Tok, text: str) -> int:
     f = f.removesuffix("gio")
     m = re.fullmatch(r"(\d+)(?:[:.hg](\d*))?", f)
     if m is None:  # pragma: no cover - the token pattern only lets these through
-        raise WindowSyntaxError(f"cannot read the time {tok.raw!r}",
-                                "write times as HH:MM, e.g. 07:00", text=text)
+        raise WindowSyntaxError(
+            f"cannot read the time {tok.raw!r}", "write times as HH:MM, e.g. 07:00", text=text
+        )
     hours_s, mins_s = m.group(1), m.group(2) or ""
     if m.group(2) is None and len(hours_s) in (3, 4):  # 0700, 730
         hours_s, mins_s = hours_s[:-2], hours_s[-2:]
@@ -161,14 +182,19 @@ def _minutes(tok: _Tok, text: str) -> int:
     hours, mins = int(hours_s), int(mins_s or 0)
     if ampm is not None:
         if not 1 <= hours <= 12:
-            raise WindowSyntaxError(f"{tok.raw.strip()!r} is not a time of day",
-                                    "with am/pm the hour must be 1..12, e.g. 7am-11am",
-                                    text=text)
+            raise WindowSyntaxError(
+                f"{tok.raw.strip()!r} is not a time of day",
+                "with am/pm the hour must be 1..12, e.g. 7am-11am",
+                text=text,
+            )
         hours = hours % 12 + (12 if ampm == "pm" else 0)
     if hours > 24 or mins > 59 or (hours == 24 and mins):
         raise WindowSyntaxError(
             f"{tok.raw.strip()!r} is not a time of day (hours go from 00 to 24, minutes "
-            "from 00 to 59)", fix, text=text)
+            "from 00 to 59)",
+            fix,
+            text=text,
+        )
     return hours * 60 + mins
 
 
@@ -184,7 +210,7 @@ def _tokens(text: str) -> list[_Tok]:
         kind = m.lastgroup or "other"
         if kind == "space":
             continue
-        out.append(_Tok(kind, m.group(), nfc[m.start():m.end()]))
+        out.append(_Tok(kind, m.group(), nfc[m.start() : m.end()]))
     return out
 
 
@@ -232,8 +258,10 @@ def parse_windows(text: str | None) -> tuple[Window, ...]:
 
     def no_hours(day: str) -> WindowSyntaxError:
         return WindowSyntaxError(
-            f"{day!r} has no hours", f"write the hours after the day, e.g. {day} 07:00-11:00",
-            text=text)
+            f"{day!r} has no hours",
+            f"write the hours after the day, e.g. {day} 07:00-11:00",
+            text=text,
+        )
 
     while i < len(toks):
         tok = toks[i]
@@ -260,25 +288,34 @@ def parse_windows(text: str | None) -> tuple[Window, ...]:
                 raise WindowSyntaxError(
                     f"{tok.raw.strip()!r} and {nxt.raw.strip()!r} have no dash between them",
                     f"join start and end with a dash: {tok.raw.strip()}-{nxt.raw.strip()}",
-                    text=text)
+                    text=text,
+                )
             if nxt is None or nxt.kind != "dash" or after is None or after.kind != "time":
                 raise WindowSyntaxError(
                     f"{tok.raw.strip()!r} is not a window: a window needs a start and an end",
-                    f"write start-end, e.g. {tok.raw.strip()}-11:00", text=text)
+                    f"write start-end, e.g. {tok.raw.strip()}-11:00",
+                    text=text,
+                )
             start, end = _minutes(tok, text), _minutes(after, text)
             if start == 24 * 60:
-                raise WindowSyntaxError(f"a window cannot start at {tok.raw.strip()!r}",
-                                        "start at 00:00 to 23:59", text=text)
+                raise WindowSyntaxError(
+                    f"a window cannot start at {tok.raw.strip()!r}",
+                    "start at 00:00 to 23:59",
+                    text=text,
+                )
             if end <= start:
                 shown = f"{tok.raw.strip()}-{after.raw.strip()}"
                 if end == start:
-                    raise WindowSyntaxError(f"window {shown!r} is empty",
-                                            "give an end later than the start", text=text)
+                    raise WindowSyntaxError(
+                        f"window {shown!r} is empty", "give an end later than the start", text=text
+                    )
                 raise WindowSyntaxError(
                     f"window {shown!r} ends before it starts",
                     f"write the earlier time first ({_hhmm(end)}-{_hhmm(start)}); a window "
                     f"past midnight must be split, e.g. {_hhmm(start)}-24:00 and, on the "
-                    f"next day, 00:00-{_hhmm(end)}", text=text)
+                    f"next day, 00:00-{_hhmm(end)}",
+                    text=text,
+                )
             for d in days if days is not None else _ALL_DAYS:
                 spans.append((d, start, end))
             has_spans = True
@@ -293,12 +330,15 @@ def parse_windows(text: str | None) -> tuple[Window, ...]:
         elif tok.kind == "dash":
             raise WindowSyntaxError(
                 f"a dash ({tok.raw.strip()!r}) without a time before it",
-                f"write windows like {EXAMPLE}", text=text)
+                f"write windows like {EXAMPLE}",
+                text=text,
+            )
         else:
             raise WindowSyntaxError(
                 f"cannot read {tok.raw.strip()!r}: it is neither a day nor a time",
                 f"write windows like {EXAMPLE} (24-hour times; days Mon..Sun or T2..T7, CN)",
-                text=text)
+                text=text,
+            )
     if days is not None and not has_spans:
         raise no_hours(pending_day)
     return merge_windows(spans)

@@ -17,14 +17,21 @@ messages of any ``alert()`` dialog (which would mean injected script ran).
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 
 
 def chromium_missing_reason() -> str | None:
@@ -53,10 +60,14 @@ class View:
 
     def visible(self, selector: str) -> int:
         """Return how many elements matching ``selector`` are visible."""
-        return int(self.page.evaluate(
-            "s => Array.from(document.querySelectorAll(s)).filter("
-            "e => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden'"
-            ").length", selector))
+        return int(
+            self.page.evaluate(
+                "s => Array.from(document.querySelectorAll(s)).filter("
+                "e => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden'"
+                ").length",
+                selector,
+            )
+        )
 
     def screenshot(self, path: str | Path, *, full_page: bool = False) -> Path:
         """Save a PNG of the viewport (or the whole page) and return its path."""
@@ -79,7 +90,8 @@ class Browser:
 
         self._pw = sync_playwright().start()
         self._browser = self._pw.chromium.launch(
-            executable_path=str(self.executable), headless=True, args=CHROMIUM_ARGS)
+            executable_path=str(self.executable), headless=True, args=CHROMIUM_ARGS
+        )
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -95,12 +107,26 @@ class Browser:
             self._pw = None
 
     @contextlib.contextmanager
-    def open(self, path: str | Path, *, viewport: tuple[int, int] = (1280, 800),
-             scale: float = 1.0, settle_ms: int = 300) -> Iterator[View]:
-        """Load ``path`` offline in a fresh context; yield a :class:`View`."""
+    def open(
+        self,
+        path: str | Path,
+        *,
+        viewport: tuple[int, int] = (1280, 800),
+        scale: float = 1.0,
+        settle_ms: int = 300,
+        now: dt.datetime | None = None,
+    ) -> Iterator[View]:
+        """Load ``path`` offline in a fresh context; yield a :class:`View`.
+
+        ``now`` fixes the page's clock (``new Date()``) for pages that depend on the day.
+        """
         context = self._browser.new_context(
-            viewport={"width": viewport[0], "height": viewport[1]}, device_scale_factor=scale,
-            has_touch=viewport[0] < 600, is_mobile=False, offline=False)
+            viewport={"width": viewport[0], "height": viewport[1]},
+            device_scale_factor=scale,
+            has_touch=viewport[0] < 600,
+            is_mobile=False,
+            offline=False,
+        )
         view = View(page=None)
 
         def route(r: Any) -> None:
@@ -113,6 +139,8 @@ class Browser:
 
         context.route("**/*", route)
         page = context.new_page()
+        if now is not None:
+            page.clock.set_system_time(now)
         view.page = page
         page.on("pageerror", lambda exc: view.errors.append(f"page error: {exc}"))
 

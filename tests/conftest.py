@@ -188,3 +188,46 @@ def browser():  # type: ignore[no-untyped-def]
         pytest.skip(reason)
     with Browser() as b:
         yield b
+
+
+@pytest.fixture(scope="session")
+def demo_outputs_plan(demo_dir: Path):  # type: ignore[no-untyped-def]
+    """A real plan on the demo commune, cut small: 4 volunteers, their 50 nearest households.
+
+    Made by the real pipeline (registers, network, matrix, plan). A namespace with
+    ``plan``, ``households``, ``volunteers``, ``service_points``, ``matrices``,
+    ``network`` and ``settings``.
+    """
+    import dataclasses
+    import datetime as dt
+    import types
+
+    from routeplan.config import Settings
+    from routeplan.matrix import build_matrix, points_frame
+    from routeplan.network import load_network
+    from routeplan.plan import home_id, plan
+    from routeplan.registers import read_households, read_service_points, read_volunteers
+
+    settings = Settings()
+    settings = dataclasses.replace(
+        settings, planner=dataclasses.replace(settings.planner, time_limit_s=5.0,
+                                              route_solutions=50, improve_rounds=3))
+    network = load_network(demo_dir / "hoabac.osm")
+    households = read_households(demo_dir / "households.csv", settings=settings)
+    volunteers = read_volunteers(demo_dir / "volunteers.csv", settings=settings)
+    service_points = read_service_points(demo_dir / "service_points.csv")
+    volunteers = volunteers.iloc[:4].reset_index(drop=True)
+    utm = households.estimate_utm_crs()
+    homes_m = volunteers.to_crs(utm).geometry
+    dist = households.to_crs(utm).geometry.apply(lambda g: homes_m.distance(g).min())
+    households = households.loc[dist.nsmallest(50).index].reset_index(drop=True)
+    homes = volunteers.assign(volunteer_id=[home_id(v) for v in volunteers.volunteer_id])
+    points = points_frame(households, homes)
+    matrices = {m: build_matrix(network, points, mode=m, settings=settings.network)
+                for m in ("motorbike", "walking")}
+    result = plan(households, volunteers, matrices, settings=settings,
+                  week_start=dt.date(2025, 7, 7))
+    return types.SimpleNamespace(
+        plan=result, households=households, volunteers=volunteers,
+        service_points=service_points, matrices=matrices, network=network, settings=settings,
+    )

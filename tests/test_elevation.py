@@ -22,8 +22,15 @@ def write_tif(path: Path, heights: np.ndarray, nodata: float = -32768.0) -> Path
     from affine import Affine
 
     with rasterio.open(
-        path, "w", driver="GTiff", width=heights.shape[1], height=heights.shape[0], count=1,
-        dtype="float32", crs="EPSG:4326", transform=Affine(CELL, 0, WEST, 0, -CELL, NORTH),
+        path,
+        "w",
+        driver="GTiff",
+        width=heights.shape[1],
+        height=heights.shape[0],
+        count=1,
+        dtype="float32",
+        crs="EPSG:4326",
+        transform=Affine(CELL, 0, WEST, 0, -CELL, NORTH),
         nodata=nodata,
     ) as ds:
         ds.write(heights.astype("float32"), 1)
@@ -96,7 +103,8 @@ def test_dem_slope_makes_walking_directional(fixtures_dir: Path, ramp: Path) -> 
     assert net.report.dem_voids_filled == 1
     assert net.report.elevation_source == "ramp.tif"
     assert net.graph.nodes[3]["elevation"] - net.graph.nodes[1]["elevation"] == pytest.approx(
-        10 * 9.354, abs=1.5)
+        10 * 9.354, abs=1.5
+    )
 
 
 def test_road_over_a_ridge_is_not_flat(fixtures_dir: Path, tmp_path: Path) -> None:

@@ -278,3 +278,39 @@ def test_failed_csv_leaves_no_partial_file(
         write_exports(p.plan, p.households, p.volunteers, None, p.matrices, tmp_path)
     assert not (tmp_path / "plan_stops.csv").exists()
     assert not [x for x in tmp_path.iterdir() if x.name.startswith(".")]
+
+
+def test_demo_commune_exports(demo_outputs_plan: Any, tmp_path: Path) -> None:
+    p = demo_outputs_plan
+    write_exports(
+        p.plan,
+        p.households,
+        p.volunteers,
+        p.service_points,
+        p.matrices,
+        tmp_path,
+        settings=p.settings,
+    )
+    stops = gpd.read_file(tmp_path / "plan.gpkg", layer="stops")
+    assert list(
+        zip(
+            stops.volunteer_id,
+            stops.day,
+            stops.order,
+            stops.household_id,
+            stops.arrival_s,
+            strict=True,
+        )
+    ) == plan_stops(p.plan)
+    routes = gpd.read_file(tmp_path / "plan.gpkg", layer="routes")
+    homes = p.volunteers.set_index("volunteer_id").geometry
+    ordered = sorted(p.plan.routes, key=lambda r: (r.volunteer_id, r.day))
+    for line, route in zip(routes.geometry, ordered, strict=True):
+        coords = list(line.coords)
+        assert Point(coords[0]).distance(homes[route.volunteer_id]) < 1e-6
+        assert Point(coords[-1]).distance(homes[route.volunteer_id]) < 1e-6
+        assert len(coords) > 2 * (len(route.stops) + 1), "route not drawn along the roads"
+    households = gpd.read_file(tmp_path / "plan.gpkg", layer="households")
+    assert len(households) == len(p.households)
+    gpx = sorted(x.stem for x in (tmp_path / "gpx").glob("*.gpx"))
+    assert gpx == sorted({r.volunteer_id for r in p.plan.routes})

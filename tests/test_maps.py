@@ -18,11 +18,20 @@ ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 HOSTILE = "<script>alert(1)</script>"
 HOSTILE_NOTE = "<img src=x onerror=alert(2)> ${alert(3)} `x` </script>"
 HOSTILE_VOLUNTEER = '"><svg onload=alert(4)>'
+TEMPLATE_TEXT = "{{ 7*7 }} {% raw %} {# x"  # folium renders with Jinja: must stay text
 
 
 def _write(sp, out: Path, **kwargs):  # type: ignore[no-untyped-def]
-    return write_maps(sp.plan, sp.households, sp.volunteers, sp.service_points, sp.matrices,
-                      out, network=sp.network, **kwargs)
+    return write_maps(
+        sp.plan,
+        sp.households,
+        sp.volunteers,
+        sp.service_points,
+        sp.matrices,
+        out,
+        network=sp.network,
+        **kwargs,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -33,21 +42,31 @@ def maps(small_plan, tmp_path_factory):  # type: ignore[no-untyped-def]
     households = small_plan.households.copy()
     households.loc[0, "head_name"] = HOSTILE
     households.loc[1, "notes"] = HOSTILE_NOTE
+    households.loc[6, "notes"] = TEMPLATE_TEXT
     volunteers = small_plan.volunteers.copy()
     volunteers.loc[1, "name"] = HOSTILE_VOLUNTEER
-    sp = types.SimpleNamespace(**{**vars(small_plan), "households": households,
-                                  "volunteers": volunteers})
+    sp = types.SimpleNamespace(
+        **{**vars(small_plan), "households": households, "volunteers": volunteers}
+    )
     out = tmp_path_factory.mktemp("maps")
     paths = _write(sp, out)
-    return types.SimpleNamespace(sp=sp, out=out, paths=paths,
-                                 overview=out / "map_overview.html",
-                                 page=lambda vid: out / "volunteers" / f"{vid}.html")
+    return types.SimpleNamespace(
+        sp=sp,
+        out=out,
+        paths=paths,
+        overview=out / "map_overview.html",
+        page=lambda vid: out / "volunteers" / f"{vid}.html",
+    )
 
 
 def test_writes_overview_and_a_page_per_volunteer(maps) -> None:  # type: ignore[no-untyped-def]
     names = [p.relative_to(maps.out).as_posix() for p in maps.paths]
-    assert names == ["map_overview.html", "volunteers/TN-01.html", "volunteers/TN-02.html",
-                     "volunteers/TN-03.html"]
+    assert names == [
+        "map_overview.html",
+        "volunteers/TN-01.html",
+        "volunteers/TN-02.html",
+        "volunteers/TN-03.html",
+    ]
     assert all(p.stat().st_size > 0 for p in maps.paths)
     assert not list(maps.out.rglob("*.tmp*"))  # written atomically, nothing left over
     assert "Không có lượt đi thăm nào" in maps.page("TN-03").read_text(encoding="utf-8")
@@ -57,8 +76,11 @@ def test_pages_load_nothing_from_the_internet(maps) -> None:  # type: ignore[no-
     for path in maps.paths:
         page = path.read_text(encoding="utf-8")
         tags = re.findall(r"<(?:script|link|img|iframe)\b[^>]*>", page, flags=re.I)
-        external = [t for t in tags if re.search(r"(?:src|href)\s*=\s*[\"']?\s*(?:https?:)?//",
-                                                 t, flags=re.I)]
+        external = [
+            t
+            for t in tags
+            if re.search(r"(?:src|href)\s*=\s*[\"']?\s*(?:https?:)?//", t, flags=re.I)
+        ]
         assert external == [], path.name
         for cdn in ("cdn.jsdelivr", "cdnjs", "code.jquery", "bootstrapcdn", "fontawesome"):
             assert cdn not in page, (path.name, cdn)
@@ -101,8 +123,9 @@ def test_english_labels(small_plan, tmp_path) -> None:  # type: ignore[no-untype
 
 
 def test_missing_household_is_reported(small_plan, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    plan = dataclasses.replace(small_plan.plan,
-                               assignment={**small_plan.plan.assignment, "HB-9999": "TN-01"})
+    plan = dataclasses.replace(
+        small_plan.plan, assignment={**small_plan.plan.assignment, "HB-9999": "TN-01"}
+    )
     with pytest.raises(InputDataError, match="HB-9999"):
         _write(type(small_plan)(**{**vars(small_plan), "plan": plan}), tmp_path)
 
@@ -125,8 +148,11 @@ def test_empty_plan_still_writes_pages(small_plan, tmp_path) -> None:  # type: i
 def _expected(plan: Plan) -> dict[str, int]:
     visited = {s.household_id for r in plan.routes for s in r.stops}
     later = {u.household_id for u in plan.rollover}
-    return {"households": len(visited | later), "routes": len(plan.routes),
-            "unassigned": len(plan.unassigned)}
+    return {
+        "households": len(visited | later),
+        "routes": len(plan.routes),
+        "unassigned": len(plan.unassigned),
+    }
 
 
 @pytest.mark.browser
@@ -154,6 +180,8 @@ def test_overview_in_chromium_offline(maps, browser) -> None:  # type: ignore[no
         assert HOSTILE in popup and "Nguyễn Văn An" in popup
         view.page.evaluate("RP.byId['HB-0002'].marker.openPopup()")
         assert HOSTILE_NOTE.strip() in view.page.locator(".leaflet-popup-content").inner_text()
+        view.page.evaluate("RP.byId['HB-0007'].marker.openPopup()")
+        assert TEMPLATE_TEXT in view.page.locator(".leaflet-popup-content").inner_text()
 
         # the summary's "hide all" switches every volunteer layer off; a name shows one
         view.page.get_by_role("button", name="Ẩn tất cả").click()
@@ -175,13 +203,19 @@ def test_volunteer_page_on_a_phone_offline(maps, browser) -> None:  # type: igno
     with browser.open(maps.page("TN-01"), viewport=(390, 844), scale=2) as view:
         assert view.errors == [] and view.dialogs == []
         page = view.page
+        # an old plan opens on the week's first round; "all week" shows every stop
+        assert page.locator("nav.rp-days button[aria-pressed=true]").inner_text() == "Thứ Hai 12/05"
+        assert view.count(".leaflet-marker-pane .rp-num") == len(routes[0].stops)
+        assert view.visible("section.rp-day") == 1
+        page.locator("nav.rp-days button", has_text="Cả tuần").click()
         assert view.count(".leaflet-marker-pane .rp-num") == n_stops
         assert view.count(".leaflet-overlay-pane path.rp-route") == len(routes)
+        assert view.visible("section.rp-day") == len(routes)
         assert view.count(".leaflet-overlay-pane path.rp-roads") >= 1
         assert view.visible("#rp-offline") == 1  # says why there is no background map
         assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no side-scroll
         # list rows are big enough to tap
-        for box in [b.bounding_box() for b in page.locator(".rp-list a.rp-btn").all()]:
+        for box in [b.bounding_box() for b in page.locator(".rp-day:not([hidden]) a.rp-btn").all()]:
             assert box is not None and box["height"] >= 44
         view.screenshot(ARTIFACTS / "volunteer_phone.png")
 
@@ -215,3 +249,85 @@ def test_hostile_volunteer_page_is_inert(maps, browser) -> None:  # type: ignore
         view.page.locator("button.rp-row").first.click()
         assert HOSTILE_NOTE.strip() not in view.page.locator(".leaflet-popup-content").inner_text()
         assert view.dialogs == []
+
+
+@pytest.mark.browser
+def test_volunteer_page_opens_on_the_day_of_the_round(maps, browser) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    # Tuesday 13 May 2025: TN-01's next round is on Wednesday the 14th
+    with browser.open(
+        maps.page("TN-01"), viewport=(390, 844), now=dt.datetime(2025, 5, 13, 7, 0)
+    ) as view:
+        pressed = view.page.locator("nav.rp-days button[aria-pressed=true]").inner_text()
+        assert pressed.startswith("Thứ Tư")
+        assert view.visible("section.rp-day") == 1
+        assert view.errors == []
+
+
+# --- the real pipeline on part of the demo commune ------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo_maps(demo_dir, tmp_path_factory):  # type: ignore[no-untyped-def]
+    """Registers -> network -> matrix -> plan -> maps for 3 demo volunteers' households."""
+    import datetime as dt
+    import types
+
+    from routeplan.config import PlannerSettings
+    from routeplan.matrix import build_matrix, points_frame
+    from routeplan.network import load_network
+    from routeplan.plan import plan as make_plan
+    from routeplan.registers import read_households, read_service_points, read_volunteers
+
+    settings = Settings(planner=PlannerSettings(time_limit_s=3.0, seed=1))
+    volunteers = read_volunteers(demo_dir / "volunteers.csv", settings=settings).iloc[:3]
+    households = read_households(demo_dir / "households.csv", settings=settings)
+    homes = volunteers.geometry
+    near = households.geometry.apply(lambda g: min(g.distance(h) for h in homes))
+    households = households.loc[near.nsmallest(45).index].reset_index(drop=True)
+    points_sp = read_service_points(demo_dir / "service_points.csv")
+    network = load_network(demo_dir / "hoabac.osm", settings=settings.network)
+    points = points_frame(households, volunteers, points_sp)
+    matrices = {
+        m: build_matrix(network, points, mode=m, settings=settings)
+        for m in ("motorbike", "walking")
+    }
+    plan = make_plan(
+        households, volunteers, matrices, settings=settings, week_start=dt.date(2025, 5, 12)
+    )
+    out = tmp_path_factory.mktemp("demo_maps")
+    paths = write_maps(
+        plan, households, volunteers, points_sp, matrices, out, network=network, settings=settings
+    )
+    return types.SimpleNamespace(plan=plan, paths=paths, out=out, volunteers=volunteers)
+
+
+def test_demo_pipeline_maps(demo_maps) -> None:  # type: ignore[no-untyped-def]
+    assert len(demo_maps.paths) == 1 + len(demo_maps.volunteers)
+    assert demo_maps.plan.routes, "the demo plan should have rounds"
+    for path in demo_maps.paths:
+        assert path.stat().st_size < 1_500_000
+
+
+@pytest.mark.browser
+def test_demo_pipeline_maps_in_chromium(demo_maps, browser) -> None:  # type: ignore[no-untyped-def]
+    plan = demo_maps.plan
+    want = _expected(plan)
+    with browser.open(demo_maps.out / "map_overview.html") as view:
+        assert view.errors == []
+        assert view.count(".leaflet-overlay-pane path.rp-hh") == want["households"]
+        assert view.count(".leaflet-overlay-pane path.rp-route") == want["routes"]
+        assert view.count(".leaflet-marker-pane .rp-cross") == want["unassigned"]
+    vid = plan.routes[0].volunteer_id
+    routes = [r for r in plan.routes if r.volunteer_id == vid]
+    with browser.open(demo_maps.out / "volunteers" / f"{vid}.html", viewport=(390, 844)) as view:
+        assert view.errors == []
+        view.page.locator("nav.rp-days button", has_text="Cả tuần").click()
+        assert view.count(".leaflet-marker-pane .rp-num") == sum(len(r.stops) for r in routes)
+        # each round follows the roads: far more points than stops
+        n_points = view.page.evaluate(
+            "Array.from(document.querySelectorAll('path.rp-route'))"
+            ".map(p => (p.getAttribute('d').match(/L/g) || []).length)"
+        )
+        assert all(n > len(r.stops) + 1 for n, r in zip(n_points, routes, strict=False))

@@ -47,6 +47,7 @@ def edge(net: Network, u: int, v: int, osmid: int) -> dict[str, Any]:
 
 # --- repairs -----------------------------------------------------------------------
 
+
 def test_clipped_way_is_split_where_nodes_are_missing(messy: Network) -> None:
     r = messy.report
     assert r.clipped_way_ids == [12, 13]
@@ -105,6 +106,7 @@ def test_closed_ways_become_two_edges_not_a_loop(messy: Network) -> None:
 
 # --- travel-time rules -------------------------------------------------------------
 
+
 def test_oneway_applies_to_riding_only(messy: Network) -> None:
     fwd, bwd = edge(messy, 140, 141, 10), edge(messy, 141, 140, 10)
     assert math.isfinite(fwd["ride_s"]) and math.isinf(bwd["ride_s"])
@@ -117,8 +119,9 @@ def test_oneway_applies_to_riding_only(messy: Network) -> None:
 def test_footways_steps_and_paths_cannot_be_ridden(messy: Network) -> None:
     for osmid in (6, 7, 8, 15, 23):
         es = edges_of(messy, osmid)
-        assert es and all(math.isinf(d["ride_s"]) and math.isfinite(d["walk_s"])
-                          for _, _, d in es), osmid
+        assert es and all(
+            math.isinf(d["ride_s"]) and math.isfinite(d["walk_s"]) for _, _, d in es
+        ), osmid
     # ... unless a path says motorcycle=yes
     assert all(math.isfinite(d["ride_s"]) for _, _, d in edges_of(messy, 9))
 
@@ -139,11 +142,13 @@ def test_unpaved_tracks_are_slower(messy: Network) -> None:
 
 def test_access_private_and_foot_no(messy: Network) -> None:
     private = edges_of(messy, 24)
-    assert private and all(math.isinf(d["ride_s"]) and math.isfinite(d["walk_s"])
-                           for _, _, d in private)
+    assert private and all(
+        math.isinf(d["ride_s"]) and math.isfinite(d["walk_s"]) for _, _, d in private
+    )
     trunk = edges_of(messy, 25)
-    assert trunk and all(math.isfinite(d["ride_s"]) and math.isinf(d["walk_s"])
-                         for _, _, d in trunk)
+    assert trunk and all(
+        math.isfinite(d["ride_s"]) and math.isinf(d["walk_s"]) for _, _, d in trunk
+    )
 
 
 def test_fords_cost_time(messy: Network) -> None:
@@ -188,6 +193,7 @@ def test_settings_change_speeds(messy_path: Path, tmp_path: Path) -> None:
 
 # --- slopes ------------------------------------------------------------------------
 
+
 def test_tobler_uphill_is_slower_than_downhill(fixtures_dir: Path) -> None:
     net = load_network(fixtures_dir / "osm" / "slope.osm")
     up, down = edge(net, 1, 3, 1), edge(net, 3, 1, 1)
@@ -196,7 +202,8 @@ def test_tobler_uphill_is_slower_than_downhill(fixtures_dir: Path) -> None:
     slope = 100 / up["length"]
     assert up["walk_s"] == pytest.approx(up["length"] / (4.5 / 3.6 * math.exp(-3.5 * slope)))
     assert down["walk_s"] == pytest.approx(
-        down["length"] / (4.5 / 3.6 * math.exp(-3.5 * (abs(-slope + 0.05) - 0.05))))
+        down["length"] / (4.5 / 3.6 * math.exp(-3.5 * (abs(-slope + 0.05) - 0.05)))
+    )
     assert up["walk_s"] > 1.4 * down["walk_s"]
     assert up["ride_s"] == down["ride_s"]
     # the middle node had no ele tag: it was interpolated, so the grade is steady
@@ -212,6 +219,7 @@ def test_tobler_function() -> None:
 
 
 # --- file formats, GraphML, downloads ------------------------------------------------
+
 
 def test_bz2_file_loads_the_same(messy_path: Path, messy: Network, tmp_path: Path) -> None:
     packed = tmp_path / "messy.osm.bz2"
@@ -273,12 +281,24 @@ def _without_ways(src: Path, dst: Path, drop: set[str]) -> Path:
 
 
 def _rounded(net: Network) -> set[tuple[Any, ...]]:
-    return {(u, v, d["osmid"], d["highway"], round(d["length"], 3), round(d["walk_s"], 3),
-             round(d["ride_s"], 3)) for u, v, d in net.graph.edges(data=True)}
+    return {
+        (
+            u,
+            v,
+            d["osmid"],
+            d["highway"],
+            round(d["length"], 3),
+            round(d["walk_s"], 3),
+            round(d["ride_s"], 3),
+        )
+        for u, v, d in net.graph.edges(data=True)
+    }
 
 
 def test_download_by_bbox_uses_our_filter_and_agrees_with_the_file(
-    messy_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    messy_path: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import osmnx as ox
     from osmnx import _osm_xml, _overpass
@@ -297,10 +317,23 @@ def test_download_by_bbox_uses_our_filter_and_agrees_with_the_file(
     assert len(calls) == 1
     bounds, network_type, custom_filter = calls[0]
     assert network_type == "all"
-    for cls in ("track", "path", "footway", "steps", "bridleway", "service",
-                "unclassified", "residential", "primary", "trunk_link"):
-        assert f"|{cls}|" in custom_filter or f"({cls}|" in custom_filter or \
-            f"|{cls})" in custom_filter
+    for cls in (
+        "track",
+        "path",
+        "footway",
+        "steps",
+        "bridleway",
+        "service",
+        "unclassified",
+        "residential",
+        "primary",
+        "trunk_link",
+    ):
+        assert (
+            f"|{cls}|" in custom_filter
+            or f"({cls}|" in custom_filter
+            or f"|{cls})" in custom_filter
+        )
     assert custom_filter.startswith('["highway"~"^(')
     assert bounds[0] < 107.99 and bounds[2] > 108.07  # osmnx's 500 m buffer
     assert ox.settings.useful_tags_way == tags_before  # osmnx settings restored
@@ -310,7 +343,8 @@ def test_download_by_bbox_uses_our_filter_and_agrees_with_the_file(
 
 
 def test_download_by_place_passes_the_arguments(
-    fixtures_dir: Path, monkeypatch: pytest.MonkeyPatch,
+    fixtures_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import osmnx as ox
 
@@ -320,8 +354,9 @@ def test_download_by_place_passes_the_arguments(
         seen["query"] = query
         seen.update(kwargs)
         # what osmnx builds from the download, with the settings load_network set
-        return ox.graph_from_xml(fixtures_dir / "osm" / "slope.osm", simplify=False,
-                                 retain_all=True)
+        return ox.graph_from_xml(
+            fixtures_dir / "osm" / "slope.osm", simplify=False, retain_all=True
+        )
 
     monkeypatch.setattr(ox, "graph_from_place", fake_graph_from_place)
     net = load_network(Place("Hòa Bắc, Đà Nẵng, Việt Nam"))
@@ -340,6 +375,7 @@ def test_bad_bbox() -> None:
 
 # --- closures ----------------------------------------------------------------------
 
+
 def test_closures_by_way_id(messy_path: Path, tmp_path: Path) -> None:
     ids = tmp_path / "closed.csv"
     ids.write_text("way_id,reason\n4,landslide\nway/27,flooded ford\n999,typo\n")
@@ -355,20 +391,34 @@ def test_closures_by_way_id(messy_path: Path, tmp_path: Path) -> None:
 def test_closures_bad_id_is_an_input_error(messy_path: Path, tmp_path: Path) -> None:
     ids = tmp_path / "closed.txt"
     ids.write_text("4\nroad to Ta Lang\n")
-    with pytest.raises(InputDataError, match="row 2.*not an OSM way id"):
+    with pytest.raises(InputDataError, match=r"row 2.*not an OSM way id"):
         load_network(messy_path, closures=ids)
 
 
-def test_closures_by_line_drawn_in_gis(messy_path: Path, messy: Network,
-                                       tmp_path: Path) -> None:
+def test_closures_by_line_drawn_in_gis(messy_path: Path, messy: Network, tmp_path: Path) -> None:
     # a line across the residential road of way 2 between nodes 121 and 122, and a
     # line along the secondary road from node 102 to 103 (not touching side roads)
-    lines = {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"why": "landslide"}, "geometry": {
-            "type": "LineString", "coordinates": [[108.003, 16.1035], [108.003, 16.1045]]}},
-        {"type": "Feature", "properties": {"why": "flood"}, "geometry": {
-            "type": "LineString", "coordinates": [[108.0041, 16.10002], [108.0059, 16.10002]]}},
-    ]}
+    lines = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"why": "landslide"},
+                "geometry": {
+                    "type": "LineString",
+                    "coordinates": [[108.003, 16.1035], [108.003, 16.1045]],
+                },
+            },
+            {
+                "type": "Feature",
+                "properties": {"why": "flood"},
+                "geometry": {
+                    "type": "LineString",
+                    "coordinates": [[108.0041, 16.10002], [108.0059, 16.10002]],
+                },
+            },
+        ],
+    }
     path = tmp_path / "closed.geojson"
     path.write_text(json.dumps(lines))
     net = load_network(messy_path, closures=path)
@@ -383,14 +433,16 @@ def test_closures_by_line_drawn_in_gis(messy_path: Path, messy: Network,
 
 # --- places, command line ------------------------------------------------------------
 
+
 def test_read_places(messy_path: Path) -> None:
     places = read_places(messy_path)
     assert places["Tà Lang"] == pytest.approx((108.003, 16.109))
     assert places["Giàn Bí"] == places["Gian Bi"] == pytest.approx((108.007, 16.101))
 
 
-def test_cli_network_prints_summary_and_saves(messy_path: Path, tmp_path: Path,
-                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_network_prints_summary_and_saves(
+    messy_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "g.graphml"
     assert main(["-q", "network", str(messy_path), "--out", str(out)]) == 0
     text = capsys.readouterr().out
@@ -402,6 +454,7 @@ def test_cli_network_prints_summary_and_saves(messy_path: Path, tmp_path: Path,
 
 
 # --- real data ----------------------------------------------------------------------
+
 
 @pytest.fixture(scope="session")
 def andorra(andorra_pbf: Path, andorra_dem: Path) -> Network:
@@ -426,9 +479,14 @@ def test_andorra_loads_with_dem(andorra: Network) -> None:
     text = andorra.summary()
     assert "islands removed: " in text and "void cells filled" in text
     # mountain roads: walking up is slower than down on most long, steep edges
-    steep = [(d["walk_s"], g.edges[v, u, k]["walk_s"]) for u, v, k, d in g.edges(keys=True,
-             data=True) if not d["reversed"] and g.has_edge(v, u, k) and d["length"] > 500
-             and abs(g.nodes[v]["elevation"] - g.nodes[u]["elevation"]) > 100]
+    steep = [
+        (d["walk_s"], g.edges[v, u, k]["walk_s"])
+        for u, v, k, d in g.edges(keys=True, data=True)
+        if not d["reversed"]
+        and g.has_edge(v, u, k)
+        and d["length"] > 500
+        and abs(g.nodes[v]["elevation"] - g.nodes[u]["elevation"]) > 100
+    ]
     assert len(steep) > 20
     assert all(a != b for a, b in steep)
 
@@ -439,3 +497,9 @@ def test_andorra_places(andorra_pbf: Path) -> None:
     assert len(places) >= 40
     lon, lat = places["Encamp"]
     assert 1.5 < lon < 1.6 and 42.5 < lat < 42.6
+
+
+def test_places_travel_with_the_network(messy: Network, tmp_path: Path) -> None:
+    assert messy.places["Tà Lang"] == pytest.approx((108.003, 16.109))
+    back = load_network(messy.save(tmp_path / "net.graphml"))
+    assert back.places == messy.places

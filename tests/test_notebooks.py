@@ -13,10 +13,14 @@ ALL = sorted(NOTEBOOKS.glob("*.ipynb"))
 
 # What each notebook needs from the library; the test skips (saying why) until it is there.
 NEEDS = {
-    "01_plan_a_week.ipynb": ("routeplan.registers", "routeplan.network", "routeplan.matrix",
-                             "routeplan.solve", "routeplan.maps"),
-    "02_coverage_whatif.ipynb": ("routeplan.registers", "routeplan.network",
-                                 "routeplan.matrix"),
+    "01_plan_a_week.ipynb": (
+        "routeplan.registers",
+        "routeplan.network",
+        "routeplan.matrix",
+        "routeplan.solve",
+        "routeplan.maps",
+    ),
+    "02_coverage_whatif.ipynb": ("routeplan.registers", "routeplan.network", "routeplan.matrix"),
 }
 
 
@@ -31,7 +35,8 @@ def test_notebook_is_stored_without_outputs(path: Path) -> None:
     for cell in nb.cells:
         if cell.cell_type == "code":
             assert cell.outputs == [] and cell.execution_count is None, (
-                f"{path.name}: clear the outputs before saving")
+                f"{path.name}: clear the outputs before saving"
+            )
     # plain-language text between the steps, for planners who do not read code
     assert sum(c.cell_type == "markdown" for c in nb.cells) >= 5
     assert nb.metadata["kernelspec"]["name"] == "python3"
@@ -47,10 +52,12 @@ def test_notebook_runs_top_to_bottom(path: Path, tmp_path: Path) -> None:
 
     nb = nbformat.read(path, as_version=4)
     # run in an empty folder: the notebook must find the demo data by itself
-    NotebookClient(nb, kernel_name="python3", timeout=600,
-                   resources={"metadata": {"path": str(tmp_path)}}).execute()
-    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs
-              if o.output_type == "error"]
+    NotebookClient(
+        nb, kernel_name="python3", timeout=600, resources={"metadata": {"path": str(tmp_path)}}
+    ).execute()
+    errors = [
+        o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"
+    ]
     assert not errors
     written = {p.name for p in tmp_path.rglob("*") if p.is_file()}
     assert written, f"{path.name} saved nothing"

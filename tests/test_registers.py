@@ -29,16 +29,40 @@ REG = HERE / "fixtures" / "registers"
 TEMPLATES = HERE.parent / "data" / "templates"
 
 HOUSEHOLD_CONTRACT = [
-    "household_id", "head_name", "village", "phone", "services", "elderly", "disability",
-    "remote", "language", "priority", "windows", "availability", "notes", "location_quality",
-    "source_row", "geometry",
+    "household_id",
+    "head_name",
+    "village",
+    "phone",
+    "services",
+    "elderly",
+    "disability",
+    "remote",
+    "language",
+    "priority",
+    "windows",
+    "availability",
+    "notes",
+    "location_quality",
+    "source_row",
+    "geometry",
 ]
 VOLUNTEER_CONTRACT = [
-    "volunteer_id", "name", "phone", "capacity", "windows", "availability", "mode", "skills",
-    "languages", "source_row", "geometry",
+    "volunteer_id",
+    "name",
+    "phone",
+    "capacity",
+    "windows",
+    "availability",
+    "mode",
+    "skills",
+    "languages",
+    "source_row",
+    "geometry",
 ]
-HEADER = ("household_id,head_name,village,latitude,longitude,phone,services,elderly,"
-          "disability,remote,language,availability,notes")
+HEADER = (
+    "household_id,head_name,village,latitude,longitude,phone,services,elderly,"
+    "disability,remote,language,availability,notes"
+)
 
 
 def write(tmp_path: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
@@ -96,22 +120,29 @@ def test_household_values_are_read_the_coordinator_way(households: gpd.GeoDataFr
 
 
 def test_household_without_coordinates_is_placed_at_its_village(
-        households: gpd.GeoDataFrame) -> None:
+    households: gpd.GeoDataFrame,
+) -> None:
     h = households.set_index("household_id")
     assert h.loc["HB-0004", "location_quality"] == "village"
     assert (h["location_quality"] == "gps").sum() == 5
     # the only other Tà Lang household is HB-0003
     assert h.loc["HB-0004", "geometry"].equals(h.loc["HB-0003", "geometry"])
     warnings = households.attrs["problems"]
-    assert any("placed at the centre of the village" in p.message and "row 5" in p.message
-               for p in warnings)
+    assert any(
+        "placed at the centre of the village" in p.message and "row 5" in p.message
+        for p in warnings
+    )
 
 
 def test_places_from_the_map_win_and_match_without_accents(tmp_path: Path) -> None:
-    path = write(tmp_path, "h.csv", HEADER + "\n"
-                 "A1,X,Thôn Tà Lang,16.1,108.0,,vneid,0,0,0,,,\n"
-                 "A2,Y,ta lang,,,,vneid,0,0,0,,,\n"
-                 "A3,Z,Giàn Bí,,,,vneid,0,0,0,,,\n")
+    path = write(
+        tmp_path,
+        "h.csv",
+        HEADER + "\n"
+        "A1,X,Thôn Tà Lang,16.1,108.0,,vneid,0,0,0,,,\n"
+        "A2,Y,ta lang,,,,vneid,0,0,0,,,\n"
+        "A3,Z,Giàn Bí,,,,vneid,0,0,0,,,\n",
+    )
     gdf = read_households(path, places={"Tà Lang": (107.98, 16.15), "GIÀN BÍ": (107.99, 16.14)})
     assert gdf["location_quality"].tolist() == ["gps", "village", "village"]
     assert (gdf.geometry.iloc[1].x, gdf.geometry.iloc[1].y) == (107.98, 16.15)
@@ -119,8 +150,11 @@ def test_places_from_the_map_win_and_match_without_accents(tmp_path: Path) -> No
 
 
 def test_coordinates_can_be_left_out_when_places_are_given(tmp_path: Path) -> None:
-    path = write(tmp_path, "h.csv", "household_id,head_name,village,services\n"
-                 "A1,X,Tà Lang,vneid\nA2,Y,Giàn Bí,sim\n")
+    path = write(
+        tmp_path,
+        "h.csv",
+        "household_id,head_name,village,services\nA1,X,Tà Lang,vneid\nA2,Y,Giàn Bí,sim\n",
+    )
     gdf = read_households(path, places={"Tà Lang": (107.98, 16.15), "Giàn Bí": (107.99, 16.14)})
     assert gdf["location_quality"].tolist() == ["village", "village"]
     with pytest.raises(InputDataError, match="column 'latitude' is missing"):
@@ -153,7 +187,7 @@ def _to_cp1258(text: str) -> bytes:
             base, *marks = unicodedata.normalize("NFD", ch)
             for k, mark in enumerate(marks):  # ê, ô, ơ, ư, ă ... exist precomposed
                 head = unicodedata.normalize("NFC", base + mark)
-                rest = "".join(marks[:k] + marks[k + 1:])
+                rest = "".join(marks[:k] + marks[k + 1 :])
                 try:
                     out += head.encode("cp1258") + rest.encode("cp1258")
                     break
@@ -171,43 +205,52 @@ def test_csv_saved_as_windows_1258_is_read_and_reported(tmp_path: Path) -> None:
     with pytest.raises(UnicodeDecodeError):
         path.read_bytes().decode("utf-8")
     gdf = read_households(path)
-    assert gdf["head_name"].tolist() == read_households(REG / "households.csv")["head_name"
-                                                                                ].tolist()
+    assert (
+        gdf["head_name"].tolist() == read_households(REG / "households.csv")["head_name"].tolist()
+    )
     warnings = [p for p in gdf.attrs["problems"] if "not saved as UTF-8" in p.message]
     assert warnings and "Windows-1258" in warnings[0].message and "UTF-8" in warnings[0].fix
 
 
 def test_garbled_utf8_round_trip_is_repaired_and_reported(tmp_path: Path) -> None:
     text = (REG / "households.csv").read_text(encoding="utf-8")
-    garbled = "".join(bytes([b]).decode("cp1252", errors="ignore") or chr(b)
-                      for b in text.encode("utf-8"))
+    garbled = "".join(
+        bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in text.encode("utf-8")
+    )
     assert "Nguyá»…n" in garbled
     path = write(tmp_path, "garbled.csv", garbled)
     gdf = read_households(path)
     assert gdf["head_name"].iloc[0] == "Nguyễn Văn Hùng"
-    assert any("garbled" in p.message and "repaired" in p.message
-               for p in gdf.attrs["problems"])
+    assert any("garbled" in p.message and "repaired" in p.message for p in gdf.attrs["problems"])
 
 
 def test_letters_lost_to_question_marks_are_reported(tmp_path: Path) -> None:
-    path = write(tmp_path, "q.csv", HEADER + "\nA1,Nguy?n V?n A,Ph? Nam,16.1,108.0,,vneid,"
-                 "0,0,0,,,\n")
+    path = write(
+        tmp_path, "q.csv", HEADER + "\nA1,Nguy?n V?n A,Ph? Nam,16.1,108.0,,vneid,0,0,0,,,\n"
+    )
     gdf = read_households(path)
     assert any("replaced by '?'" in p.message for p in gdf.attrs["problems"])
 
 
 def test_semicolon_csv_with_decimal_commas(tmp_path: Path) -> None:
-    path = write(tmp_path, "semi.csv", HEADER.replace(",", ";") + "\n"
-                 "A1;X;Phò Nam;16,1182;108,0712;;vneid, sim;0;0;0;;;\n")
+    path = write(
+        tmp_path,
+        "semi.csv",
+        HEADER.replace(",", ";") + "\nA1;X;Phò Nam;16,1182;108,0712;;vneid, sim;0;0;0;;;\n",
+    )
     gdf = read_households(path)
     assert (gdf.geometry.iloc[0].x, gdf.geometry.iloc[0].y) == (108.0712, 16.1182)
     assert gdf["services"].iloc[0] == ("vneid", "sim")
 
 
 def test_title_rows_above_the_header_and_blank_rows_keep_row_numbers(tmp_path: Path) -> None:
-    path = write(tmp_path, "t.csv", "DANH SÁCH HỘ GIA ĐÌNH THÔN PHÒ NAM\n\n" + HEADER + "\n"
-                 "A1,X,Phò Nam,16.1,108.0,,vneid,0,0,0,,,\n,,,,,,,,,,,,\n"
-                 "A2,Y,Phò Nam,16.1,108.0,,vnied,0,0,0,,,\n")
+    path = write(
+        tmp_path,
+        "t.csv",
+        "DANH SÁCH HỘ GIA ĐÌNH THÔN PHÒ NAM\n\n" + HEADER + "\n"
+        "A1,X,Phò Nam,16.1,108.0,,vneid,0,0,0,,,\n,,,,,,,,,,,,\n"
+        "A2,Y,Phò Nam,16.1,108.0,,vnied,0,0,0,,,\n",
+    )
     with pytest.raises(InputDataError) as exc:
         read_households(path)
     (p,) = exc.value.errors
@@ -218,14 +261,60 @@ def test_xlsx_made_with_openpyxl(tmp_path: Path) -> None:
     openpyxl = pytest.importorskip("openpyxl")
     wb = openpyxl.Workbook()
     ws = wb.active
-    ws.append(["Mã hộ", "Chủ hộ", "Thôn", "Vĩ độ", "Kinh độ", "SĐT", "Dịch vụ",
-               "Người cao tuổi", "Khuyết tật", "Vùng xa", "Ngôn ngữ", "Thời gian", "Ghi chú"])
-    ws.append(["HB-0001", "Nguyễn Văn Hùng", "Phò Nam", 16.1182, 108.0712, 905123456,
-               "vneid;sim", True, None, 0, None, "T7, CN 07:00-11:00", None])
-    ws.append([2, "Lê Thị Lan", "Phò Nam", 16.119, 108.0725, "0336240067",
-               "Chữ ký số", False, "x", 1, "Cơ Tu", None, "Gọi trước"])
-    ws.append(["HB-0003", "Hồ Thị Hoa", "Phò Nam", 16.12, 108.07, None, "bhyt", 0, 0, 0,
-               None, None, None])
+    ws.append(
+        [
+            "Mã hộ",
+            "Chủ hộ",
+            "Thôn",
+            "Vĩ độ",
+            "Kinh độ",
+            "SĐT",
+            "Dịch vụ",
+            "Người cao tuổi",
+            "Khuyết tật",
+            "Vùng xa",
+            "Ngôn ngữ",
+            "Thời gian",
+            "Ghi chú",
+        ]
+    )
+    ws.append(
+        [
+            "HB-0001",
+            "Nguyễn Văn Hùng",
+            "Phò Nam",
+            16.1182,
+            108.0712,
+            905123456,
+            "vneid;sim",
+            True,
+            None,
+            0,
+            None,
+            "T7, CN 07:00-11:00",
+            None,
+        ]
+    )
+    ws.append(
+        [
+            2,
+            "Lê Thị Lan",
+            "Phò Nam",
+            16.119,
+            108.0725,
+            "0336240067",
+            "Chữ ký số",
+            False,
+            "x",
+            1,
+            "Cơ Tu",
+            None,
+            "Gọi trước",
+        ]
+    )
+    ws.append(
+        ["HB-0003", "Hồ Thị Hoa", "Phò Nam", 16.12, 108.07, None, "bhyt", 0, 0, 0, None, None, None]
+    )
     path = tmp_path / "households.xlsx"
     wb.save(path)
     with pytest.raises(InputDataError) as exc:
@@ -247,11 +336,18 @@ def test_xlsx_made_with_openpyxl(tmp_path: Path) -> None:
 
 def _geo_households() -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(
-        {"household_id": ["G1", "G2", "G3"], "head_name": ["Hồ Văn A", "Lê Thị B", "Võ C"],
-         "village": ["Phò Nam", "Phò Nam", "phò nam"], "phone": ["0905123456", None, None],
-         "services": ["vneid", "sim;tax", "pension"], "elderly": [1, 0, 1],
-         "language": [None, None, "Cơ Tu"]},
-        geometry=[Point(108.0712, 16.1182), Point(108.0725, 16.1190), None], crs="EPSG:4326")
+        {
+            "household_id": ["G1", "G2", "G3"],
+            "head_name": ["Hồ Văn A", "Lê Thị B", "Võ C"],
+            "village": ["Phò Nam", "Phò Nam", "phò nam"],
+            "phone": ["0905123456", None, None],
+            "services": ["vneid", "sim;tax", "pension"],
+            "elderly": [1, 0, 1],
+            "language": [None, None, "Cơ Tu"],
+        },
+        geometry=[Point(108.0712, 16.1182), Point(108.0725, 16.1190), None],
+        crs="EPSG:4326",
+    )
 
 
 def test_geojson_made_here(tmp_path: Path) -> None:
@@ -298,16 +394,16 @@ def test_broken_households_report_every_planted_problem() -> None:
     errors = exc.value.errors
     by_where = {(p.row, p.column): p for p in errors}
     assert set(by_where) == {
-        ("row 3", "household_id"),   # duplicate id
-        ("row 4", "latitude"),       # latitude and longitude swapped
-        ("row 5", "services"),       # "vneld"
-        ("row 6", "availability"),   # 11:00-07:00
-        ("row 7", "elderly"),        # "maybe"
-        ("row 8", "village"),        # no coordinates, unknown village
-        ("row 9", "household_id"),   # empty id
-        ("row 10", "latitude"),      # far from the others
+        ("row 3", "household_id"),  # duplicate id
+        ("row 4", "latitude"),  # latitude and longitude swapped
+        ("row 5", "services"),  # "vneld"
+        ("row 6", "availability"),  # 11:00-07:00
+        ("row 7", "elderly"),  # "maybe"
+        ("row 8", "village"),  # no coordinates, unknown village
+        ("row 9", "household_id"),  # empty id
+        ("row 10", "latitude"),  # far from the others
         ("row 11", "availability"),  # 25:00
-        ("row 12", "latitude"),      # "abc"
+        ("row 12", "latitude"),  # "abc"
         ("row 13", "availability"),  # missing dash
     }
     assert all(p.fix and p.file == "households_broken.csv" for p in errors)
@@ -336,8 +432,9 @@ def test_broken_households_report_every_planted_problem() -> None:
         ("16.1,108.0,,VNeID;chu ky so;bảo hiểm y tế;vneid,0,0,0", None, None),
     ],
 )
-def test_household_value_checks(tmp_path: Path, cells: str, column: str | None,
-                                text: str | None) -> None:
+def test_household_value_checks(
+    tmp_path: Path, cells: str, column: str | None, text: str | None
+) -> None:
     path = write(tmp_path, "h.csv", HEADER + f"\nA1,X,Phò Nam,{cells},,,\n")
     if column is None:
         gdf = read_households(path)
@@ -357,8 +454,10 @@ def test_household_without_location_or_village_is_an_error(tmp_path: Path) -> No
 
 def test_swap_is_found_from_the_area_anywhere_in_the_world(tmp_path: Path) -> None:
     # Andorra: both orders are valid coordinates; only the area tells them apart
-    rows = "\n".join(f"A{i},X,Encamp,{lat},{lon},,vneid,0,0,0,,," for i, (lat, lon) in
-                     enumerate([(42.53, 1.58), (42.54, 1.59), (1.6, 42.55)]))
+    rows = "\n".join(
+        f"A{i},X,Encamp,{lat},{lon},,vneid,0,0,0,,,"
+        for i, (lat, lon) in enumerate([(42.53, 1.58), (42.54, 1.59), (1.6, 42.55)])
+    )
     path = write(tmp_path, "h.csv", HEADER + "\n" + rows + "\n")
     with pytest.raises(InputDataError) as exc:
         read_households(path, area=(1.4, 42.42, 1.79, 42.66))
@@ -372,8 +471,12 @@ def test_swap_is_found_from_the_area_anywhere_in_the_world(tmp_path: Path) -> No
 
 
 def test_points_outside_the_area(tmp_path: Path) -> None:
-    path = write(tmp_path, "h.csv", HEADER + "\nA1,X,V,16.1182,108.0712,,vneid,0,0,0,,,\n"
-                 "A2,X,V,16.2500,108.0712,,vneid,0,0,0,,,\n")
+    path = write(
+        tmp_path,
+        "h.csv",
+        HEADER + "\nA1,X,V,16.1182,108.0712,,vneid,0,0,0,,,\n"
+        "A2,X,V,16.2500,108.0712,,vneid,0,0,0,,,\n",
+    )
     area = (108.0, 16.05, 108.15, 16.2)
     with pytest.raises(InputDataError) as exc:
         read_households(path, area=area)
@@ -383,8 +486,10 @@ def test_points_outside_the_area(tmp_path: Path) -> None:
 
 
 def test_far_point_limit_is_a_keyword(tmp_path: Path) -> None:
-    rows = "\n".join(f"A{i},X,V,{lat},108.07,,vneid,0,0,0,,," for i, lat in
-                     enumerate([16.10, 16.11, 16.12, 16.60]))
+    rows = "\n".join(
+        f"A{i},X,V,{lat},108.07,,vneid,0,0,0,,,"
+        for i, lat in enumerate([16.10, 16.11, 16.12, 16.60])
+    )
     path = write(tmp_path, "h.csv", HEADER + "\n" + rows + "\n")
     with pytest.raises(InputDataError, match="row 5"):
         read_households(path)
@@ -396,8 +501,11 @@ def test_far_point_limit_is_a_keyword(tmp_path: Path) -> None:
 
 def test_misspelled_and_unknown_columns(tmp_path: Path) -> None:
     header = HEADER.replace("latitude", "lattitude").replace("notes", "notse")
-    path = write(tmp_path, "h.csv", "STT," + header + ",Ghi chú thêm\n"
-                 "1,A1,X,V,16.1,108.0,,vneid,0,0,0,,,,abc\n")
+    path = write(
+        tmp_path,
+        "h.csv",
+        "STT," + header + ",Ghi chú thêm\n1,A1,X,V,16.1,108.0,,vneid,0,0,0,,,,abc\n",
+    )
     with pytest.raises(InputDataError) as exc:
         read_households(path)
     probs = problems_of(exc)
@@ -417,16 +525,20 @@ def test_two_columns_for_the_same_thing(tmp_path: Path) -> None:
 
 
 def test_coordinates_in_one_column(tmp_path: Path) -> None:
-    path = write(tmp_path, "h.csv", "ma_ho,ho_ten,thon,toa_do,dich_vu\n"
-                 'A1,X,V,"16.1182, 108.0712",vneid\n')
+    path = write(
+        tmp_path, "h.csv", 'ma_ho,ho_ten,thon,toa_do,dich_vu\nA1,X,V,"16.1182, 108.0712",vneid\n'
+    )
     gdf = read_households(path)
     assert (gdf.geometry.iloc[0].x, gdf.geometry.iloc[0].y) == (108.0712, 16.1182)
 
 
 @pytest.mark.parametrize(
     ("text", "message"),
-    [("", "the file is empty"), (HEADER + "\n", "no rows below the header"),
-     ("\n\n,,,\n", "the file is empty")],
+    [
+        ("", "the file is empty"),
+        (HEADER + "\n", "no rows below the header"),
+        ("\n\n,,,\n", "the file is empty"),
+    ],
 )
 def test_empty_files(tmp_path: Path, text: str, message: str) -> None:
     path = write(tmp_path, "h.csv", text)
@@ -436,8 +548,11 @@ def test_empty_files(tmp_path: Path, text: str, message: str) -> None:
 
 @pytest.mark.parametrize(
     ("name", "message"),
-    [("missing.csv", "file not found"), ("old.xls", ".xls files cannot be read"),
-     ("h.docx", "unknown file type")],
+    [
+        ("missing.csv", "file not found"),
+        ("old.xls", ".xls files cannot be read"),
+        ("h.docx", "unknown file type"),
+    ],
 )
 def test_files_that_cannot_be_read(tmp_path: Path, name: str, message: str) -> None:
     if name != "missing.csv":
@@ -447,13 +562,20 @@ def test_files_that_cannot_be_read(tmp_path: Path, name: str, message: str) -> N
 
 
 def test_extra_cells_from_an_unquoted_comma(tmp_path: Path) -> None:
-    for line, severity in (("A1,X,V,16.1,108.0,,vneid,sim,0,0,0,,,", "warning"),
-                           ("A1,X,V,16.1,108.0,,vneid,sim,0,0,0,,,x", "error")):
+    for line, severity in (
+        ("A1,X,V,16.1,108.0,,vneid,sim,0,0,0,,,", "warning"),
+        ("A1,X,V,16.1,108.0,,vneid,sim,0,0,0,,,x", "error"),
+    ):
         path = write(tmp_path, "h.csv", HEADER + "\n" + line + "\n")
         with pytest.raises(InputDataError) as exc:
             read_households(path)
-        assert any(p.row == "row 2" and "14 cells" in p.message and "quotes" in p.fix
-                   and p.severity == severity for p in exc.value.problems)
+        assert any(
+            p.row == "row 2"
+            and "14 cells" in p.message
+            and "quotes" in p.fix
+            and p.severity == severity
+            for p in exc.value.problems
+        )
 
 
 # --- phone numbers -------------------------------------------------------------------------
@@ -461,13 +583,18 @@ def test_extra_cells_from_an_unquoted_comma(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("typed", "kept"),
-    [("905123456", "0905123456"), ("905123456.0", "0905123456"),
-     ("9.05123456E+08", "0905123456"), ("0905 123 456", "0905 123 456"),
-     ("84905123456", "84905123456"), ("+84 905 123 456", "+84 905 123 456"),
-     ("23612345", "23612345"), ("123456789", "123456789")],
+    [
+        ("905123456", "0905123456"),
+        ("905123456.0", "0905123456"),
+        ("9.05123456E+08", "0905123456"),
+        ("0905 123 456", "0905 123 456"),
+        ("84905123456", "84905123456"),
+        ("+84 905 123 456", "+84 905 123 456"),
+        ("23612345", "23612345"),
+        ("123456789", "123456789"),
+    ],
 )
-def test_phones_stay_text_and_lost_zeros_come_back(tmp_path: Path, typed: str,
-                                                   kept: str) -> None:
+def test_phones_stay_text_and_lost_zeros_come_back(tmp_path: Path, typed: str, kept: str) -> None:
     path = write(tmp_path, "h.csv", HEADER + f'\nA1,X,V,16.1,108.0,"{typed}",vneid,0,0,0,,,\n')
     assert read_households(path)["phone"].iloc[0] == kept
 
@@ -506,8 +633,7 @@ def test_volunteer_capacity_default_comes_from_settings() -> None:
 
     s = Settings()
     s = replace(s, planner=replace(s.planner, capacity=12))
-    assert read_volunteers(REG / "volunteers.csv", settings=s)["capacity"].tolist() == [20, 12,
-                                                                                       15]
+    assert read_volunteers(REG / "volunteers.csv", settings=s)["capacity"].tolist() == [20, 12, 15]
 
 
 def test_broken_volunteers_report_every_problem() -> None:
@@ -515,8 +641,12 @@ def test_broken_volunteers_report_every_problem() -> None:
         read_volunteers(REG / "volunteers_broken.csv")
     by_where = {(p.row, p.column): p for p in exc.value.errors}
     assert set(by_where) == {
-        ("row 2", "capacity"), ("row 3", "capacity"), ("row 3", "mode"),
-        ("row 4", "availability"), ("row 4", "skills"), ("row 5", "availability"),
+        ("row 2", "capacity"),
+        ("row 3", "capacity"),
+        ("row 3", "mode"),
+        ("row 4", "availability"),
+        ("row 4", "skills"),
+        ("row 5", "availability"),
         ("row 5", "latitude"),
     }
     assert "not a whole number" in by_where["row 2", "capacity"].message
@@ -542,8 +672,9 @@ def test_service_points() -> None:
 
 
 def test_validate_files_checks_across_files_without_raising() -> None:
-    problems = validate_files(REG / "households.csv", REG / "volunteers_broken.csv",
-                              REG / "service_points.csv")
+    problems = validate_files(
+        REG / "households.csv", REG / "volunteers_broken.csv", REG / "service_points.csv"
+    )
     files = {p.file for p in problems if p.severity == "error"}
     assert files == {"volunteers_broken.csv"}
     across = [p for p in problems if p.file is None]
@@ -568,9 +699,17 @@ def test_ids_shared_between_registers_are_reported(tmp_path: Path) -> None:
 
 
 def test_cli_validate_ok(capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["validate", "--households", str(REG / "households.csv"),
-                 "--volunteers", str(REG / "volunteers.csv"),
-                 "--service-points", str(REG / "service_points.csv")])
+    code = main(
+        [
+            "validate",
+            "--households",
+            str(REG / "households.csv"),
+            "--volunteers",
+            str(REG / "volunteers.csv"),
+            "--service-points",
+            str(REG / "service_points.csv"),
+        ]
+    )
     out = capsys.readouterr().out
     assert code == 0
     assert "households.csv: 6 rows, OK" in out
@@ -578,8 +717,15 @@ def test_cli_validate_ok(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_cli_validate_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["validate", "--households", str(REG / "households_broken.csv"),
-                 "--volunteers", str(REG / "volunteers.csv")])
+    code = main(
+        [
+            "validate",
+            "--households",
+            str(REG / "households_broken.csv"),
+            "--volunteers",
+            str(REG / "volunteers.csv"),
+        ]
+    )
     out = capsys.readouterr().out
     assert code == 2
     assert "households_broken.csv: 12 rows, 11 errors, 1 warning" in out
@@ -592,11 +738,13 @@ def test_cli_validate_needs_a_file(capsys: pytest.CaptureFixture[str]) -> None:
     assert "at least one" in capsys.readouterr().err
 
 
-def test_cli_validate_bad_settings_exit_2(tmp_path: Path,
-                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_validate_bad_settings_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     bad = write(tmp_path, "s.toml", "[planner]\ncapacityy = 3\n")
-    assert main(["validate", "--households", str(REG / "households.csv"),
-                 "--settings", str(bad)]) == 2
+    assert (
+        main(["validate", "--households", str(REG / "households.csv"), "--settings", str(bad)]) == 2
+    )
     assert "capacity" in capsys.readouterr().err
 
 
@@ -604,8 +752,9 @@ def test_cli_validate_bad_settings_exit_2(tmp_path: Path,
 
 
 def test_register_templates_read_cleanly() -> None:
-    problems = validate_files(TEMPLATES / "households.csv", TEMPLATES / "volunteers.csv",
-                              TEMPLATES / "service_points.csv")
+    problems = validate_files(
+        TEMPLATES / "households.csv", TEMPLATES / "volunteers.csv", TEMPLATES / "service_points.csv"
+    )
     assert [p for p in problems if p.severity == "error"] == []
     assert len(read_households(TEMPLATES / "households.csv")) >= 2
 
@@ -635,19 +784,43 @@ def test_settings_template_documents_every_setting_with_its_default(tmp_path: Pa
     assert load_settings(on) == defaults
 
 
-def test_cli_validate_places_from_an_osm_file(tmp_path: Path,
-                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_validate_places_from_an_osm_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     pytest.importorskip("osmium")
-    osm = write(tmp_path, "places.osm", """<?xml version='1.0' encoding='UTF-8'?>
+    osm = write(
+        tmp_path,
+        "places.osm",
+        """<?xml version='1.0' encoding='UTF-8'?>
 <osm version="0.6" generator="test">
   <node id="1" version="1" lat="16.1520" lon="107.9810">
     <tag k="place" v="hamlet"/><tag k="name" v="Tà Lang"/>
   </node>
 </osm>
-""")
+""",
+    )
     hh = write(tmp_path, "h.csv", HEADER + "\nA1,X,thôn Tà Lang,,,,vneid,0,0,0,,,\n")
     assert main(["validate", "--households", str(hh)]) == 2
     assert "not on the map" in capsys.readouterr().out
     assert main(["validate", "--households", str(hh), "--places", str(osm)]) == 0
     out = capsys.readouterr().out
     assert "h.csv: 1 row, OK" in out and "placed at the centre of the village" in out
+
+
+def test_check_files_report() -> None:
+    report = check_files(REG / "households_broken.csv", REG / "volunteers.csv")
+    assert not report.ok
+    assert dict(report.rows) == {"households_broken.csv": 12, "volunteers.csv": 3}
+    lines = report.summary().splitlines()
+    assert lines[0] == "households_broken.csv: 12 rows, 11 errors, 1 warning"
+    rows = [int(m.group(1)) for m in map(re.compile(r"  - row (\d+) ").match, lines) if m]
+    assert rows == sorted(rows)  # problems in row order
+    assert check_files(REG / "households.csv").ok
+
+
+def test_excel_unicode_text_utf16_tab_separated(tmp_path: Path) -> None:
+    text = HEADER.replace(",", "\t") + "\nA1\tNguyễn Văn Hùng\tPhò Nam\t16.1\t108.0\t\tvneid\n"
+    path = tmp_path / "h.txt"
+    path.write_bytes(text.encode("utf-16"))  # with BOM, as Excel's "Unicode Text"
+    gdf = read_households(path)
+    assert gdf["head_name"].tolist() == ["Nguyễn Văn Hùng"]

@@ -96,6 +96,15 @@ def test_one_page_per_volunteer_and_day(vi_sheets: list[Path], small_plan: Any) 
     assert page_count(vi_sheets[2]) == 2
 
 
+def test_each_volunteers_file_has_their_pages_only(vi_sheets: list[Path]) -> None:
+    all_pages = pdf_text(vi_sheets[0])
+    for path, vid, other in ((vi_sheets[1], "TN-01", "TN-02"), (vi_sheets[2], "TN-02", "TN-01")):
+        pages = pdf_text(path)
+        assert pages == [p for p in all_pages if f"({vid})" in p]
+        assert all(other not in p for p in pages)
+        assert all(embedded for _, embedded in fonts(path))
+
+
 def test_vietnamese_text_is_exact(vi_sheets: list[Path], small_plan: Any) -> None:
     pages = pdf_text(vi_sheets[0])
     text = squash("".join(pages))
@@ -274,3 +283,45 @@ def test_failed_write_leaves_no_partial_file(
         write_sheets(p.plan, p.households, p.volunteers, p.matrices, tmp_path, volunteer_id="TN-01")
     assert target.read_bytes() == b"last week's sheet"
     assert sorted(x.name for x in tmp_path.rglob("*")) == ["TN-01.pdf", "sheets"]
+
+
+def test_failed_split_leaves_no_partial_file(
+    small_plan: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    p = small_plan
+
+    def broken(self: Any, dest: Any, *args: Any, **kwargs: Any) -> None:
+        Path(dest).write_bytes(b"%PDF-1.7 half")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(pdfium.PdfDocument, "save", broken)
+    with pytest.raises(OSError, match="disk full"):
+        write_sheets(p.plan, p.households, p.volunteers, p.matrices, tmp_path)
+    assert [x.name for x in tmp_path.rglob("*.pdf")] == ["route_sheets_all.pdf"]
+    assert not [x for x in tmp_path.rglob(".*")]
+
+
+def test_demo_commune_sheets(demo_outputs_plan: Any, tmp_path: Path) -> None:
+    p = demo_outputs_plan
+    paths = write_sheets(
+        p.plan,
+        p.households,
+        p.volunteers,
+        p.matrices,
+        tmp_path,
+        network=p.network,
+        settings=p.settings,
+    )
+    pages = pdf_text(paths[0])
+    assert len(pages) >= len(p.plan.routes) > 0
+    text = squash(" ".join(pages))
+    names = p.households.set_index("household_id").head_name
+    for route in p.plan.routes:
+        for stop in route.stops:
+            assert squash(names[stop.household_id]) in text
+    assert all(embedded for _, embedded in fonts(paths[0]))
+    first = render(paths[0], scale=1.0)[0]
+    top = first[: first.shape[0] // 2].astype(int)
+    assert ((top[..., 2] > 150) & (top[..., 0] < 80)).sum() > 50, "no route on the map"
+    grey = top.mean(axis=2)
+    assert ((grey > 120) & (grey < 200)).sum() > 500, "no roads drawn around the route"

@@ -20,8 +20,10 @@ def days(windows: tuple[tuple[int, int, int], ...]) -> list[int]:
 def test_no_day_prefix_means_every_day() -> None:
     w = parse_windows("07:00-11:00;16:00-19:00")
     assert days(w) == list(EVERY_DAY)
-    assert [(s, e) for d, s, e in w if d == 2] == [(hm("07:00"), hm("11:00")),
-                                                  (hm("16:00"), hm("19:00"))]
+    assert [(s, e) for d, s, e in w if d == 2] == [
+        (hm("07:00"), hm("11:00")),
+        (hm("16:00"), hm("19:00")),
+    ]
 
 
 @pytest.mark.parametrize("text", ["", "   ", None])
@@ -133,8 +135,10 @@ def test_format_reads_back_to_the_same_windows(text: str, language: str) -> None
 
 def test_format_is_short_and_readable() -> None:
     assert format_windows(parse_windows("07:00-11:00;16:00-19:00")) == "07:00-11:00, 16:00-19:00"
-    assert (format_windows(parse_windows("T2-T6 17:00-19:30; T7, CN 7h-11h"), language="vi")
-            == "T2-T6 17:00-19:30; T7, CN 07:00-11:00")
+    assert (
+        format_windows(parse_windows("T2-T6 17:00-19:30; T7, CN 7h-11h"), language="vi")
+        == "T2-T6 17:00-19:30; T7, CN 07:00-11:00"
+    )
     assert format_windows(()) == ""
 
 

@@ -1,0 +1,325 @@
+"""The planner on small communes whose best plan is known or checked by brute force."""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+from dataclasses import dataclass
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pytest
+from shapely.geometry import Point
+
+import routeplan
+from routeplan.config import PlannerSettings, Settings
+from routeplan.errors import InfeasibleError, InputDataError
+from routeplan.plan import UNREACHABLE, Plan, build_problem, plan, read_previous
+
+SAT, SUN, THU = 5, 6, 3
+
+
+@dataclass
+class FakeMatrix:
+    """Stand-in for routeplan.matrix.TravelMatrix: ids, seconds, index()."""
+
+    ids: tuple[str, ...]
+    seconds: np.ndarray
+    mode: str = "motorbike"
+
+    def index(self, point_id: str) -> int:
+        return self.ids.index(point_id)
+
+
+def hh(hid: str, x: float, y: float = 0.0, *, services: tuple[str, ...] = ("vneid",),
+       priority: bool = False, language: str = "", windows: tuple[Any, ...] = ()
+       ) -> dict[str, Any]:
+    return {"household_id": hid, "x": x, "y": y, "services": services, "priority": priority,
+            "language": language, "windows": windows}
+
+
+def vol(vid: str, x: float, y: float = 0.0, *, capacity: int = 20,
+        windows: tuple[Any, ...] = ((SAT, 7 * 60, 17 * 60),), mode: str = "motorbike",
+        skills: frozenset[str] = frozenset(), languages: frozenset[str] = frozenset()
+        ) -> dict[str, Any]:
+    return {"volunteer_id": vid, "x": x, "y": y, "capacity": capacity, "windows": windows,
+            "mode": mode, "skills": skills, "languages": languages}
+
+
+def registers(households: list[dict[str, Any]], volunteers: list[dict[str, Any]]
+              ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    h = gpd.GeoDataFrame(
+        [{k: v for k, v in r.items() if k not in "xy"} for r in households],
+        geometry=[Point(r["x"], r["y"]) for r in households], crs="EPSG:4326")
+    v = gpd.GeoDataFrame(
+        [{k: v for k, v in r.items() if k not in "xy"} for r in volunteers],
+        geometry=[Point(r["x"], r["y"]) for r in volunteers], crs="EPSG:4326")
+    return h, v
+
+
+def matrices(households: list[dict[str, Any]], volunteers: list[dict[str, Any]], *,
+             minute: float = 60.0, blocked: tuple[str, ...] = ()) -> dict[str, FakeMatrix]:
+    """Manhattan distance in "minutes" (walking three times slower)."""
+    ids = tuple([r["household_id"] for r in households]
+                + [f"home:{r['volunteer_id']}" for r in volunteers])
+    xy = np.array([[r["x"], r["y"]] for r in (*households, *volunteers)], dtype=float)
+    d = np.abs(xy[:, None, :] - xy[None, :, :]).sum(axis=2)
+    out = {}
+    for mode, factor in (("motorbike", 1.0), ("walking", 3.0)):
+        sec = np.rint(d * minute * factor).astype(np.int32)
+        for b in blocked:
+            i = ids.index(b)
+            sec[i, :] = UNREACHABLE
+            sec[:, i] = UNREACHABLE
+            sec[i, i] = 0
+        out[mode] = FakeMatrix(ids, sec, mode)
+    return out
+
+
+def settings(**planner: Any) -> Settings:
+    base = {"workers": 1, "route_solutions": 100, "improve_rounds": 5, "time_limit_s": 60.0}
+    return Settings(planner=PlannerSettings(**{**base, **planner}))
+
+
+def run(households: list[dict[str, Any]], volunteers: list[dict[str, Any]], *,
+        previous: dict[str, str] | None = None, blocked: tuple[str, ...] = (),
+        **planner: Any) -> Plan:
+    h, v = registers(households, volunteers)
+    return plan(h, v, matrices(households, volunteers, blocked=blocked),
+                settings=settings(**planner), previous=previous)
+
+
+def reasons(items: list[Any]) -> dict[str, str]:
+    return {u.household_id: u.reason for u in items}
+
+
+# --- 1+20 capacity ----------------------------------------------------------------------
+
+
+def test_capacity_is_never_exceeded_and_the_rest_is_reported() -> None:
+    households = [hh(f"H{i}", i) for i in range(7)]
+    volunteers = [vol("A", 0, capacity=2), vol("B", 3, capacity=2), vol("C", 6, capacity=2)]
+    p = run(households, volunteers)
+    load = {v: list(p.assignment.values()).count(v) for v in "ABC"}
+    assert load == {"A": 2, "B": 2, "C": 2}
+    assert len(p.unassigned) == 1
+    assert p.unassigned[0].reason == "capacity"
+    assert "full" in p.unassigned[0].detail
+
+
+def test_priority_households_are_kept_when_capacity_is_short() -> None:
+    households = [hh("near1", 1), hh("near2", 2), hh("far_elder", 9, priority=True)]
+    p = run(households, [vol("A", 0, capacity=2)])
+    assert "far_elder" in p.assignment
+    assert len(p.unassigned) == 1 and p.unassigned[0].household_id in {"near1", "near2"}
+
+
+def test_households_go_to_the_nearest_volunteers() -> None:
+    households = [hh("a1", 1), hh("a2", 2), hh("b1", 19), hh("b2", 18)]
+    p = run(households, [vol("A", 0), vol("B", 20)])
+    assert p.assignment == {"a1": "A", "a2": "A", "b1": "B", "b2": "B"}
+
+
+# --- skills, language, reach -------------------------------------------------------------
+
+
+def test_skill_households_go_to_a_skilled_volunteer() -> None:
+    households = [hh("sig", 9, services=("digital_signature",)), hh("plain", -2)]
+    volunteers = [vol("near", 0), vol("skilled", 10, skills=frozenset({"digital_signature"}))]
+    p = run(households, volunteers)
+    assert p.assignment["sig"] == "skilled"
+    assert p.assignment["plain"] == "near"
+
+
+def test_no_skilled_volunteer_means_unassigned_with_reason() -> None:
+    p = run([hh("sig", 1, services=("digital_signature", "vneid"))], [vol("A", 0)])
+    assert reasons(p.unassigned) == {"sig": "skill"}
+    assert "digital_signature" in p.unassigned[0].detail
+
+
+def test_language_is_a_strong_preference_by_default() -> None:
+    households = [hh("ct", 1, language="co_tu")]
+    volunteers = [vol("near", 0), vol("speaker", 8, languages=frozenset({"co_tu"}))]
+    assert run(households, volunteers).assignment == {"ct": "speaker"}
+    # without any speaker it is still served
+    assert run(households, [vol("near", 0)]).assignment == {"ct": "near"}
+
+
+def test_hard_language_rule_leaves_household_unassigned_with_reason() -> None:
+    p = run([hh("ct", 1, language="co_tu")], [vol("near", 0)], language_hard=True)
+    assert reasons(p.unassigned) == {"ct": "language"}
+
+
+def test_unreachable_household_is_reported() -> None:
+    p = run([hh("island", 3), hh("ok", 1)], [vol("A", 0)], blocked=("island",))
+    assert reasons(p.unassigned) == {"island": "unreachable"}
+    assert p.assignment == {"ok": "A"}
+
+
+# --- weekly rounds ------------------------------------------------------------------------
+
+
+def test_route_is_the_optimal_tour_checked_by_brute_force() -> None:
+    rng = np.random.default_rng(3)
+    pts = rng.integers(0, 30, size=(7, 2))
+    households = [hh(f"H{i}", float(x), float(y)) for i, (x, y) in enumerate(pts)]
+    volunteers = [vol("A", 15, 15, windows=((SAT, 0, 24 * 60),))]
+    p = run(households, volunteers)
+    assert len(p.routes) == 1 and len(p.routes[0].stops) == 7
+    d = matrices(households, volunteers)["motorbike"].seconds.astype(int)
+    home = 7
+    best = min(d[home, o[0]] + sum(d[a, b] for a, b in itertools.pairwise(o)) + d[o[-1], home]
+               for o in itertools.permutations(range(7)))
+    assert p.routes[0].travel_s == best
+
+
+def test_visits_are_split_over_shifts_and_respect_household_hours() -> None:
+    households = [hh(f"H{i}", 1 + i % 3) for i in range(6)]
+    households.append(hh("sunday_only", 2, windows=((SUN, 9 * 60, 10 * 60),)))
+    volunteers = [vol("A", 0, windows=((SAT, 8 * 60, 10 * 60), (SUN, 8 * 60, 10 * 60)))]
+    p = run(households, volunteers)
+    assert p.rollover == []
+    days = {s.household_id: r.day for r in p.routes for s in r.stops}
+    assert days["sunday_only"] == SUN
+    stop = next(s for r in p.routes for s in r.stops if s.household_id == "sunday_only")
+    assert 9 * 3600 <= stop.arrival_s and stop.departure_s <= 10 * 3600
+    for r in p.routes:  # each round inside its hours, from home and back
+        assert 8 * 3600 <= r.start_s <= r.end_s <= 10 * 3600
+        assert r.duration_s >= r.travel_s + r.service_s
+
+
+def test_what_does_not_fit_rolls_over_priority_first() -> None:
+    # one hour on Saturday; each visit 20 min + travel: only two fit
+    households = [hh("p1", 1, priority=True), hh("o1", 1), hh("o2", 1), hh("p2", 2, priority=True)]
+    p = run(households, [vol("A", 0, windows=((SAT, 8 * 60, 9 * 60),))])
+    visited = {s.household_id for r in p.routes for s in r.stops}
+    assert visited == {"p1", "p2"}
+    assert reasons(p.rollover) == {"o1": "time", "o2": "time"}
+    assert set(p.assignment) == {"p1", "p2", "o1", "o2"}  # still looked after by A
+
+
+def test_household_hours_outside_every_shift_is_unassigned_window() -> None:
+    p = run([hh("night", 1, windows=((THU, 20 * 60, 21 * 60),))], [vol("A", 0)])
+    assert reasons(p.unassigned) == {"night": "window"}
+
+
+def test_walkers_use_the_walking_matrix() -> None:
+    p = run([hh("H", 5)], [vol("W", 0, mode="walking")])
+    assert p.routes[0].mode == "walking"
+    assert p.routes[0].travel_s == 2 * 5 * 60 * 3
+
+
+# --- stability ------------------------------------------------------------------------------
+
+
+def test_previous_assignment_is_kept_even_if_another_volunteer_is_nearer() -> None:
+    households = [hh("H1", 1), hh("H2", 9)]
+    volunteers = [vol("A", 0), vol("B", 10)]
+    p = run(households, volunteers, previous={"H1": "B", "H2": "A"})
+    assert p.assignment == {"H1": "B", "H2": "A"}
+    assert p.changes == []
+
+
+def test_every_change_is_reported_with_its_reason() -> None:
+    households = [hh("gone_vol", 1), hh("cap1", 2), hh("cap2", 3),
+                  hh("sig", 4, services=("digital_signature",)), hh("new", 5)]
+    volunteers = [vol("A", 0, capacity=1), vol("B", 6, skills=frozenset({"digital_signature"}))]
+    previous = {"gone_vol": "Z", "cap1": "A", "cap2": "A", "sig": "A", "left": "A"}
+    p = run(households, volunteers, previous=previous)
+    codes = {c.household_id: c.code for c in p.changes}
+    assert codes["gone_vol"] == "volunteer_gone"
+    assert codes["sig"] == "skill"
+    assert codes["left"] == "household_gone"
+    moved = [h for h in ("cap1", "cap2") if h in codes]
+    assert len(moved) == 1 and codes[moved[0]] == "capacity"
+    assert "new" not in codes
+    assert all(c.reason for c in p.changes)
+
+
+# --- fairness, reproducibility, reports ----------------------------------------------------
+
+
+def test_balance_weight_narrows_the_workload_spread() -> None:
+    households = [hh(f"H{i}", 2 + i * 0.2) for i in range(8)]
+    volunteers = [vol("A", 0), vol("B", 6)]
+    loose = run(households, volunteers)
+    fair = run(households, volunteers, balance_weight=5.0)
+    spread = [max(p.workload_s().values()) - min(p.workload_s().values()) for p in (loose, fair)]
+    assert spread[1] < spread[0]
+    lo, med, hi = fair.workload_spread()
+    assert lo <= med <= hi
+
+
+def test_same_inputs_give_the_same_plan_also_in_parallel() -> None:
+    rng = np.random.default_rng(7)
+    households = [hh(f"H{i:02d}", float(x), float(y), priority=bool(i % 5 == 0))
+                  for i, (x, y) in enumerate(rng.integers(0, 40, size=(40, 2)))]
+    volunteers = [vol(f"V{k}", float(x), float(y), capacity=6,
+                      windows=((SAT, 8 * 60, 10 * 60), (SUN, 14 * 60, 16 * 60)))
+                  for k, (x, y) in enumerate(rng.integers(0, 40, size=(8, 2)))]
+    a = run(households, volunteers)
+    b = run(households, volunteers, workers=2)
+    assert a.stops_frame().equals(b.stops_frame())
+    assert a.assignment == b.assignment
+    assert a.travel_s == b.travel_s
+
+
+def test_summary_and_frames_show_what_a_coordinator_needs() -> None:
+    households = [hh("H1", 1), hh("H2", 2, priority=True), hh("sig", 3, services=("pension",
+                                                                                   "digital_signature"))]
+    p = run(households, [vol("A", 0)])
+    text = p.summary()
+    assert "A" in text and "median" in text and "unassigned" in text
+    assert "1 skill" in text
+    frame = p.stops_frame()
+    assert list(frame["household_id"]) and set(frame["household_id"]) == {"H1", "H2"}
+    assert frame["order"].tolist() == sorted(frame["order"].tolist())
+    assign = p.assignments_frame()
+    assert dict(zip(assign["household_id"], assign["status"], strict=True)) == {
+        "H1": "scheduled", "H2": "scheduled", "sig": "unassigned"}
+
+
+def test_assignment_csv_round_trips_as_previous(tmp_path: Any) -> None:
+    p = run([hh("H1", 1), hh("H2", 2)], [vol("A", 0)])
+    path = tmp_path / "assignment.csv"
+    p.assignments_frame().to_csv(path, index=False)
+    assert read_previous(path) == p.assignment
+
+
+# --- nonsense inputs -------------------------------------------------------------------------
+
+
+def test_no_volunteers_is_a_clear_error() -> None:
+    households = [hh("H1", 1)]
+    h, v = registers(households, [vol("A", 0)])
+    with pytest.raises(InfeasibleError, match="no volunteers"):
+        plan(h, v.iloc[0:0], matrices(households, [vol("A", 0)]))
+
+
+def test_missing_matrix_or_home_is_an_input_error() -> None:
+    households = [hh("H1", 1)]
+    volunteers = [vol("A", 0, mode="walking"), vol("B", 1)]
+    h, v = registers(households, volunteers)
+    mats = matrices(households, volunteers)
+    with pytest.raises(InputDataError, match="no travel matrix for mode 'walking'"):
+        plan(h, v, {"motorbike": mats["motorbike"]})
+    no_home = dataclasses.replace(mats["motorbike"], ids=("H1", "home:A", "elsewhere"))
+    with pytest.raises(InputDataError, match="home of volunteer B"):
+        plan(h, v, {"motorbike": no_home, "walking": mats["walking"]})
+
+
+def test_problem_check_catches_a_broken_plan() -> None:
+    households = [hh("H1", 1), hh("H2", 2)]
+    volunteers = [vol("A", 0, capacity=1), vol("B", 3, capacity=1)]
+    h, v = registers(households, volunteers)
+    mats = matrices(households, volunteers)
+    good = plan(h, v, mats, settings=settings())
+    problem = build_problem(h, v, mats, settings=settings())
+    assert problem.check(good) == []
+    bad = dataclasses.replace(good, assignment={"H1": "A", "H2": "A"})
+    assert any("capacity" in e for e in problem.check(bad))
+
+
+def test_plan_is_exported_lazily_from_the_package() -> None:
+    assert routeplan.plan is plan
