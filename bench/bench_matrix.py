@@ -68,9 +68,11 @@ def demo_points() -> gpd.GeoDataFrame:
     s = Settings()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return mx.points_frame(read_households(DEMO / "households.csv", settings=s),
-                               read_volunteers(DEMO / "volunteers.csv", settings=s),
-                               read_service_points(DEMO / "service_points.csv"))
+        return mx.points_frame(
+            read_households(DEMO / "households.csv", settings=s),
+            read_volunteers(DEMO / "volunteers.csv", settings=s),
+            read_service_points(DEMO / "service_points.csv"),
+        )
 
 
 def andorra_points(network: Any, places: dict[str, tuple[float, float]]) -> gpd.GeoDataFrame:
@@ -85,8 +87,9 @@ def andorra_points(network: Any, places: dict[str, tuple[float, float]]) -> gpd.
         if line is None:
             from shapely.geometry import LineString
 
-            line = LineString([(g.nodes[u]["x"], g.nodes[u]["y"]),
-                               (g.nodes[v]["x"], g.nodes[v]["y"])])
+            line = LineString(
+                [(g.nodes[u]["x"], g.nodes[u]["y"]), (g.nodes[v]["x"], g.nodes[v]["y"])]
+            )
         lines.append(line)
         c = line.interpolate(0.5, normalized=True)
         mid.append((c.x, c.y))
@@ -120,23 +123,39 @@ def split_graph(network: Any, points: gpd.GeoDataFrame, mode: str) -> tuple[Any,
     pieces = mx._split(prep, mx._snap(prep, lonlat))
     base = pieces.n - len(lonlat)
     graph, sources, targets, _ = mx._layered(
-        pieces.src, pieces.dst, pieces.walk, pieces.ride, pieces.n,
-        np.arange(base, pieces.n), mode, float(Settings().network.switch_s))
+        pieces.src,
+        pieces.dst,
+        pieces.walk,
+        pieces.ride,
+        pieces.n,
+        np.arange(base, pieces.n),
+        mode,
+        float(Settings().network.switch_s),
+    )
     return graph, sources, targets
 
 
-def run(name: str, network: Any, points: gpd.GeoDataFrame, osm_xml: Path, source: Path,
-        repeat: int, rows: list[list[str]]) -> None:
+def run(
+    name: str,
+    network: Any,
+    points: gpd.GeoDataFrame,
+    osm_xml: Path,
+    source: Path,
+    repeat: int,
+    rows: list[list[str]],
+) -> None:
     settings = Settings().network
     n = len(points)
     for mode in mx.MODES:
+
         def cold(mode: str = mode) -> Any:
             mx._PREPARED.clear()
             return mx.build_matrix(network, points, mode=mode, settings=settings)
 
         t_cold, m = best(cold, repeat)
-        t_warm, _ = best(lambda mode=mode: mx.build_matrix(network, points, mode=mode,
-                                                           settings=settings), repeat)
+        t_warm, _ = best(
+            lambda mode=mode: mx.build_matrix(network, points, mode=mode, settings=settings), repeat
+        )
         mem = peak_mb(cold)
         graph, sources, targets = split_graph(network, points, mode)
         g_nx = nx.from_scipy_sparse_array(graph, create_using=nx.DiGraph)
@@ -148,14 +167,32 @@ def run(name: str, network: Any, points: gpd.GeoDataFrame, osm_xml: Path, source
                 _ = [lengths.get(t, math.inf) for t in tset]
 
         t_nx, _ = best(nx_loop, 1)
-        t_sp, _ = best(lambda g=graph, s=sources, t=targets: csgraph.dijkstra(
-            g, directed=True, indices=s)[:, t], 1)
+        t_sp, _ = best(
+            lambda g=graph, s=sources, t=targets: csgraph.dijkstra(g, directed=True, indices=s)[
+                :, t
+            ],
+            1,
+        )
         ok = int(m.snaps["reachable"].sum())
-        rows.append([name, mode, f"{n}", f"{graph.shape[0]:,}", f"{ok}",
-                     f"{t_cold:.2f}", f"{t_warm:.2f}", f"{mem:.0f}", f"{t_nx:.1f}",
-                     f"{t_nx / t_cold:.0f}x", f"{t_sp:.2f}"])
-        print(f"  {name} {mode}: {t_cold:.2f} s (nx {t_nx:.1f} s, scipy plain {t_sp:.2f} s)",
-              file=sys.stderr)
+        rows.append(
+            [
+                name,
+                mode,
+                f"{n}",
+                f"{graph.shape[0]:,}",
+                f"{ok}",
+                f"{t_cold:.2f}",
+                f"{t_warm:.2f}",
+                f"{mem:.0f}",
+                f"{t_nx:.1f}",
+                f"{t_nx / t_cold:.0f}x",
+                f"{t_sp:.2f}",
+            ]
+        )
+        print(
+            f"  {name} {mode}: {t_cold:.2f} s (nx {t_nx:.1f} s, scipy plain {t_sp:.2f} s)",
+            file=sys.stderr,
+        )
 
     with tempfile.TemporaryDirectory() as tmp:
         graphml, cache = Path(tmp) / "net.graphml", Path(tmp) / "cache"
@@ -174,10 +211,22 @@ def run(name: str, network: Any, points: gpd.GeoDataFrame, osm_xml: Path, source
 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            t_ox, _ = best(lambda: ox.graph_from_xml(osm_xml, simplify=True, retain_all=True),
-                           1)
-        rows.append([name, "re-run", f"{n}", "", "", "", f"{t_rerun:.2f}", "", "", "",
-                     f"build {t_build:.2f} / osmnx XML {t_ox:.2f}"])
+            t_ox, _ = best(lambda: ox.graph_from_xml(osm_xml, simplify=True, retain_all=True), 1)
+        rows.append(
+            [
+                name,
+                "re-run",
+                f"{n}",
+                "",
+                "",
+                "",
+                f"{t_rerun:.2f}",
+                "",
+                "",
+                "",
+                f"build {t_build:.2f} / osmnx XML {t_ox:.2f}",
+            ]
+        )
 
 
 def main() -> int:
@@ -188,8 +237,7 @@ def main() -> int:
     rows: list[list[str]] = []
     if args.only in (None, "demo"):
         net = load_network(DEMO / "hoabac.osm")
-        run("demo", net, demo_points(), DEMO / "hoabac.osm", DEMO / "hoabac.osm",
-            args.repeat, rows)
+        run("demo", net, demo_points(), DEMO / "hoabac.osm", DEMO / "hoabac.osm", args.repeat, rows)
     if args.only in (None, "andorra"):
         if not ANDORRA.exists():
             print(f"{ANDORRA} is absent: skipping Andorra", file=sys.stderr)
@@ -205,8 +253,19 @@ def main() -> int:
                 net = load_network(ANDORRA)
                 points = andorra_points(net, read_places(ANDORRA))
                 run("andorra", net, points, xml, ANDORRA, args.repeat, rows)
-    head = ["network", "mode", "points", "graph nodes", "reachable", "build_matrix s",
-            "again s", "peak MB", "networkx loop s", "speed-up", "scipy plain s"]
+    head = [
+        "network",
+        "mode",
+        "points",
+        "graph nodes",
+        "reachable",
+        "build_matrix s",
+        "again s",
+        "peak MB",
+        "networkx loop s",
+        "speed-up",
+        "scipy plain s",
+    ]
     print("| " + " | ".join(head) + " |")
     print("|" + "---|" * len(head))
     for r in rows:

@@ -357,6 +357,145 @@ def _cmd_progress(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _add_plan(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser(
+        "plan", help="plan the week: who looks after whom (1+20) and each volunteer's rounds",
+        description="Give every household to one volunteer (capacity, skills, language, "
+        "last week's assignment) and split each volunteer's visits over their available "
+        "days and hours, starting and ending at home. Writes plan_stops.csv, "
+        "assignment.csv (pass it as --previous next week) and unassigned.csv into --out "
+        "and prints a summary per volunteer.")
+    p.add_argument("--households", type=Path, metavar="FILE",
+                   help="household register (CSV, XLSX, GeoJSON or GeoPackage)")
+    p.add_argument("--volunteers", type=Path, metavar="FILE",
+                   help="volunteer register")
+    p.add_argument("--network", type=Path, metavar="OSM|GRAPHML",
+                   help="road network: .osm, .osm.bz2, .osm.pbf or a saved .graphml")
+    p.add_argument("--service-points", type=Path, metavar="FILE",
+                   help="service points (added to the travel matrix for later reports)")
+    p.add_argument("--project", type=Path, metavar="PROJECT.gpkg",
+                   help="plan from a project file (routeplan init) instead of the registers; "
+                   "needs --week; the plan is stored in the project")
+    p.add_argument("--previous", type=Path, metavar="CSV",
+                   help="last week's assignment.csv: households stay with their volunteer "
+                   "unless that has become impossible; every change is listed")
+    p.add_argument("--week-start", "--week", dest="week_start", metavar="YYYY-MM-DD",
+                   help="Monday of the planned week (dates the rounds)")
+    p.add_argument("--time-limit", type=float, metavar="S",
+                   help="seconds the solver may think (default: planner.time_limit_s, 30)")
+    p.add_argument("--seed", type=int, metavar="N",
+                   help="random seed; the same inputs and seed give the same plan")
+    p.add_argument("--dem", type=Path, action="append", metavar="FILE",
+                   help="elevation raster for slope-aware walking times; repeat for tiles")
+    p.add_argument("--out", type=Path, default=Path("plan"), metavar="DIR",
+                   help="output folder (default: ./plan); travel matrices are cached in "
+                   "DIR/.cache")
+    _add_common(p)
+
+
+def _cmd_plan(args: argparse.Namespace) -> int:
+    import dataclasses
+    import datetime as dt
+
+    from .errors import Problem
+    from .matrix import build_matrix, points_frame
+    from .network import load_network, read_places
+    from .plan import plan, read_previous
+    from .registers import read_households, read_service_points, read_volunteers
+
+    settings = _settings(args)
+    changes: dict[str, object] = {}
+    if args.time_limit is not None:
+        if args.time_limit <= 0:
+            raise InputDataError([Problem("--time-limit must be positive", "e.g. 30")])
+        changes["time_limit_s"] = args.time_limit
+    if args.seed is not None:
+        changes["seed"] = args.seed
+    if changes:
+        settings = dataclasses.replace(
+            settings, planner=dataclasses.replace(settings.planner, **changes))
+    week_start = None
+    if args.week_start:
+        try:
+            week_start = dt.date.fromisoformat(args.week_start)
+        except ValueError:
+            raise InputDataError([Problem(f"--week-start {args.week_start!r} is not a date",
+                                          "write it as YYYY-MM-DD")]) from None
+    if args.project is None and not (args.households and args.volunteers and args.network):
+        raise InputDataError([Problem("give --households, --volunteers and --network, or "
+                                      "--project with --week",
+                                      "see routeplan plan --help")])
+    if args.project is not None and week_start is None:
+        raise InputDataError([Problem("--project needs --week YYYY-MM-DD",
+                                      "give the Monday of the week to plan")])
+    progress = Progress(not args.quiet)
+    if args.project is not None:
+        from .campaign import plan_week
+
+        try:
+            assert week_start is not None
+            week = plan_week(args.project, week_start, settings=settings,
+                             network=args.network, cache_dir=args.out / ".cache",
+                             progress=progress)
+        finally:
+            progress.done()
+        return _write_plan(week.plan, args.out, week.households, week.volunteers,
+                           week.matrices, settings)
+    try:
+        network = load_network(args.network, settings=settings.network, dem=args.dem,
+                               progress=progress)
+        places: dict[str, tuple[float, float]] = {}
+        if not str(args.network).lower().endswith(".graphml"):
+            places = read_places(args.network)
+        households = read_households(args.households, settings=settings, places=places)
+        volunteers = read_volunteers(args.volunteers, settings=settings)
+        points = read_service_points(args.service_points) if args.service_points else None
+        previous = read_previous(args.previous) if args.previous else None
+        frame = points_frame(households, volunteers, points)
+        matrices = {
+            mode: build_matrix(network, frame, mode=mode, settings=settings.network,
+                               cache_dir=args.out / ".cache", progress=progress)
+            for mode in sorted(set(volunteers["mode"]))
+        }
+        result = plan(households, volunteers, matrices, settings=settings, previous=previous,
+                      week_start=week_start, progress=progress)
+    finally:
+        progress.done()
+    return _write_plan(result, args.out, households, volunteers, matrices, settings)
+
+
+def _write_plan(result: object, out: Path, households: object, volunteers: object,
+                matrices: object, settings: object) -> int:
+    """Write plan_stops.csv, assignment.csv, unassigned.csv (changes.csv); print summary."""
+    from .export import STOP_COLUMNS, _Tables, write_csv
+    from .plan import Plan
+
+    assert isinstance(result, Plan)
+    # the same plan_stops.csv as `export` writes (names, hamlets, phones, services)
+    rows = _Tables(result, households, volunteers, matrices, settings).stop_rows()  # type: ignore[arg-type]
+    write_csv(out / "plan_stops.csv", STOP_COLUMNS, ([r[c] for c in STOP_COLUMNS] for r in rows))
+    table = result.assignments_frame()
+    assigned = table[table["status"] != "unassigned"]
+    write_csv(out / "assignment.csv", ["household_id", "volunteer_id", "status", "day"],
+              assigned[["household_id", "volunteer_id", "status", "day"]]
+              .itertuples(index=False))
+    missed = table[table["status"] != "scheduled"]
+    write_csv(out / "unassigned.csv", ["household_id", "volunteer_id", "status", "reason",
+                                       "detail"],
+              missed[["household_id", "volunteer_id", "status", "reason", "detail"]]
+              .itertuples(index=False))
+    if result.changes:
+        write_csv(out / "changes.csv", ["household_id", "old", "new", "code", "reason"],
+                  ((c.household_id, c.old or "", c.new or "", c.code, c.reason)
+                   for c in result.changes))
+    print(result.summary())
+    print(f"\nWrote plan_stops.csv, assignment.csv, unassigned.csv"
+          f"{', changes.csv' if result.changes else ''} in {out}")
+    if result.stats.get("hit_time_limit"):
+        print("(the solver stopped on its time limit: a longer --time-limit may do better)")
+    return EXIT_OK
+
+
 # @@SUBCOMMANDS@@
 
 

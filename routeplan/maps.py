@@ -307,7 +307,8 @@ _CSS = """
  font:inherit;text-align:left}
 .rp-panel .rp-btns{margin:4px 0}
 .rp-panel .rp-btns button{font:inherit;padding:4px 10px;margin-right:6px}
-.rp-panel ul{margin:4px 0;padding-left:18px}
+.rp-panel ul{margin:4px 0;padding:0;list-style:none}
+.rp-panel li{margin:3px 0;white-space:normal}
 .rp-legend div{margin:3px 0;white-space:nowrap}
 .rp-offline{background:#fff3bf;font-size:13px;cursor:pointer;max-width:60vw}
 .rp-pop,.rp-row span,.rp-panel li{overflow-wrap:anywhere}
@@ -386,10 +387,13 @@ body{font:16px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","DejaV
 _JS = r"""
 var RP = (function () {
   var byId = {};
-  function icon(st, html) {
-    var s = st.size || 0;
+  var nums = [];
+  function icon(st, html, off) {
+    // off: a pixel offset so that stops at the same place fan out instead of hiding
+    var s = st.size || 0, dx = off ? off[0] : 0, dy = off ? off[1] : 0;
     return L.divIcon({className: st.className || '', html: html, iconSize: [s, s],
-      iconAnchor: [s / 2, s / 2], popupAnchor: [0, -s / 2], tooltipAnchor: [s / 2, 0]});
+      iconAnchor: [s / 2 - dx, s / 2 - dy], popupAnchor: [dx, dy - s / 2],
+      tooltipAnchor: [s / 2 + dx, dy]});
   }
   function draw(layer, styles, items) {
     items.forEach(function (it) {
@@ -404,6 +408,7 @@ var RP = (function () {
           : (it.h || st.html || '');
         m = L.marker(it.c, {icon: icon(st, h), interactive: st.interactive !== false,
           keyboard: false, riseOnHover: true, zIndexOffset: st.z || 0});
+        if (it.k === 'num') { m._rp = {st: st, html: h}; nums.push(m); }
       }
       if (it.p) { m.bindPopup(it.p, {maxWidth: 320, minWidth: 220, autoPanPadding: [16, 16]}); }
       if (it.t) { m.bindTooltip(it.t, {direction: 'top', sticky: it.k === 'line'}); }
@@ -444,6 +449,36 @@ var RP = (function () {
     e.marker.openPopup();
   }
   function wide() { return window.innerWidth >= 800; }
+  function declutter(map) {
+    // numbered stops closer than a marker's width fan out around their middle, so
+    // every number can be read and tapped at every zoom
+    var groups = [];
+    nums.forEach(function (m) {
+      if (!map.hasLayer(m)) { return; }
+      var p = map.latLngToLayerPoint(m.getLatLng()), g = null;
+      for (var i = 0; i < groups.length && !g; i++) {
+        if (groups[i].p.distanceTo(p) < 28) { g = groups[i]; }
+      }
+      if (g) { g.ms.push([m, p]); } else { groups.push({p: p, ms: [[m, p]]}); }
+    });
+    groups.forEach(function (g) {
+      var n = g.ms.length, r = n < 2 ? 0 : Math.max(18, 34 / (2 * Math.sin(Math.PI / n)));
+      var cx = 0, cy = 0;
+      g.ms.forEach(function (e) { cx += e[1].x / n; cy += e[1].y / n; });
+      g.ms.forEach(function (e, j) {
+        var a = 2 * Math.PI * j / n - Math.PI / 2, off = null;
+        if (n > 1) { off = [cx + r * Math.cos(a) - e[1].x, cy + r * Math.sin(a) - e[1].y]; }
+        e[0].setIcon(icon(e[0]._rp.st, e[0]._rp.html, off));
+      });
+    });
+  }
+  function stopBounds(layers) {
+    var bb = L.latLngBounds([]);
+    nums.forEach(function (m) {
+      layers.forEach(function (l) { if (l.hasLayer(m)) { bb.extend(m.getLatLng()); } });
+    });
+    return bb;
+  }
   function init(map) {
     // on a small screen the controls step back while a popup is open
     map.on('popupopen', function () { map.getContainer().classList.add('rp-popup-open'); });
@@ -452,9 +487,10 @@ var RP = (function () {
     function zoomed() { map.getContainer().classList.toggle('rp-far', map.getZoom() < 14); }
     map.on('zoomend', zoomed);
     zoomed();
+    map.on('zoomend overlayadd overlayremove layeradd', function () { declutter(map); });
   }
   return {draw: draw, panel: panel, offlineNote: offlineNote, open: open, byId: byId,
-          wide: wide, init: init};
+          wide: wide, init: init, declutter: declutter, stopBounds: stopBounds};
 })();
 """
 
@@ -1288,11 +1324,17 @@ def _volunteer_page(data: _Data, vid: str, roads: Sequence[_RoadLine]) -> str:
     day_layers: dict[str, str] = {}
     day_dates: dict[str, str] = {}
     sections = []
-    tabs = [f'<button data-day="all" aria-pressed="true">{_esc(t("all_days"))}</button>']
+    tabs = [f'<button data-round="all" aria-pressed="true">{_esc(t("all_days"))}</button>']
+    per_day: dict[int, int] = {}
     for route in routes:
-        colour = DAY_COLOURS[route.day % 7]
-        day = str(route.day)
+        per_day[route.day] = per_day.get(route.day, 0) + 1
+    for i, route in enumerate(routes):
+        # one layer, tab and list per round; a day may have two (morning, afternoon)
+        colour = DAY_COLOURS[i % len(DAY_COLOURS)]
+        day = str(i)
         day_title = data.day_text(route.day)
+        if per_day[route.day] > 1:
+            day_title += f" · {format_clock(route.start_s)}"
         n = len(route.stops)
         group = folium.FeatureGroup(
             name=f'<span class="rp-sw" style="background:{colour};border-color:{colour}"></span>'
@@ -1337,10 +1379,10 @@ def _volunteer_page(data: _Data, vid: str, roads: Sequence[_RoadLine]) -> str:
         group.add_to(m_)
         day_layers[day] = group.get_name()
         if (date := round_date(data.plan.week_start, route.day)) is not None:
-            day_dates[date.isoformat()] = day
+            day_dates.setdefault(date.isoformat(), day)
         travel = _duration(route.travel_s, lang)
         sections.append(
-            f'<section class="rp-day" data-day="{day}">'
+            f'<section class="rp-day" data-round="{day}">'
             f'<h2 style="border-color:{colour}">{_esc(day_title)}</h2>'
             f'<div class="rp-meta">{_esc(t("leave_home"))} {format_clock(route.start_s)} · '
             f"{_esc(t('back_home'))} {format_clock(route.end_s)} · "
@@ -1348,7 +1390,7 @@ def _volunteer_page(data: _Data, vid: str, roads: Sequence[_RoadLine]) -> str:
             f"{_esc(travel)}</div>"
             f'<ol class="rp-list">{"".join(rows)}</ol></section>'
         )
-        tabs.append(f'<button data-day="{day}" aria-pressed="false">{_esc(day_title)}</button>')
+        tabs.append(f'<button data-round="{day}" aria-pressed="false">{_esc(day_title)}</button>')
     if later:
         group = folium.FeatureGroup(name=_esc(t("rollover")), overlay=True, control=True)
         items = []
@@ -1374,11 +1416,13 @@ def _volunteer_page(data: _Data, vid: str, roads: Sequence[_RoadLine]) -> str:
         group.add_to(m_)
         day_layers["later"] = group.get_name()
         sections.append(
-            f'<section class="rp-day" data-day="later"><h2 style="border-color:#868e96">'
+            f'<section class="rp-day" data-round="later"><h2 style="border-color:#868e96">'
             f'{_esc(t("rollover"))}</h2><div class="rp-meta">{_esc(t("rollover_hint"))}</div>'
             f'<ol class="rp-list">{"".join(rows)}</ol></section>'
         )
-        tabs.append(f'<button data-day="later" aria-pressed="false">{_esc(t("rollover"))}</button>')
+        tabs.append(
+            f'<button data-round="later" aria-pressed="false">{_esc(t("rollover"))}</button>'
+        )
     folium.LayerControl(position="topright", collapsed=True).add_to(m_)
 
     if routes or later:
@@ -1388,7 +1432,7 @@ def _volunteer_page(data: _Data, vid: str, roads: Sequence[_RoadLine]) -> str:
     _html_element(f'<main id="rp-list">{below}</main>').add_to(fig)
 
     bounds = _bounds(pts)
-    first_day = str(routes[0].day) if routes else None
+    first_day = "0" if routes else None
     layer_map = "{" + ",".join(f"{_js(d)}:{n}" for d, n in day_layers.items()) + "}"
     offline = _js(f"<small>{_esc(t('offline_note'))}</small>")
     tiles_name = tiles.get_name()
@@ -1409,26 +1453,25 @@ def _volunteer_page(data: _Data, vid: str, roads: Sequence[_RoadLine]) -> str:
   RP.offlineNote(map, {tiles_name}, {offline}, 'rp-offline');
   var list = document.getElementById('rp-list');
   function show(day) {{
-    var bb = null;
+    var shown = [];
     Object.keys(layers).forEach(function (k) {{
       var on = day === 'all' ? k !== 'later' : k === day;
-      if (on) {{
-        map.addLayer(layers[k]);
-        var b = layers[k].getBounds();
-        if (b.isValid()) {{
-          bb = bb ? bb.extend(b) : L.latLngBounds(b.getSouthWest(), b.getNorthEast());
-        }}
-      }} else {{ map.removeLayer(layers[k]); }}
+      if (on) {{ map.addLayer(layers[k]); shown.push(layers[k]); }}
+      else {{ map.removeLayer(layers[k]); }}
     }});
+    // fit the stops (the way from home may run off the screen: the volunteer knows it)
+    var bb = RP.stopBounds(shown);
     list.querySelectorAll('section.rp-day').forEach(function (s) {{
-      var d = s.getAttribute('data-day');
+      var d = s.getAttribute('data-round');
       s.hidden = !(day === 'all' ? d !== 'later' : d === day);
     }});
     list.querySelectorAll('nav button').forEach(function (b) {{
-      b.setAttribute('aria-pressed', String(b.getAttribute('data-day') === day));
+      b.setAttribute('aria-pressed', String(b.getAttribute('data-round') === day));
     }});
-    if (bb) {{ map.fitBounds(bb, {{paddingTopLeft: [44, 40], paddingBottomRight: [30, 40],
-                                   maxZoom: 17}}); }}
+    if (bb.isValid()) {{
+      map.fitBounds(bb, {{paddingTopLeft: [50, 50], paddingBottomRight: [40, 64], maxZoom: 17}});
+    }}
+    RP.declutter(map);
   }}
   if (layers.later) {{ map.removeLayer(layers.later); }}
   // on the day of a round (or before the next one this week) show that day first
@@ -1443,7 +1486,7 @@ def _volunteer_page(data: _Data, vid: str, roads: Sequence[_RoadLine]) -> str:
   if (pick !== null && layers[pick]) {{ show(pick); }}
   list.addEventListener('click', function (ev) {{
     var tab = ev.target.closest('nav button');
-    if (tab) {{ show(tab.getAttribute('data-day')); return; }}
+    if (tab) {{ show(tab.getAttribute('data-round')); return; }}
     var row = ev.target.closest('button.rp-row');
     if (row && row.getAttribute('data-stop')) {{
       RP.open(map, row.getAttribute('data-stop'), 17);

@@ -220,29 +220,45 @@ def points_frame(
     import geopandas as gpd
 
     parts: list[pd.DataFrame] = []
-    for frame, column, kind in ((households, "household_id", "household"),
-                                (volunteers, "volunteer_id", "home"),
-                                (service_points, "point_id", "service_point")):
+    for frame, column, kind in (
+        (households, "household_id", "household"),
+        (volunteers, "volunteer_id", "home"),
+        (service_points, "point_id", "service_point"),
+    ):
         if frame is None or len(frame) == 0:
             continue
         if frame.crs is not None and not frame.crs.equals("EPSG:4326"):
             frame = frame.to_crs("EPSG:4326")
-        parts.append(pd.DataFrame({"point_id": frame[column].astype(str).to_numpy(),
-                                   "kind": kind, "geometry": frame.geometry.to_numpy()}))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "point_id": frame[column].astype(str).to_numpy(),
+                    "kind": kind,
+                    "geometry": frame.geometry.to_numpy(),
+                }
+            )
+        )
     if not parts:
-        return gpd.GeoDataFrame({"point_id": pd.Series([], dtype=str),
-                                 "kind": pd.Series([], dtype=str)},
-                                geometry=gpd.GeoSeries([], crs="EPSG:4326"), crs="EPSG:4326")
+        return gpd.GeoDataFrame(
+            {"point_id": pd.Series([], dtype=str), "kind": pd.Series([], dtype=str)},
+            geometry=gpd.GeoSeries([], crs="EPSG:4326"),
+            crs="EPSG:4326",
+        )
     points = pd.concat(parts, ignore_index=True)
     dup = points[points["point_id"].duplicated(keep=False)]
     if len(dup):
         problems = []
         for pid, group in dup.groupby("point_id", sort=True):
-            kinds = " and ".join(f"{k} ({n}x)" if n > 1 else str(k)
-                                 for k, n in group["kind"].value_counts(sort=False).items())
-            problems.append(Problem(f"id {pid!r} is used by more than one point: {kinds}",
-                                    "give every household, volunteer and service point "
-                                    "its own id"))
+            kinds = " and ".join(
+                f"{k} ({n}x)" if n > 1 else str(k)
+                for k, n in group["kind"].value_counts(sort=False).items()
+            )
+            problems.append(
+                Problem(
+                    f"id {pid!r} is used by more than one point: {kinds}",
+                    "give every household, volunteer and service point its own id",
+                )
+            )
         raise InputDataError(problems, subject="points")
     return gpd.GeoDataFrame(points, geometry="geometry", crs="EPSG:4326")
 
@@ -254,9 +270,15 @@ def _check_points(points: Any) -> tuple[list[str], list[str], FloatArray]:
     geometry = getattr(points, "geometry", None) if hasattr(points, "crs") else None
     if missing or geometry is None:
         what = ", ".join(missing + ([] if geometry is not None else ["geometry"]))
-        raise InputDataError([Problem(f"missing column(s) {what}",
-                                      "build the points with routeplan.matrix.points_frame")],
-                             subject="points")
+        raise InputDataError(
+            [
+                Problem(
+                    f"missing column(s) {what}",
+                    "build the points with routeplan.matrix.points_frame",
+                )
+            ],
+            subject="points",
+        )
     if points.crs is not None and not points.crs.equals("EPSG:4326"):
         points = points.to_crs("EPSG:4326")
     ids = [str(p) for p in points["point_id"]]
@@ -267,13 +289,21 @@ def _check_points(points: Any) -> tuple[list[str], list[str], FloatArray]:
         if not pid or pid == "nan":
             problems.append(Problem("empty point_id", "give every point an id", row=where))
         elif pid in seen:
-            problems.append(Problem(f"duplicate point_id {pid!r} (also point {seen[pid] + 1})",
-                                    "give every point its own id", row=where))
+            problems.append(
+                Problem(
+                    f"duplicate point_id {pid!r} (also point {seen[pid] + 1})",
+                    "give every point its own id",
+                    row=where,
+                )
+            )
         else:
             seen[pid] = row
         if kind not in KINDS:
-            problems.append(Problem(f"kind {kind!r} is not one of {', '.join(KINDS)}",
-                                    "correct the kind", row=where))
+            problems.append(
+                Problem(
+                    f"kind {kind!r} is not one of {', '.join(KINDS)}", "correct the kind", row=where
+                )
+            )
     geoms = np.asarray(points.geometry.to_numpy(), dtype=object)
     is_point = shapely.get_type_id(geoms) == 0
     xy = np.full((len(ids), 2), np.nan)
@@ -281,13 +311,18 @@ def _check_points(points: Any) -> tuple[list[str], list[str], FloatArray]:
     if ok.any():
         xy[ok] = shapely.get_coordinates(geoms[ok])[:, :2]
     for k in np.flatnonzero(~ok | ~np.isfinite(xy).all(axis=1)).tolist():
-        problems.append(Problem(f"no location for point {ids[k]!r}", "give it a Point",
-                                row=f"point {k + 1}"))
+        problems.append(
+            Problem(f"no location for point {ids[k]!r}", "give it a Point", row=f"point {k + 1}")
+        )
     bad = np.isfinite(xy).all(axis=1) & ((np.abs(xy[:, 0]) > 180) | (np.abs(xy[:, 1]) > 90))
     for k in np.flatnonzero(bad).tolist():
-        problems.append(Problem(f"point {ids[k]!r} at ({xy[k, 0]}, {xy[k, 1]}) is not a "
-                                "longitude/latitude", "give the points in EPSG:4326",
-                                row=f"point {k + 1}"))
+        problems.append(
+            Problem(
+                f"point {ids[k]!r} at ({xy[k, 0]}, {xy[k, 1]}) is not a longitude/latitude",
+                "give the points in EPSG:4326",
+                row=f"point {k + 1}",
+            )
+        )
     if problems:
         raise InputDataError(problems, subject="points")
     return ids, kinds, xy
@@ -388,8 +423,10 @@ def _prepare(network: RoutableNetwork) -> _Prepared:
         osmid.append(data.get("osmid"))
         geoms.append(data.get("geometry"))
     if no_walk:
-        raise NetworkError(f"{no_walk} of {len(eu)} edges have no walk_s travel time: load the "
-                           "network with routeplan.load_network")
+        raise NetworkError(
+            f"{no_walk} of {len(eu)} edges have no walk_s travel time: load the "
+            "network with routeplan.load_network"
+        )
     u_arr, v_arr = np.array(eu, dtype=np.int64), np.array(ev, dtype=np.int64)
     lon0, lat0 = (lonlat.min(axis=0) + lonlat.max(axis=0)) / 2
     proj = _Projection(float(lon0), float(lat0))
@@ -400,7 +437,8 @@ def _prepare(network: RoutableNetwork) -> _Prepared:
     if straight.any():
         ends = np.stack([xy[u_arr[straight]], xy[v_arr[straight]]], axis=1).reshape(-1, 2)
         geom_arr[straight] = shapely.linestrings(
-            ends, indices=np.repeat(np.arange(int(straight.sum())), 2))
+            ends, indices=np.repeat(np.arange(int(straight.sum())), 2)
+        )
     if (~straight).any():
         geom_arr[~straight] = shapely.transform(geom_arr[~straight], proj.forward)
     norm = shapely.normalize(geom_arr)
@@ -413,11 +451,22 @@ def _prepare(network: RoutableNetwork) -> _Prepared:
     ptr = np.zeros(len(first) + 1, dtype=np.int64)
     ptr[1:] = np.cumsum(np.bincount(seg, minlength=len(first)))
     prepared = _Prepared(
-        fingerprint=network.fingerprint, proj=proj, n_nodes=len(index), eu=u_arr, ev=v_arr,
-        walk=_weights(walk), ride=_weights(ride) if not no_ride else np.full(len(eu), np.nan),
-        osmid=tuple(osmid), seg=seg, fwd=np.asarray(fwd, dtype=bool), seg_geom=seg_geom,
-        seg_len=np.asarray(shapely.length(seg_geom), dtype=np.float64), seg_ptr=ptr,
-        seg_order=order.astype(np.int64), tree=shapely.STRtree(seg_geom))
+        fingerprint=network.fingerprint,
+        proj=proj,
+        n_nodes=len(index),
+        eu=u_arr,
+        ev=v_arr,
+        walk=_weights(walk),
+        ride=_weights(ride) if not no_ride else np.full(len(eu), np.nan),
+        osmid=tuple(osmid),
+        seg=seg,
+        fwd=np.asarray(fwd, dtype=bool),
+        seg_geom=seg_geom,
+        seg_len=np.asarray(shapely.length(seg_geom), dtype=np.float64),
+        seg_ptr=ptr,
+        seg_order=order.astype(np.int64),
+        tree=shapely.STRtree(seg_geom),
+    )
     with contextlib.suppress(TypeError):  # a graph that cannot be weakly referenced
         _PREPARED[graph] = prepared
     return prepared
@@ -505,13 +554,15 @@ def _split(prep: _Prepared, snap: _Snap) -> _Pieces:
     f1 = np.concatenate([np.ones(len(we)), f, np.ones(len(el))])
     share = f1 - f0
     walk, ride = prep.walk[edge], prep.ride[edge]
-    walk = np.where(np.isfinite(walk), walk * share, np.inf)
+    # inf * 0 would warn (and give nan): scale finite weights only
+    walk = np.where(np.isfinite(walk), np.nan_to_num(walk, posinf=0.0) * share, np.inf)
     ride = np.where(np.isfinite(ride), np.nan_to_num(ride, posinf=0.0) * share, np.inf)
     return _Pieces(base + n_pts, src, dst, walk, ride, edge, f0, f1)
 
 
-def _merge_parallel(src: IntArray, dst: IntArray, *weights: FloatArray
-                    ) -> tuple[IntArray, IntArray, list[FloatArray]]:
+def _merge_parallel(
+    src: IntArray, dst: IntArray, *weights: FloatArray
+) -> tuple[IntArray, IntArray, list[FloatArray]]:
     """Merge parallel edges, keeping the smallest of each weight; drop self-loops."""
     keep = src != dst
     src, dst = src[keep], dst[keep]
@@ -530,8 +581,9 @@ def _neighbour_counts(src: IntArray, dst: IntArray, n: int) -> IntArray:
     return np.bincount(key // n, minlength=n) + np.bincount(key % n, minlength=n)
 
 
-def _contract(src: IntArray, dst: IntArray, walk: FloatArray, ride: FloatArray, n: int,
-              through: BoolArray) -> tuple[IntArray, IntArray, FloatArray, FloatArray]:
+def _contract(
+    src: IntArray, dst: IntArray, walk: FloatArray, ride: FloatArray, n: int, through: BoolArray
+) -> tuple[IntArray, IntArray, FloatArray, FloatArray]:
     """Replace chains through the ``through`` nodes (two neighbours each) by single edges.
 
     Pointer jumping over edges: each edge entering a through node continues along
@@ -568,8 +620,9 @@ def _contract(src: IntArray, dst: IntArray, walk: FloatArray, ride: FloatArray, 
     return s, d, w, r
 
 
-def _reduce(src: IntArray, dst: IntArray, walk: FloatArray, ride: FloatArray, n: int,
-            protected: BoolArray) -> tuple[IntArray, IntArray, FloatArray, FloatArray]:
+def _reduce(
+    src: IntArray, dst: IntArray, walk: FloatArray, ride: FloatArray, n: int, protected: BoolArray
+) -> tuple[IntArray, IntArray, FloatArray, FloatArray]:
     """Shrink the graph without changing any shortest time between protected nodes.
 
     Cuts unprotected nodes that no shortest path can pass through (one neighbour, no
@@ -601,9 +654,17 @@ def _reduce(src: IntArray, dst: IntArray, walk: FloatArray, ride: FloatArray, n:
         src, dst, walk, ride = _contract(src, dst, walk, ride, n, through)
 
 
-def _layered(src: IntArray, dst: IntArray, walk: FloatArray, ride: FloatArray, n: int,
-             points: IntArray, mode: str, switch_s: float, ref: IntArray | None = None,
-             ) -> tuple[csr_matrix, IntArray, IntArray, IntArray]:
+def _layered(
+    src: IntArray,
+    dst: IntArray,
+    walk: FloatArray,
+    ride: FloatArray,
+    n: int,
+    points: IntArray,
+    mode: str,
+    switch_s: float,
+    ref: IntArray | None = None,
+) -> tuple[csr_matrix, IntArray, IntArray, IntArray]:
     """Build the routing graph of ``mode``: CSR, source nodes, target nodes, piece per entry.
 
     ``"walking"`` is one layer. ``"motorbike"`` has three: walk to the motorbike
@@ -649,8 +710,9 @@ def _usable(pieces: _Pieces, mode: str) -> BoolArray:
     return ok
 
 
-def _components(pieces: _Pieces, mode: str, n_pts: int
-                ) -> tuple[BoolArray, BoolArray, list[str], csr_matrix]:
+def _components(
+    pieces: _Pieces, mode: str, n_pts: int
+) -> tuple[BoolArray, BoolArray, list[str], csr_matrix]:
     """Find the strongly connected part holding most points.
 
     Returns the node mask of that part, the points in it, a reason per point
@@ -672,22 +734,28 @@ def _components(pieces: _Pieces, mode: str, n_pts: int
     if not in_main.all():
         start = base + int(np.flatnonzero(in_main)[0])
         ahead = np.zeros(pieces.n, dtype=bool)
-        ahead[csgraph.breadth_first_order(union, start, directed=True,
-                                          return_predecessors=False)] = True
+        ahead[
+            csgraph.breadth_first_order(union, start, directed=True, return_predecessors=False)
+        ] = True
         back = np.zeros(pieces.n, dtype=bool)
-        back[csgraph.breadth_first_order(union.T.tocsr(), start, directed=True,
-                                         return_predecessors=False)] = True
+        back[
+            csgraph.breadth_first_order(
+                union.T.tocsr(), start, directed=True, return_predecessors=False
+            )
+        ] = True
         for i in np.flatnonzero(~in_main):
             node = base + int(i)
             if ahead[node]:
-                reasons[i] = ("can be reached but there is no way back to the other points "
-                              "(a one-way way?)")
+                reasons[i] = (
+                    "can be reached but there is no way back to the other points (a one-way way?)"
+                )
             elif back[node]:
-                reasons[i] = ("cannot be reached from the other points, only left "
-                              "(a one-way way?)")
+                reasons[i] = "cannot be reached from the other points, only left (a one-way way?)"
             else:
-                reasons[i] = ("its nearest way is not connected to the ways of the other "
-                              "points (an island in the map)")
+                reasons[i] = (
+                    "its nearest way is not connected to the ways of the other "
+                    "points (an island in the map)"
+                )
     return labels == main, in_main, reasons, union
 
 
@@ -697,28 +765,40 @@ def _components(pieces: _Pieces, mode: str, n_pts: int
 class _Routes:
     """Everything :meth:`TravelMatrix.path` needs; built lazily on first use."""
 
-    def __init__(self, build: Callable[[], tuple[_Prepared, _Snap, _Pieces]],
-                 mode: str, switch_s: float, lonlat: FloatArray) -> None:
+    def __init__(
+        self,
+        build: Callable[[], tuple[_Prepared, _Snap, _Pieces]],
+        mode: str,
+        switch_s: float,
+        lonlat: FloatArray,
+    ) -> None:
         self._build = build
         self._mode = mode
         self._switch_s = switch_s
         self._lonlat = lonlat
-        self._ready: tuple[_Prepared, _Snap, _Pieces, csr_matrix, IntArray, IntArray,
-                           IntArray] | None = None
+        self._ready: (
+            tuple[_Prepared, _Snap, _Pieces, csr_matrix, IntArray, IntArray, IntArray] | None
+        ) = None
         self._pred: dict[int, IntArray] = {}
 
     def point_lonlat(self, i: int) -> tuple[float, float]:
         return (float(self._lonlat[i, 0]), float(self._lonlat[i, 1]))
 
-    def _graph(self) -> tuple[_Prepared, _Snap, _Pieces, csr_matrix, IntArray, IntArray,
-                              IntArray]:
+    def _graph(self) -> tuple[_Prepared, _Snap, _Pieces, csr_matrix, IntArray, IntArray, IntArray]:
         if self._ready is None:
             prep, snap, pieces = self._build()
             base = pieces.n - len(snap.seg)
             points = np.arange(base, pieces.n)
             graph, sources, targets, ref = _layered(
-                pieces.src, pieces.dst, pieces.walk, pieces.ride, pieces.n, points,
-                self._mode, self._switch_s)
+                pieces.src,
+                pieces.dst,
+                pieces.walk,
+                pieces.ride,
+                pieces.n,
+                points,
+                self._mode,
+                self._switch_s,
+            )
             self._ready = (prep, snap, pieces, graph, sources, targets, ref)
         return self._ready
 
@@ -769,24 +849,30 @@ def _substring(line: Any, f0: float, f1: float) -> FloatArray:
         return coords
     cum = np.r_[0.0, np.cumsum(np.hypot(*np.diff(coords, axis=0).T))] / length
     inner = coords[(cum > f0) & (cum < f1)]
-    ends = shapely.get_coordinates(shapely.line_interpolate_point(
-        line, np.array([f0, f1]), normalized=True))
+    ends = shapely.get_coordinates(
+        shapely.line_interpolate_point(line, np.array([f0, f1]), normalized=True)
+    )
     return np.concatenate([ends[:1], inner, ends[1:]])
 
 
 def _dijkstra(graph: csr_matrix, *, indices: Any, return_predecessors: bool = False) -> Any:
     """Scipy's Dijkstra (a seam for tests)."""
-    return csgraph.dijkstra(graph, directed=True, indices=indices,
-                            return_predecessors=return_predecessors)
+    return csgraph.dijkstra(
+        graph, directed=True, indices=indices, return_predecessors=return_predecessors
+    )
 
 
 # --- cache --------------------------------------------------------------------------------
 
 
-def _cache_key(network: RoutableNetwork, ids: Sequence[str], lonlat: FloatArray, mode: str,
-               settings: NetworkSettings) -> str:
-    relevant: dict[str, Any] = {"walk_kmh": settings.walk_kmh,
-                                "max_snap_m": settings.max_snap_m}
+def _cache_key(
+    network: RoutableNetwork,
+    ids: Sequence[str],
+    lonlat: FloatArray,
+    mode: str,
+    settings: NetworkSettings,
+) -> str:
+    relevant: dict[str, Any] = {"walk_kmh": settings.walk_kmh, "max_snap_m": settings.max_snap_m}
     if mode == "motorbike":
         relevant["switch_s"] = settings.switch_s
     h = hashlib.sha256()
@@ -800,8 +886,9 @@ def _cache_path(cache_dir: str | Path, mode: str, key: str) -> Path:
     return Path(cache_dir) / f"matrix-{mode}-{key[:24]}.npz"
 
 
-def _read_cache(path: Path, key: str, ids: Sequence[str]
-                ) -> tuple[np.ndarray[Any, np.dtype[np.int32]], pd.DataFrame] | None:
+def _read_cache(
+    path: Path, key: str, ids: Sequence[str]
+) -> tuple[np.ndarray[Any, np.dtype[np.int32]], pd.DataFrame] | None:
     if not path.exists():
         return None
     try:
@@ -812,33 +899,46 @@ def _read_cache(path: Path, key: str, ids: Sequence[str]
             n = len(ids)
             if seconds.shape != (n, n):
                 raise ValueError(f"matrix shape {seconds.shape} is not ({n}, {n})")
-            snaps = pd.DataFrame({
-                "snap_m": np.asarray(data["snap_m"], dtype=np.float64),
-                "access_s": np.asarray(data["access_s"], dtype=np.int64),
-                "no_mapped_access": np.asarray(data["no_mapped_access"], dtype=bool),
-                "reachable": np.asarray(data["reachable"], dtype=bool),
-                "reason": [str(r) for r in data["reason"]],
-                "snap_lon": np.asarray(data["snap_lon"], dtype=np.float64),
-                "snap_lat": np.asarray(data["snap_lat"], dtype=np.float64),
-            }, index=pd.Index(list(ids), name="point_id"))
+            snaps = pd.DataFrame(
+                {
+                    "snap_m": np.asarray(data["snap_m"], dtype=np.float64),
+                    "access_s": np.asarray(data["access_s"], dtype=np.int64),
+                    "no_mapped_access": np.asarray(data["no_mapped_access"], dtype=bool),
+                    "reachable": np.asarray(data["reachable"], dtype=bool),
+                    "reason": [str(r) for r in data["reason"]],
+                    "snap_lon": np.asarray(data["snap_lon"], dtype=np.float64),
+                    "snap_lat": np.asarray(data["snap_lat"], dtype=np.float64),
+                },
+                index=pd.Index(list(ids), name="point_id"),
+            )
     except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
-        log.warning("ignoring the unreadable travel-time cache %s (%s); computing again",
-                    path, exc)
+        log.warning("ignoring the unreadable travel-time cache %s (%s); computing again", path, exc)
         return None
     return seconds, snaps
 
 
-def _write_cache(path: Path, key: str, ids: Sequence[str],
-                 seconds: np.ndarray[Any, np.dtype[np.int32]], snaps: pd.DataFrame) -> None:
+def _write_cache(
+    path: Path,
+    key: str,
+    ids: Sequence[str],
+    seconds: np.ndarray[Any, np.dtype[np.int32]],
+    snaps: pd.DataFrame,
+) -> None:
     try:
         with atomic_write(path, "wb", encoding=None) as fh:
-            np.savez(fh, key=np.array(key), ids=np.array(list(ids), dtype=str),
-                     seconds=seconds, snap_m=snaps["snap_m"].to_numpy(),
-                     access_s=snaps["access_s"].to_numpy(),
-                     no_mapped_access=snaps["no_mapped_access"].to_numpy(),
-                     reachable=snaps["reachable"].to_numpy(),
-                     reason=np.array(list(snaps["reason"]), dtype=str),
-                     snap_lon=snaps["snap_lon"].to_numpy(), snap_lat=snaps["snap_lat"].to_numpy())
+            np.savez(
+                fh,
+                key=np.array(key),
+                ids=np.array(list(ids), dtype=str),
+                seconds=seconds,
+                snap_m=snaps["snap_m"].to_numpy(),
+                access_s=snaps["access_s"].to_numpy(),
+                no_mapped_access=snaps["no_mapped_access"].to_numpy(),
+                reachable=snaps["reachable"].to_numpy(),
+                reason=np.array(list(snaps["reason"]), dtype=str),
+                snap_lon=snaps["snap_lon"].to_numpy(),
+                snap_lat=snaps["snap_lat"].to_numpy(),
+            )
     except OSError as exc:
         log.warning("could not write the travel-time cache %s (%s)", path, exc)
 
@@ -893,8 +993,9 @@ def build_matrix(
         settings = settings.network
     settings = settings or NetworkSettings()
     if mode not in MODES:
-        raise InputDataError([Problem(f"unknown travel mode {mode!r}",
-                                      f"use one of {', '.join(MODES)}")])
+        raise InputDataError(
+            [Problem(f"unknown travel mode {mode!r}", f"use one of {', '.join(MODES)}")]
+        )
     ids, _, lonlat = _check_points(points)
     n = len(ids)
     speed = settings.walk_kmh / 3.6
@@ -903,8 +1004,9 @@ def build_matrix(
     def build_graph() -> tuple[_Prepared, _Snap, _Pieces]:
         prep = _prepare(network)
         if mode == "motorbike" and np.isnan(prep.ride).all():
-            raise NetworkError("the network has no ride_s motorbike times: load it with "
-                               "routeplan.load_network")
+            raise NetworkError(
+                "the network has no ride_s motorbike times: load it with routeplan.load_network"
+            )
         snap = _snap(prep, lonlat)
         return prep, snap, _split(prep, snap)
 
@@ -916,8 +1018,13 @@ def build_matrix(
         if hit is not None:
             log.info("travel times (%s, %d points) read from %s", mode, n, path)
             say("travel-time matrix read from the cache", 1.0)
-            return TravelMatrix(ids=tuple(ids), seconds=hit[0], snaps=hit[1], mode=mode,
-                                _routes=_Routes(build_graph, mode, switch_s, lonlat))
+            return TravelMatrix(
+                ids=tuple(ids),
+                seconds=hit[0],
+                snaps=hit[1],
+                mode=mode,
+                _routes=_Routes(build_graph, mode, switch_s, lonlat),
+            )
     t0 = time.perf_counter()
     say("snapping the points to the ways", 0.0)
     prep, snap, pieces = build_graph()
@@ -926,10 +1033,12 @@ def build_matrix(
     in_part, reachable, reasons, _ = _components(pieces, mode, n)
     base = prep.n_nodes
     keep = in_part[pieces.src] & in_part[pieces.dst] & _usable(pieces, mode)
-    src, dst, (walk, ride) = _merge_parallel(pieces.src[keep], pieces.dst[keep],
-                                             pieces.walk[keep],
-                                             pieces.ride[keep] if mode == "motorbike"
-                                             else np.full(int(keep.sum()), np.inf))
+    src, dst, (walk, ride) = _merge_parallel(
+        pieces.src[keep],
+        pieces.dst[keep],
+        pieces.walk[keep],
+        pieces.ride[keep] if mode == "motorbike" else np.full(int(keep.sum()), np.inf),
+    )
     protected = np.zeros(pieces.n, dtype=bool)
     protected[base + np.flatnonzero(reachable)] = True
     src, dst, walk, ride = _reduce(src, dst, walk, ride, pieces.n, protected)
@@ -940,14 +1049,35 @@ def build_matrix(
     relabel[present] = np.arange(int(present.sum()))
     reach_idx = np.flatnonzero(reachable)
     graph, sources, targets, _ = _layered(
-        relabel[src], relabel[dst], walk, ride, int(present.sum()),
-        relabel[base + reach_idx], mode, switch_s)
-    log.debug("matrix %s: %d points on %d nodes (graph %d nodes, %d edges; %d pieces)",
-              mode, n, graph.shape[0], prep.n_nodes, len(prep.eu), len(pieces.src))
+        relabel[src],
+        relabel[dst],
+        walk,
+        ride,
+        int(present.sum()),
+        relabel[base + reach_idx],
+        mode,
+        switch_s,
+    )
+    log.debug(
+        "matrix %s: %d points on %d nodes (graph %d nodes, %d edges; %d pieces)",
+        mode,
+        n,
+        graph.shape[0],
+        prep.n_nodes,
+        len(prep.eu),
+        len(pieces.src),
+    )
     pt_nodes = relabel[base + reach_idx]
     layers = 1 if mode == "walking" else 3
-    dist = _many_to_many(graph, sources, targets, pt_nodes, int(present.sum()), layers,
-                         lambda f: say("travel times", 0.15 + 0.8 * f))
+    dist = _many_to_many(
+        graph,
+        sources,
+        targets,
+        pt_nodes,
+        int(present.sum()),
+        layers,
+        lambda f: say("travel times", 0.15 + 0.8 * f),
+    )
     access = snap.snap_m / speed
     seconds = np.full((n, n), UNREACHABLE, dtype=np.int32)
     total = dist + access[reach_idx, None] + access[None, reach_idx]
@@ -958,28 +1088,53 @@ def build_matrix(
     np.fill_diagonal(seconds, 0)
     no_access = snap.snap_m > settings.max_snap_m
     for i in np.flatnonzero(no_access):
-        far = (f"{snap.snap_m[i]:.0f} m from the nearest mapped way (over max_snap_m "
-               f"{settings.max_snap_m:g} m): check the location, or map the path to it")
+        far = (
+            f"{snap.snap_m[i]:.0f} m from the nearest mapped way (over max_snap_m "
+            f"{settings.max_snap_m:g} m): check the location, or map the path to it"
+        )
         reasons[i] = f"{far}; {reasons[i]}" if reasons[i] else far
     snap_lonlat = prep.proj.inverse(snap.snap_xy) if n else np.empty((0, 2))
-    snaps = pd.DataFrame({
-        "snap_m": snap.snap_m, "access_s": np.rint(access).astype(np.int64),
-        "no_mapped_access": no_access, "reachable": reachable, "reason": reasons,
-        "snap_lon": snap_lonlat[:, 0], "snap_lat": snap_lonlat[:, 1],
-    }, index=pd.Index(list(ids), name="point_id"))
+    snaps = pd.DataFrame(
+        {
+            "snap_m": snap.snap_m,
+            "access_s": np.rint(access).astype(np.int64),
+            "no_mapped_access": no_access,
+            "reachable": reachable,
+            "reason": reasons,
+            "snap_lon": snap_lonlat[:, 0],
+            "snap_lat": snap_lonlat[:, 1],
+        },
+        index=pd.Index(list(ids), name="point_id"),
+    )
     unreached = int((~finite).sum() - (~finite).diagonal().sum()) if n else 0
-    log.info("travel times (%s): %d points, %d not reachable, %d with no mapped access, "
-             "%d more pairs without a trip; %.2f s", mode, n, int((~reachable).sum()),
-             int(no_access.sum()), unreached, time.perf_counter() - t0)
+    log.info(
+        "travel times (%s): %d points, %d not reachable, %d with no mapped access, "
+        "%d more pairs without a trip; %.2f s",
+        mode,
+        n,
+        int((~reachable).sum()),
+        int(no_access.sum()),
+        unreached,
+        time.perf_counter() - t0,
+    )
     if path is not None and key is not None:
         _write_cache(path, key, ids, seconds, snaps)
     say("travel-time matrix ready", 1.0)
-    return TravelMatrix(ids=tuple(ids), seconds=seconds, snaps=snaps, mode=mode,
-                        _routes=_Routes(lambda: built, mode, switch_s, lonlat))
+    return TravelMatrix(
+        ids=tuple(ids),
+        seconds=seconds,
+        snaps=snaps,
+        mode=mode,
+        _routes=_Routes(lambda: built, mode, switch_s, lonlat),
+    )
 
 
-def _batched(graph: csr_matrix, sources: IntArray, columns: IntArray,
-             report: Callable[[float], None] | None = None) -> FloatArray:
+def _batched(
+    graph: csr_matrix,
+    sources: IntArray,
+    columns: IntArray,
+    report: Callable[[float], None] | None = None,
+) -> FloatArray:
     """Dijkstra from ``sources``, keeping ``columns``, a bounded number of cells at a time."""
     out = np.full((len(sources), len(columns)), np.inf)
     batch = max(1, min(len(sources), _BATCH_CELLS // max(graph.shape[0], 1)))
@@ -990,9 +1145,15 @@ def _batched(graph: csr_matrix, sources: IntArray, columns: IntArray,
     return out
 
 
-def _many_to_many(graph: csr_matrix, sources: IntArray, targets: IntArray,
-                  pt_nodes: IntArray, n: int, layers: int,
-                  report: Callable[[float], None]) -> FloatArray:
+def _many_to_many(
+    graph: csr_matrix,
+    sources: IntArray,
+    targets: IntArray,
+    pt_nodes: IntArray,
+    n: int,
+    layers: int,
+    report: Callable[[float], None],
+) -> FloatArray:
     """Shortest times from every source to every target.
 
     Points on the same stretch of way form a *cluster* (their nodes joined by point-to-
@@ -1033,10 +1194,13 @@ def _many_to_many(graph: csr_matrix, sources: IntArray, targets: IntArray,
     local_id = np.full(size, -1, dtype=np.int64)
     local_id[local_nodes] = np.arange(len(local_nodes))
     keep = in_cluster[row] & (local_id[col] >= 0)
-    local = csr_matrix((coo.data[keep], (local_id[row[keep]], local_id[col[keep]])),
-                       shape=(len(local_nodes), len(local_nodes)))
-    columns = np.concatenate([local_id[exit_nodes], np.where(
-        in_cluster[targets], local_id[targets], 0)])
+    local = csr_matrix(
+        (coo.data[keep], (local_id[row[keep]], local_id[col[keep]])),
+        shape=(len(local_nodes), len(local_nodes)),
+    )
+    columns = np.concatenate(
+        [local_id[exit_nodes], np.where(in_cluster[targets], local_id[targets], 0)]
+    )
     near = _batched(local, local_id[sources[grouped]], columns)
     to_exit, within = near[:, : len(exit_nodes)], near[:, len(exit_nodes) :]
     within[:, ~in_cluster[targets]] = np.inf
@@ -1053,8 +1217,12 @@ def _many_to_many(graph: csr_matrix, sources: IntArray, targets: IntArray,
     return out
 
 
-def _same_spot(seconds: np.ndarray[Any, np.dtype[np.int32]], snap: _Snap,
-               reachable: BoolArray, proj: _Projection) -> None:
+def _same_spot(
+    seconds: np.ndarray[Any, np.dtype[np.int32]],
+    snap: _Snap,
+    reachable: BoolArray,
+    proj: _Projection,
+) -> None:
     """Set the trips between reachable points at the same spot (10 cm) to 0 s."""
     if len(snap.seg) < 2:
         return

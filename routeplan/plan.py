@@ -19,6 +19,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import math
+import sys
+import types
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -97,8 +99,12 @@ class Route:
 class Unassigned:
     """A household not visited this week, with a reason a coordinator can act on.
 
-    ``reason`` is a short code (``capacity``, ``unreachable``, ``skill``, ``window``,
-    ``time``, ...) and ``detail`` the sentence shown to people.
+    ``reason`` is a short code and ``detail`` the sentence shown to people. Codes:
+    ``capacity`` (every volunteer who could serve it is full), ``unreachable`` (no
+    way there and back), ``skill``, ``language`` (hard rule only), ``window`` (its
+    hours never meet a volunteer's), ``far`` (the trip and visit are longer than any
+    available period); for rollover ``time`` (the volunteer's hours this week are
+    full) and ``window`` (its hours did not fit into the rounds).
     """
 
     household_id: str
@@ -181,26 +187,35 @@ class Plan:
             f"Weekly workload per volunteer: min {lo:.1f} h, median {med:.1f} h, max {hi:.1f} h.",
         ]
         if self.changes:
-            lines.append(f"Changes since the previous plan: {len(self.changes)} "
-                         f"({_count_text(c.code or 'other' for c in self.changes)}).")
+            lines.append(
+                f"Changes since the previous plan: {len(self.changes)} "
+                f"({_count_text(c.code or 'other' for c in self.changes)})."
+            )
         if self.unassigned:
             lines.append(f"Unassigned: {_count_text(u.reason for u in self.unassigned)}.")
         if self.rollover:
             lines.append(f"Rolled over: {_count_text(u.reason for u in self.rollover)}.")
         lines.append("")
-        lines.append(f"{'volunteer':<12} {'hh':>3} {'visits':>6} {'rounds':>6} {'travel':>7} "
-                     f"{'work':>6}  days")
+        lines.append(
+            f"{'volunteer':<12} {'hh':>3} {'visits':>6} {'rounds':>6} {'travel':>7} "
+            f"{'work':>6}  days"
+        )
         per_v: dict[str, list[Route]] = {}
         for r in self.routes:
             per_v.setdefault(r.volunteer_id, []).append(r)
         count = Counter(self.assignment.values())
-        rolled = Counter(self.assignment[u.household_id] for u in self.rollover
-                         if u.household_id in self.assignment)
+        rolled = Counter(
+            self.assignment[u.household_id]
+            for u in self.rollover
+            if u.household_id in self.assignment
+        )
         work = self.workload_s()
         for vid in sorted(count):
             routes = sorted(per_v.get(vid, []), key=lambda r: (r.day, r.start_s))
-            days = ", ".join(f"{DAY_NAMES[r.day]} {_clock(r.start_s)}-{_clock(r.end_s)} "
-                             f"({len(r.stops)})" for r in routes)
+            days = ", ".join(
+                f"{DAY_NAMES[r.day]} {_clock(r.start_s)}-{_clock(r.end_s)} ({len(r.stops)})"
+                for r in routes
+            )
             extra = f"; {rolled[vid]} rolled over" if rolled[vid] else ""
             lines.append(
                 f"{vid:<12} {count[vid]:>3} {sum(len(r.stops) for r in routes):>6} "
@@ -223,20 +238,44 @@ class Plan:
         per_v: dict[str, int] = {}
         for r in sorted(self.routes, key=lambda r: (r.volunteer_id, r.day, r.start_s)):
             per_v[r.volunteer_id] = per_v.get(r.volunteer_id, 0) + 1
-            date = (self.week_start + dt.timedelta(days=r.day)).isoformat() \
-                if self.week_start else ""
+            date = (
+                (self.week_start + dt.timedelta(days=r.day)).isoformat() if self.week_start else ""
+            )
             for s in r.stops:
-                rows.append({
-                    "volunteer_id": r.volunteer_id, "day": r.day, "day_name": DAY_NAMES[r.day],
-                    "date": date, "round": per_v[r.volunteer_id], "order": s.order,
-                    "household_id": s.household_id, "arrival_s": s.arrival_s,
-                    "departure_s": s.departure_s, "arrival": _clock(s.arrival_s),
-                    "departure": _clock(s.departure_s), "service_s": s.service_s,
-                    "travel_s": s.travel_s, "mode": r.mode,
-                })
-        columns = ["volunteer_id", "day", "day_name", "date", "round", "order", "household_id",
-                   "arrival_s", "departure_s", "arrival", "departure", "service_s", "travel_s",
-                   "mode"]
+                rows.append(
+                    {
+                        "volunteer_id": r.volunteer_id,
+                        "day": r.day,
+                        "day_name": DAY_NAMES[r.day],
+                        "date": date,
+                        "round": per_v[r.volunteer_id],
+                        "order": s.order,
+                        "household_id": s.household_id,
+                        "arrival_s": s.arrival_s,
+                        "departure_s": s.departure_s,
+                        "arrival": _clock(s.arrival_s),
+                        "departure": _clock(s.departure_s),
+                        "service_s": s.service_s,
+                        "travel_s": s.travel_s,
+                        "mode": r.mode,
+                    }
+                )
+        columns = [
+            "volunteer_id",
+            "day",
+            "day_name",
+            "date",
+            "round",
+            "order",
+            "household_id",
+            "arrival_s",
+            "departure_s",
+            "arrival",
+            "departure",
+            "service_s",
+            "travel_s",
+            "mode",
+        ]
         return pd.DataFrame(rows, columns=columns)
 
     def assignments_frame(self) -> pd.DataFrame:
@@ -254,15 +293,30 @@ class Plan:
         rows: list[dict[str, Any]] = []
         for hid, vid in sorted(self.assignment.items()):
             u = rolled.get(hid)
-            rows.append({"household_id": hid, "volunteer_id": vid,
-                         "status": "rollover" if u else "scheduled", "day": day.get(hid, -1),
-                         "reason": u.reason if u else "", "detail": u.detail if u else ""})
+            rows.append(
+                {
+                    "household_id": hid,
+                    "volunteer_id": vid,
+                    "status": "rollover" if u else "scheduled",
+                    "day": day.get(hid, -1),
+                    "reason": u.reason if u else "",
+                    "detail": u.detail if u else "",
+                }
+            )
         for u in sorted(self.unassigned, key=lambda u: u.household_id):
-            rows.append({"household_id": u.household_id, "volunteer_id": "",
-                         "status": "unassigned", "day": -1, "reason": u.reason,
-                         "detail": u.detail})
-        return pd.DataFrame(rows, columns=["household_id", "volunteer_id", "status", "day",
-                                           "reason", "detail"])
+            rows.append(
+                {
+                    "household_id": u.household_id,
+                    "volunteer_id": "",
+                    "status": "unassigned",
+                    "day": -1,
+                    "reason": u.reason,
+                    "detail": u.detail,
+                }
+            )
+        return pd.DataFrame(
+            rows, columns=["household_id", "volunteer_id", "status", "day", "reason", "detail"]
+        )
 
 
 def _clock(seconds: int) -> str:
@@ -281,8 +335,15 @@ def _count_text(codes: Any) -> str:
 class _Matrix(Protocol):
     """What the planner needs of a :class:`routeplan.matrix.TravelMatrix`."""
 
-    ids: tuple[str, ...]
-    seconds: NDArray[Any]
+    @property
+    def ids(self) -> tuple[str, ...]:
+        """Point ids of the rows and columns."""
+        ...
+
+    @property
+    def seconds(self) -> Any:
+        """Travel seconds, (n, n) integers."""
+        ...
 
     def index(self, point_id: str) -> int:
         """Row of ``point_id``."""
@@ -415,24 +476,58 @@ class Problem:
         if self.settings.planner.language_hard and not self.language_ok[h, v]:
             return ("language", f"{vid} does not speak {self.language[h]}")
         if not self.window_ok[h, v]:
-            return ("window", f"{vid}'s hours leave no time to visit {hid} within its "
-                    "availability")
+            if not self.hh_windows[h]:
+                return (
+                    "far",
+                    f"the trip from {vid}'s home to {hid} and back with the "
+                    f"visit is longer than any of {vid}'s available periods",
+                )
+            return ("window", f"{vid}'s hours leave no time to visit {hid} within its availability")
         return None
 
     def why_unserved(self, h: int) -> tuple[str, str]:
         """Return ``(code, sentence)`` for a household no volunteer can serve."""
         hid = self.household_ids[h]
         steps: list[tuple[str, NDArray[np.bool_], str]] = [
-            ("unreachable", self.reach[h], "no volunteer can get there and back (check its "
-             "location and the road network)"),
-            ("skill", self.skill_ok[h], "no volunteer has the skill "
-             f"{', '.join(sorted(self.needs[h]))} its services need (train one or add one)"),
+            (
+                "unreachable",
+                self.reach[h],
+                "no volunteer can get there and back (check its location and the road network)",
+            ),
+            (
+                "skill",
+                self.skill_ok[h],
+                "no volunteer has the skill "
+                f"{', '.join(sorted(self.needs[h]))} its services need (train one or add one)",
+            ),
         ]
         if self.settings.planner.language_hard:
-            steps.append(("language", self.language_ok[h], f"no volunteer speaks "
-                          f"{self.language[h]} (or set planner.language_hard = false)"))
-        steps.append(("window", self.window_ok[h], "no volunteer's hours leave time for a "
-                      "visit within its availability"))
+            steps.append(
+                (
+                    "language",
+                    self.language_ok[h],
+                    f"no volunteer speaks "
+                    f"{self.language[h]} (or set planner.language_hard = false)",
+                )
+            )
+        if self.hh_windows[h]:
+            steps.append(
+                (
+                    "window",
+                    self.window_ok[h],
+                    "no volunteer's hours leave time for a visit within its availability",
+                )
+            )
+        else:
+            steps.append(
+                (
+                    "far",
+                    self.window_ok[h],
+                    "for every volunteer who could serve it, "
+                    "the trip there and back with the visit is longer than any of their "
+                    "available periods",
+                )
+            )
         ok = np.ones(self.n_volunteers, dtype=bool)
         for code, mask, text in steps:
             ok &= mask
@@ -472,7 +567,7 @@ class Problem:
         for hid, vid in result.assignment.items():
             if hid in hidx and vid in vidx:
                 why = self.why_not(hidx[hid], vidx[vid])
-                if why is not None and why[0] != "window":
+                if why is not None and why[0] not in ("window", "far"):
                     errors.append(f"{hid} -> {vid}: {why[1]}")
         visited: Counter[str] = Counter()
         for r in result.routes:
@@ -482,10 +577,13 @@ class Problem:
                 continue
             if r.mode != self.modes[v]:
                 errors.append(f"{r.volunteer_id}: route mode {r.mode} != {self.modes[v]}")
-            if not any(d == r.day and a <= r.start_s and r.end_s <= b
-                       for d, a, b in self.shifts[v]):
-                errors.append(f"{r.volunteer_id} day {r.day}: round {_clock(r.start_s)}-"
-                              f"{_clock(r.end_s)} is outside their hours")
+            if not any(
+                d == r.day and a <= r.start_s and r.end_s <= b for d, a, b in self.shifts[v]
+            ):
+                errors.append(
+                    f"{r.volunteer_id} day {r.day}: round {_clock(r.start_s)}-"
+                    f"{_clock(r.end_s)} is outside their hours"
+                )
             t = self.travel_of(v)
             prev, clock, travel, service = self.n_households + v, r.start_s, 0, 0
             for k, s in enumerate(r.stops, start=1):
@@ -495,8 +593,10 @@ class Problem:
                     errors.append(f"route visits unknown household {s.household_id}")
                     break
                 if result.assignment.get(s.household_id) != r.volunteer_id:
-                    errors.append(f"{s.household_id} visited by {r.volunteer_id} but assigned "
-                                  f"to {result.assignment.get(s.household_id)}")
+                    errors.append(
+                        f"{s.household_id} visited by {r.volunteer_id} but assigned "
+                        f"to {result.assignment.get(s.household_id)}"
+                    )
                 leg = int(t[prev, h])
                 if s.order != k or s.travel_s != leg or s.service_s != self.service_s[h]:
                     errors.append(f"{s.household_id}: order/travel/service inconsistent")
@@ -506,16 +606,18 @@ class Problem:
                     d == r.day and hs <= s.arrival_s and s.departure_s <= he
                     for d, hs, he in self.hh_windows[h]
                 ):
-                    errors.append(f"{s.household_id}: visit {_clock(s.arrival_s)} outside "
-                                  "its availability")
+                    errors.append(
+                        f"{s.household_id}: visit {_clock(s.arrival_s)} outside its availability"
+                    )
                 travel += leg
                 service += s.service_s
                 clock, prev = s.departure_s, h
             back = int(t[prev, self.n_households + v])
             travel += back
             if r.stops and r.end_s < clock + back:
-                errors.append(f"{r.volunteer_id} day {r.day}: comes home before the last visit "
-                              "ends")
+                errors.append(
+                    f"{r.volunteer_id} day {r.day}: comes home before the last visit ends"
+                )
             if r.travel_s != travel or r.service_s != service:
                 errors.append(f"{r.volunteer_id} day {r.day}: travel/service totals wrong")
         for hid, n in visited.items():
@@ -581,8 +683,11 @@ def build_problem(
     for name, ids in (("household", hids), ("volunteer", vids)):
         dup = [k for k, n in Counter(ids).items() if n > 1]
         if dup:
-            problems.append(InputProblem(f"duplicate {name} ids: {', '.join(dup[:10])}",
-                                         f"make every {name}_id unique"))
+            problems.append(
+                InputProblem(
+                    f"duplicate {name} ids: {', '.join(dup[:10])}", f"make every {name}_id unique"
+                )
+            )
     service = np.zeros(H, dtype=np.int64)
     needs: list[frozenset[str]] = []
     for i, codes in enumerate(households["services"]):
@@ -590,8 +695,12 @@ def build_problem(
         for code in _services_of(codes):
             svc = settings.services.get(code)
             if svc is None:
-                problems.append(InputProblem(f"{hids[i]}: unknown service {code!r}",
-                                             "use a code from the settings' [services]"))
+                problems.append(
+                    InputProblem(
+                        f"{hids[i]}: unknown service {code!r}",
+                        "use a code from the settings' [services]",
+                    )
+                )
                 continue
             service[i] += svc.minutes * 60
             if svc.skill:
@@ -602,8 +711,11 @@ def build_problem(
     modes = tuple(str(m) for m in volunteers["mode"])
     for m in sorted(set(modes)):
         if m not in matrices:
-            problems.append(InputProblem(f"no travel matrix for mode {m!r}",
-                                         "build one matrix per volunteer mode"))
+            problems.append(
+                InputProblem(
+                    f"no travel matrix for mode {m!r}", "build one matrix per volunteer mode"
+                )
+            )
     travel: dict[str, NDArray[np.int64]] = {}
     for mode in sorted(set(modes) & set(matrices)):
         mat = matrices[mode]
@@ -614,9 +726,12 @@ def build_problem(
         for v, vid in enumerate(vids):
             idx[H + v] = pos.get(home_id(vid), pos.get(vid, -1))
             if idx[H + v] < 0 and modes[v] == mode:
-                problems.append(InputProblem(f"home of volunteer {vid} is not in the {mode} "
-                                             "travel matrix",
-                                             f"add point {home_id(vid)!r} to the matrix"))
+                problems.append(
+                    InputProblem(
+                        f"home of volunteer {vid} is not in the {mode} travel matrix",
+                        f"add point {home_id(vid)!r} to the matrix",
+                    )
+                )
         sec = np.asarray(mat.seconds)
         safe = np.where(idx < 0, 0, idx)
         sub = sec[np.ix_(safe, safe)].astype(np.int64)
@@ -629,18 +744,33 @@ def build_problem(
         travel[mode] = sub
     if problems:
         raise InputDataError(problems, subject="planning inputs")
-    caps = np.array([int(c) if c == c and c is not None else settings.planner.capacity
-                     for c in volunteers["capacity"]], dtype=np.int64) \
-        if "capacity" in volunteers else np.full(V, settings.planner.capacity, dtype=np.int64)
+    caps = (
+        np.array(
+            [
+                int(c) if c == c and c is not None else settings.planner.capacity
+                for c in volunteers["capacity"]
+            ],
+            dtype=np.int64,
+        )
+        if "capacity" in volunteers
+        else np.full(V, settings.planner.capacity, dtype=np.int64)
+    )
     shifts = tuple(_seconds(w) for w in volunteers["windows"])
     skills = tuple(frozenset(s or ()) for s in volunteers["skills"])
     languages = tuple(frozenset(s or ()) for s in volunteers["languages"])
-    language = tuple(str(x or "") for x in households["language"]) \
-        if "language" in households else ("",) * H
-    priority = np.asarray(households["priority"], dtype=bool) if "priority" in households \
+    language = (
+        tuple(str(x or "") for x in households["language"])
+        if "language" in households
+        else ("",) * H
+    )
+    priority = (
+        np.asarray(households["priority"], dtype=bool)
+        if "priority" in households
         else np.zeros(H, dtype=bool)
-    hh_windows = tuple(_seconds(w) for w in households["windows"]) \
-        if "windows" in households else ((),) * H
+    )
+    hh_windows = (
+        tuple(_seconds(w) for w in households["windows"]) if "windows" in households else ((),) * H
+    )
 
     reach = np.zeros((H, V), dtype=bool)
     for v in range(V):
@@ -648,15 +778,30 @@ def build_problem(
         home = H + v
         reach[:, v] = (t[home, :H] < UNREACHABLE) & (t[:H, home] < UNREACHABLE)
     skill_ok = np.array([[n <= s for s in skills] for n in needs], dtype=bool).reshape(H, V)
-    language_ok = np.array([[not lang or lang in ls for ls in languages] for lang in language],
-                           dtype=bool).reshape(H, V)
+    language_ok = np.array(
+        [[not lang or lang in ls for ls in languages] for lang in language], dtype=bool
+    ).reshape(H, V)
     proto = Problem(
-        household_ids=hids, volunteer_ids=vids, service_s=service, priority=priority,
-        language=language, needs=tuple(needs), hh_windows=hh_windows, capacity=caps,
-        modes=modes, shifts=shifts, skills=skills, languages=languages, travel=travel,
-        reach=reach, skill_ok=skill_ok, language_ok=language_ok,
-        window_ok=np.ones((H, V), dtype=bool), eligible=np.ones((H, V), dtype=bool),
-        previous=dict(previous or {}), settings=settings,
+        household_ids=hids,
+        volunteer_ids=vids,
+        service_s=service,
+        priority=priority,
+        language=language,
+        needs=tuple(needs),
+        hh_windows=hh_windows,
+        capacity=caps,
+        modes=modes,
+        shifts=shifts,
+        skills=skills,
+        languages=languages,
+        travel=travel,
+        reach=reach,
+        skill_ok=skill_ok,
+        language_ok=language_ok,
+        window_ok=np.ones((H, V), dtype=bool),
+        eligible=np.ones((H, V), dtype=bool),
+        previous=dict(previous or {}),
+        settings=settings,
     )
     window_ok = _window_ok(proto)
     eligible = reach & skill_ok & window_ok
@@ -703,12 +848,20 @@ def read_previous(path: Any) -> dict[str, str]:
     frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     missing = [c for c in ("household_id", "volunteer_id") if c not in frame.columns]
     if missing:
-        raise InputDataError([InputProblem(f"missing column(s) {', '.join(missing)}",
-                                           "give the assignment.csv of a previous plan",
-                                           file=str(path))])
-    return {str(h).strip(): str(v).strip()
-            for h, v in zip(frame["household_id"], frame["volunteer_id"], strict=True)
-            if str(v).strip()}
+        raise InputDataError(
+            [
+                InputProblem(
+                    f"missing column(s) {', '.join(missing)}",
+                    "give the assignment.csv of a previous plan",
+                    file=str(path),
+                )
+            ]
+        )
+    return {
+        str(h).strip(): str(v).strip()
+        for h, v in zip(frame["household_id"], frame["volunteer_id"], strict=True)
+        if str(v).strip()
+    }
 
 
 def _changes(problem: Problem, assignment: Mapping[str, str]) -> list[Change]:
@@ -725,12 +878,20 @@ def _changes(problem: Problem, assignment: Mapping[str, str]) -> list[Change]:
         if new == old:
             continue
         if hid not in hidx:
-            out.append(Change(hid, old, None, f"{hid} is no longer in the household register",
-                              "household_gone"))
+            out.append(
+                Change(
+                    hid,
+                    old,
+                    None,
+                    f"{hid} is no longer in the household register",
+                    "household_gone",
+                )
+            )
             continue
         if old not in vidx:
-            out.append(Change(hid, old, new, f"{old} is no longer in the volunteer list",
-                              "volunteer_gone"))
+            out.append(
+                Change(hid, old, new, f"{old} is no longer in the volunteer list", "volunteer_gone")
+            )
             continue
         why = problem.why_not(hidx[hid], vidx[old])
         if why is not None:
@@ -738,12 +899,27 @@ def _changes(problem: Problem, assignment: Mapping[str, str]) -> list[Change]:
             continue
         cap = int(problem.capacity[vidx[old]])
         if keepable[old] > cap:
-            out.append(Change(hid, old, new, f"{old} can now look after {cap} households, "
-                              f"fewer than the {keepable[old]} they had", "capacity"))
+            out.append(
+                Change(
+                    hid,
+                    old,
+                    new,
+                    f"{old} can now look after {cap} households, "
+                    f"fewer than the {keepable[old]} they had",
+                    "capacity",
+                )
+            )
             continue
-        out.append(Change(hid, old, new, f"moved from {old} so that households only "
-                          f"{new or 'another volunteer'} could serve are covered",
-                          "rebalanced"))
+        out.append(
+            Change(
+                hid,
+                old,
+                new,
+                f"moved from {old} so that households only "
+                f"{new or 'another volunteer'} could serve are covered",
+                "rebalanced",
+            )
+        )
     return out
 
 
@@ -794,14 +970,28 @@ def plan(
     from . import solve
 
     settings = settings or Settings()
-    problem = build_problem(households, volunteers, matrices, settings=settings,
-                            previous=previous)
+    problem = build_problem(households, volunteers, matrices, settings=settings, previous=previous)
     result = solve.solve_problem(problem, progress=progress)
     result.week_start = week_start
     result.changes = _changes(problem, result.assignment)
     errors = problem.check(result)
     if errors:  # a solver bug, never the user's fault: say so loudly
-        raise RouteplanError("internal error: the plan breaks its own rules:\n  - "
-                             + "\n  - ".join(errors[:20]))
+        raise RouteplanError(
+            "internal error: the plan breaks its own rules:\n  - " + "\n  - ".join(errors[:20])
+        )
     return result
 
+
+class _CallableModule(types.ModuleType):
+    """``routeplan.plan`` is both this module and the :func:`plan` function.
+
+    Importing the submodule makes ``routeplan.plan`` name the module (Python sets the
+    package attribute), which would hide the function re-exported by
+    ``routeplan/__init__``; calling the module calls :func:`plan`.
+    """
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Plan:
+        return plan(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule

@@ -89,8 +89,8 @@ def _search_parameters(
         rr = ils.ruin_recreate_parameters
         del rr.ruin_strategies[:]
         sisr = rr.ruin_strategies.add().sisr
-        sisr.max_removed_sequence_size = 10
-        sisr.avg_num_removed_visits = 10
+        sisr.max_removed_sequence_size = 20
+        sisr.avg_num_removed_visits = 20
         sisr.bypass_factor = 0.01
         rr.recreate_strategy.heuristic = _FIRST.LOCAL_CHEAPEST_INSERTION
         ils.improve_perturbed_solution = True
@@ -118,9 +118,7 @@ def _solve(routing: Any, params: Any, metaheuristic: str) -> Any:
     return routing.SolveWithParameters(params)
 
 
-def _routes_from(
-    routing: Any, manager: Any, solution: Any, num_vehicles: int
-) -> list[list[int]]:
+def _routes_from(routing: Any, manager: Any, solution: Any, num_vehicles: int) -> list[list[int]]:
     routes: list[list[int]] = []
     for v in range(num_vehicles):
         idx = routing.Start(v)
@@ -199,17 +197,26 @@ def solve_cvrp(
     routing.SetArcCostEvaluatorOfAllVehicles(transit)
     dem_list = [0, *(int(x) for x in dem[1:])]
     demand_cb = routing.RegisterUnaryTransitVector(dem_list)
-    routing.AddDimensionWithVehicleCapacity(demand_cb, 0, [int(capacity)] * num_vehicles,
-                                            True, "load")
-    params = _search_parameters(n_nodes=n, time_limit_s=time_limit_s,
-                                solution_limit=solution_limit, first_solution=first_solution,
-                                metaheuristic=metaheuristic)
+    routing.AddDimensionWithVehicleCapacity(
+        demand_cb, 0, [int(capacity)] * num_vehicles, True, "load"
+    )
+    params = _search_parameters(
+        n_nodes=n,
+        time_limit_s=time_limit_s,
+        solution_limit=solution_limit,
+        first_solution=first_solution,
+        metaheuristic=metaheuristic,
+    )
     solution = _solve(routing, params, metaheuristic)
     if solution is None:
         raise ValueError("OR-Tools found no solution within the limit")
     routes = _routes_from(routing, manager, solution, num_vehicles)
-    cost = sum(int(dist[0, r[0]]) + sum(int(dist[a, b]) for a, b in itertools.pairwise(r))
-               + int(dist[r[-1], 0]) for r in routes)
+    cost = sum(
+        int(dist[0, r[0]])
+        + sum(int(dist[a, b]) for a, b in itertools.pairwise(r))
+        + int(dist[r[-1], 0])
+        for r in routes
+    )
     return routes, cost
 
 
@@ -282,17 +289,23 @@ def solve_vrptw(
     time_dim = routing.GetDimensionOrDie("time")
     for node in range(1, n):
         idx = manager.NodeToIndex(node)
-        time_dim.CumulVar(idx).SetRange(math.ceil(tw[node, 0] * scale),
-                                        math.floor(tw[node, 1] * scale))
+        time_dim.CumulVar(idx).SetRange(
+            math.ceil(tw[node, 0] * scale), math.floor(tw[node, 1] * scale)
+        )
     for v in range(num_vehicles):
         time_dim.CumulVar(routing.Start(v)).SetRange(int(tw[0, 0] * scale), horizon)
         time_dim.CumulVar(routing.End(v)).SetRange(int(tw[0, 0] * scale), horizon)
     demand_cb = routing.RegisterUnaryTransitVector([0, *(int(x) for x in dem[1:])])
-    routing.AddDimensionWithVehicleCapacity(demand_cb, 0, [int(capacity)] * num_vehicles,
-                                            True, "load")
-    params = _search_parameters(n_nodes=n, time_limit_s=time_limit_s,
-                                solution_limit=solution_limit, first_solution=first_solution,
-                                metaheuristic=metaheuristic)
+    routing.AddDimensionWithVehicleCapacity(
+        demand_cb, 0, [int(capacity)] * num_vehicles, True, "load"
+    )
+    params = _search_parameters(
+        n_nodes=n,
+        time_limit_s=time_limit_s,
+        solution_limit=solution_limit,
+        first_solution=first_solution,
+        metaheuristic=metaheuristic,
+    )
     solution = _solve(routing, params, metaheuristic)
     if solution is None:
         raise ValueError("OR-Tools found no solution within the limit")
@@ -313,7 +326,7 @@ def solve_vrptw(
 
 _DROP_S = 100_000
 _DROP_PRIORITY_S = 10_000_000
-_STAY_S = 50_000
+_STAY_S = 500_000
 _UNASSIGNED_S = 1_000_000_000
 _UNASSIGNED_PRIORITY_S = 4_000_000_000
 _WEEK_S = 7 * 86400
@@ -405,10 +418,13 @@ def _route_volunteer(sub: _Sub) -> _SubResult:
                 cum.RemoveInterval(cursor, hi_s)
         # (SetAllowedVehiclesForIndex takes an absl::Span the Python wrapper cannot build)
         routing.VehicleVar(idx).SetValues([-1, *sorted({x[0] for x in ivs})])
-    params = _search_parameters(n_nodes=n + 1, time_limit_s=sub.time_limit_s,
-                                solution_limit=sub.solutions,
-                                first_solution="PARALLEL_CHEAPEST_INSERTION",
-                                metaheuristic=sub.metaheuristic)
+    params = _search_parameters(
+        n_nodes=n + 1,
+        time_limit_s=sub.time_limit_s,
+        solution_limit=sub.solutions,
+        first_solution="PARALLEL_CHEAPEST_INSERTION",
+        metaheuristic=sub.metaheuristic,
+    )
     solution = _solve(routing, params, sub.metaheuristic)
     if solution is None:  # cannot happen (all may be dropped), but never crash on it
         pen = sum(_DROP_PRIORITY_S if p else _DROP_S for p in sub.priority)
@@ -442,16 +458,23 @@ def _route_volunteer(sub: _Sub) -> _SubResult:
         total_travel += int(travel[prev, 0])
         rounds.append((s, start, clock + int(travel[prev, 0]), tuple(stops)))
     dropped = tuple(sub.households[i] for i in range(n) if i not in visited)
-    pen = sum(_DROP_PRIORITY_S if sub.priority[i] else _DROP_S
-              for i in range(n) if i not in visited)
+    pen = sum(
+        _DROP_PRIORITY_S if sub.priority[i] else _DROP_S for i in range(n) if i not in visited
+    )
     return _SubResult(sub.v, tuple(rounds), dropped, total_travel, total_service, pen)
 
 
 class _Serial(Executor):
     """An executor that runs tasks in the calling process (one worker, or tiny problems)."""
 
-    def map(self, fn: Callable[..., Any], *iterables: Any, timeout: float | None = None,
-            chunksize: int = 1, buffersize: int | None = None) -> Any:
+    def map(
+        self,
+        fn: Callable[..., Any],
+        *iterables: Any,
+        timeout: float | None = None,
+        chunksize: int = 1,
+        buffersize: int | None = None,
+    ) -> Any:
         del timeout, chunksize, buffersize
         return [fn(*args) for args in zip(*iterables, strict=False)]
 
@@ -474,17 +497,31 @@ def _workers(setting: int) -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _make_sub(problem: Problem, v: int, members: Sequence[int], *, solutions: int,
-              time_limit_s: float) -> _Sub:
+def _make_sub(
+    problem: Problem,
+    v: int,
+    members: Sequence[int] | NDArray[Any],
+    *,
+    solutions: int,
+    time_limit_s: float,
+) -> _Sub:
     members = tuple(sorted(int(h) for h in members))
+    seed = problem.settings.planner.seed
+    if seed:  # another seed: another node order, so other ties broken another way
+        rng = np.random.default_rng([seed, v])
+        members = tuple(members[i] for i in rng.permutation(len(members)))
     nodes = [problem.n_households + v, *members]
     t = problem.travel_of(v)[np.ix_(nodes, nodes)]
     return _Sub(
-        v=v, households=members, travel=t,
+        v=v,
+        households=members,
+        travel=t,
         service=tuple(int(problem.service_s[h]) for h in members),
         priority=tuple(bool(problem.priority[h]) for h in members),
         intervals=tuple(tuple(problem.visit_intervals(h, v)) for h in members),
-        shifts=problem.shifts[v], solutions=solutions, time_limit_s=time_limit_s,
+        shifts=problem.shifts[v],
+        solutions=solutions,
+        time_limit_s=time_limit_s,
         metaheuristic="ils",
     )
 
@@ -537,19 +574,35 @@ def _assign(problem: Problem) -> NDArray[np.int64]:
     return assign
 
 
-def _flow(problem: Problem, hh: NDArray[np.int64], vv: NDArray[np.int64],
-          arc_cost: NDArray[np.int64]) -> NDArray[np.int64]:
+def _flow(
+    problem: Problem, hh: NDArray[np.int64], vv: NDArray[np.int64], arc_cost: NDArray[np.int64]
+) -> NDArray[np.int64]:
     H, V = problem.n_households, problem.n_volunteers
     src, drop, sink = 0, H + V + 1, H + V + 2
-    starts = np.concatenate([np.zeros(H, dtype=np.int64), 1 + hh, 1 + np.arange(H),
-                             H + 1 + np.arange(V), [drop]])
-    ends = np.concatenate([1 + np.arange(H), H + 1 + vv, np.full(H, drop),
-                           np.full(V, sink), [sink]])
-    caps = np.concatenate([np.ones(H, dtype=np.int64), np.ones(len(hh), dtype=np.int64),
-                           np.ones(H, dtype=np.int64), problem.capacity.astype(np.int64), [H]])
+    starts = np.concatenate(
+        [np.zeros(H, dtype=np.int64), 1 + hh, 1 + np.arange(H), H + 1 + np.arange(V), [drop]]
+    )
+    ends = np.concatenate(
+        [1 + np.arange(H), H + 1 + vv, np.full(H, drop), np.full(V, sink), [sink]]
+    )
+    caps = np.concatenate(
+        [
+            np.ones(H, dtype=np.int64),
+            np.ones(len(hh), dtype=np.int64),
+            np.ones(H, dtype=np.int64),
+            problem.capacity.astype(np.int64),
+            [H],
+        ]
+    )
     drop_cost = np.where(problem.priority, _UNASSIGNED_PRIORITY_S, _UNASSIGNED_S)
-    costs = np.concatenate([np.zeros(H, dtype=np.int64), arc_cost, drop_cost.astype(np.int64),
-                            np.zeros(V + 1, dtype=np.int64)])
+    costs = np.concatenate(
+        [
+            np.zeros(H, dtype=np.int64),
+            arc_cost,
+            drop_cost.astype(np.int64),
+            np.zeros(V + 1, dtype=np.int64),
+        ]
+    )
     mcf = min_cost_flow.SimpleMinCostFlow()
     arcs = mcf.add_arcs_with_capacity_and_unit_cost(starts, ends, caps, costs)
     supplies = np.zeros(H + V + 3, dtype=np.int64)
@@ -560,15 +613,26 @@ def _flow(problem: Problem, hh: NDArray[np.int64], vv: NDArray[np.int64],
         raise RuntimeError(f"min-cost flow failed with status {status}")
     flows = mcf.flows(arcs)
     assign = np.full(H, -1, dtype=np.int64)
-    used = flows[H:H + len(hh)] > 0
+    used = flows[H : H + len(hh)] > 0
     assign[hh[used]] = vv[used]
     return assign
 
 
-def _route_all(problem: Problem, assign: NDArray[np.int64], vols: Sequence[int],
-               pool: Executor, *, solutions: int, time_limit_s: float) -> dict[int, _SubResult]:
-    subs = [_make_sub(problem, v, np.flatnonzero(assign == v), solutions=solutions,
-                      time_limit_s=time_limit_s) for v in vols]
+def _route_all(
+    problem: Problem,
+    assign: NDArray[np.int64],
+    vols: Sequence[int],
+    pool: Executor,
+    *,
+    solutions: int,
+    time_limit_s: float,
+) -> dict[int, _SubResult]:
+    subs = [
+        _make_sub(
+            problem, v, np.flatnonzero(assign == v), solutions=solutions, time_limit_s=time_limit_s
+        )
+        for v in vols
+    ]
     # largest first, so that the workers finish together
     order = sorted(range(len(subs)), key=lambda i: -len(subs[i].households))
     results = list(pool.map(_route_volunteer, [subs[i] for i in order]))
@@ -617,11 +681,21 @@ def _balance(problem: Problem, results: dict[int, _SubResult], target: float) ->
     return bw * sum(max(0.0, r.travel_s + r.service_s - target) for r in results.values())
 
 
-def _improve(problem: Problem, assign: NDArray[np.int64], results: dict[int, _SubResult],
-             pool: Executor, *, deadline: float, rounds: int, solutions: int,
-             time_limit_s: float, batch: int, workers: int, sub_seconds: float,
-             report: Callable[[str, float], None]
-             ) -> tuple[NDArray[np.int64], dict[int, _SubResult], dict[str, int]]:
+def _improve(
+    problem: Problem,
+    assign: NDArray[np.int64],
+    results: dict[int, _SubResult],
+    pool: Executor,
+    *,
+    deadline: float,
+    rounds: int,
+    solutions: int,
+    time_limit_s: float,
+    batch: int,
+    workers: int,
+    sub_seconds: float,
+    report: Callable[[str, float], None],
+) -> tuple[NDArray[np.int64], dict[int, _SubResult], dict[str, int]]:
     """Step 3: move or swap households between neighbouring volunteers while it pays.
 
     Candidates are ranked by an insertion estimate; the best ones touching distinct
@@ -645,7 +719,7 @@ def _improve(problem: Problem, assign: NDArray[np.int64], results: dict[int, _Su
     tried: dict[tuple[int, int, int], tuple[int, int]] = {}
     stats = {"rounds": 0, "tried": 0, "accepted": 0}
 
-    def cost_of(v: int, res: _SubResult, members: Sequence[int]) -> float:
+    def cost_of(v: int, res: _SubResult, members: Sequence[int] | NDArray[Any]) -> float:
         lang = float(sum(lang_cost[h, v] for h in members))
         return res.cost + lang
 
@@ -669,7 +743,8 @@ def _improve(problem: Problem, assign: NDArray[np.int64], results: dict[int, _Su
         work_v = np.zeros(V, dtype=np.float64)
         for v, r in results.items():
             work_v[v] = r.travel_s + r.service_s
-        for h in movable:
+        for h_ in movable:
+            h = int(h_)
             u = int(assign[h])
             row = ins[h].copy()
             row[u] = np.inf
@@ -682,10 +757,12 @@ def _improve(problem: Problem, assign: NDArray[np.int64], results: dict[int, _Su
                 if bw > 0:  # estimated change of the balance term
                     moved = float(problem.service_s[h]) + min(gain[h], 1e6)
                     add = float(problem.service_s[h]) + row[v]
-                    base += bw * (max(0.0, work_v[v] + add - target)
-                                  - max(0.0, work_v[v] - target)
-                                  + max(0.0, work_v[u] - moved - target)
-                                  - max(0.0, work_v[u] - target))
+                    base += bw * (
+                        max(0.0, work_v[v] + add - target)
+                        - max(0.0, work_v[v] - target)
+                        + max(0.0, work_v[u] - moved - target)
+                        - max(0.0, work_v[u] - target)
+                    )
                 if load[v] < problem.capacity[v]:
                     candidates.append((float(base), int(h), v, -1))
                     continue
@@ -723,8 +800,8 @@ def _improve(problem: Problem, assign: NDArray[np.int64], results: dict[int, _Su
         subs = []
         for _, h, v, h2 in chosen:
             u = int(assign[h])
-            mu = [x for x in np.flatnonzero(assign == u) if x != h] + ([h2] if h2 >= 0 else [])
-            mv = [x for x in np.flatnonzero(assign == v) if x != h2] + [h]
+            mu = [int(x) for x in np.flatnonzero(assign == u) if x != h] + ([h2] if h2 >= 0 else [])
+            mv = [int(x) for x in np.flatnonzero(assign == v) if x != h2] + [h]
             trial.append((h, u, v, h2, mu, mv))
             subs.append(_make_sub(problem, u, mu, solutions=solutions, time_limit_s=time_limit_s))
             subs.append(_make_sub(problem, v, mv, solutions=solutions, time_limit_s=time_limit_s))
@@ -734,11 +811,14 @@ def _improve(problem: Problem, assign: NDArray[np.int64], results: dict[int, _Su
         stats["tried"] += len(chosen)
         for i, (h, u, v, h2, mu, mv) in enumerate(trial):
             ru, rv = out[2 * i], out[2 * i + 1]
-            before = (cost_of(u, results[u], np.flatnonzero(assign == u))
-                      + cost_of(v, results[v], np.flatnonzero(assign == v))
-                      + _balance(problem, {u: results[u], v: results[v]}, target))
-            after = (cost_of(u, ru, mu) + cost_of(v, rv, mv)
-                     + _balance(problem, {u: ru, v: rv}, target))
+            before = (
+                cost_of(u, results[u], np.flatnonzero(assign == u))
+                + cost_of(v, results[v], np.flatnonzero(assign == v))
+                + _balance(problem, {u: results[u], v: results[v]}, target)
+            )
+            after = (
+                cost_of(u, ru, mu) + cost_of(v, rv, mv) + _balance(problem, {u: ru, v: rv}, target)
+            )
             if after < before:
                 assign[h] = v
                 if h2 >= 0:
@@ -750,8 +830,9 @@ def _improve(problem: Problem, assign: NDArray[np.int64], results: dict[int, _Su
     return assign, results, stats
 
 
-def solve_problem(problem: Problem, *, progress: Callable[[str, float], None] | None = None
-                  ) -> Plan:
+def solve_problem(
+    problem: Problem, *, progress: Callable[[str, float], None] | None = None
+) -> Plan:
     """Plan a week for ``problem`` in three steps (assign, route, improve).
 
     Stops on ``planner.time_limit_s`` (wall clock) or, earlier and reproducibly, when
@@ -787,35 +868,56 @@ def solve_problem(problem: Problem, *, progress: Callable[[str, float], None] | 
     per_sub = max(0.2, 0.5 * ps.time_limit_s * workers / max(1, len(vols)))
     report(f"planning the rounds of {len(vols)} volunteers ({workers} processes)", 0.1)
     pool: Executor
-    pool = (ProcessPoolExecutor(max_workers=workers, mp_context=_mp_context())
-            if workers > 1 else _Serial())
+    pool = (
+        ProcessPoolExecutor(max_workers=workers, mp_context=_mp_context())
+        if workers > 1
+        else _Serial()
+    )
     with pool:
-        results = _route_all(problem, assign, vols, pool, solutions=ps.route_solutions,
-                             time_limit_s=per_sub)
+        results = _route_all(
+            problem, assign, vols, pool, solutions=ps.route_solutions, time_limit_s=per_sub
+        )
         t2 = time.monotonic()
         report("improving: moving households between neighbouring volunteers", 0.6)
         # re-plans inside the loop explore fewer solutions: they only judge a move
         solutions = max(30, ps.route_solutions // 4)
         sub_seconds = (t2 - t1) * workers / max(1, len(vols)) * solutions / ps.route_solutions
         assign, results, istats = _improve(
-            problem, assign, results, pool, deadline=deadline, rounds=ps.improve_rounds,
-            solutions=solutions, time_limit_s=per_sub, batch=max(4, 8 * workers),
-            workers=workers, sub_seconds=sub_seconds, report=report)
+            problem,
+            assign,
+            results,
+            pool,
+            deadline=deadline,
+            rounds=ps.improve_rounds,
+            solutions=solutions,
+            time_limit_s=per_sub,
+            batch=max(4, 8 * workers),
+            workers=workers,
+            sub_seconds=sub_seconds,
+            report=report,
+        )
     t3 = time.monotonic()
     plan = _to_plan(problem, assign, results)
-    plan.stats.update({
-        "time_s": {"assign": round(t1 - t0, 2), "route": round(t2 - t1, 2),
-                   "improve": round(t3 - t2, 2), "total": round(t3 - t0, 2)},
-        "improve": istats, "workers": workers, "route_solutions": ps.route_solutions,
-        "hit_time_limit": t3 >= deadline,
-    })
+    plan.stats.update(
+        {
+            "time_s": {
+                "assign": round(t1 - t0, 2),
+                "route": round(t2 - t1, 2),
+                "improve": round(t3 - t2, 2),
+                "total": round(t3 - t0, 2),
+            },
+            "improve": istats,
+            "workers": workers,
+            "route_solutions": ps.route_solutions,
+            "hit_time_limit": t3 >= deadline,
+        }
+    )
     report("plan done", 1.0)
     log.info("planned %d visits in %.1f s", plan.visits, t3 - t0)
     return plan
 
 
-def _to_plan(problem: Problem, assign: NDArray[np.int64], results: dict[int, _SubResult]
-             ) -> Plan:
+def _to_plan(problem: Problem, assign: NDArray[np.int64], results: dict[int, _SubResult]) -> Plan:
     from .plan import Plan, Route, Stop, Unassigned
 
     H = problem.n_households
@@ -831,39 +933,64 @@ def _to_plan(problem: Problem, assign: NDArray[np.int64], results: dict[int, _Su
             prev = H + v
             out: list[Stop] = []
             for k, (h, arrival) in enumerate(stops, start=1):
-                out.append(Stop(hid[h], k, arrival - base, int(problem.service_s[h]),
-                                int(t[prev, h])))
+                out.append(
+                    Stop(hid[h], k, arrival - base, int(problem.service_s[h]), int(t[prev, h]))
+                )
                 prev = h
             travel = sum(s.travel_s for s in out) + int(t[prev, H + v])
-            routes.append(Route(vid, day, problem.modes[v], start - base, end - base,
-                                tuple(out), travel, sum(s.service_s for s in out)))
+            routes.append(
+                Route(
+                    vid,
+                    day,
+                    problem.modes[v],
+                    start - base,
+                    end - base,
+                    tuple(out),
+                    travel,
+                    sum(s.service_s for s in out),
+                )
+            )
         for h in r.dropped:
             if problem.hh_windows[h]:
-                rollover.append(Unassigned(hid[h], "window", (
-                    f"{hid[h]}'s hours did not fit into {vid}'s rounds this week")))
+                rollover.append(
+                    Unassigned(
+                        hid[h],
+                        "window",
+                        (f"{hid[h]}'s hours did not fit into {vid}'s rounds this week"),
+                    )
+                )
             else:
-                rollover.append(Unassigned(hid[h], "time", (
-                    f"{vid}'s hours this week were full")))
+                rollover.append(Unassigned(hid[h], "time", (f"{vid}'s hours this week were full")))
     unassigned: list[Unassigned] = []
-    for h in np.flatnonzero(assign < 0):
-        h = int(h)
+    for h in (int(x) for x in np.flatnonzero(assign < 0)):
         if problem.eligible[h].any():
             n = int(problem.eligible[h].sum())
-            unassigned.append(Unassigned(hid[h], "capacity", (
-                f"{hid[h]}: the {n} volunteer(s) who could serve it are full (add volunteers "
-                "or raise their capacity)")))
+            unassigned.append(
+                Unassigned(
+                    hid[h],
+                    "capacity",
+                    (
+                        f"{hid[h]}: the {n} volunteer(s) who could serve it are full "
+                        "(add volunteers or raise their capacity)"
+                    ),
+                )
+            )
         else:
             code, detail = problem.why_unserved(h)
             unassigned.append(Unassigned(hid[h], code, detail))
-    assignment = {hid[h]: problem.volunteer_ids[int(assign[h])]
-                  for h in range(H) if assign[h] >= 0}
-    mismatch = int(sum(1 for h in range(H) if assign[h] >= 0
-                       and not problem.language_ok[h, int(assign[h])]))
-    plan = Plan(routes=sorted(routes, key=lambda r: (r.volunteer_id, r.day, r.start_s)),
-                assignment=assignment, unassigned=unassigned,
-                rollover=sorted(rollover, key=lambda u: u.household_id))
-    plan.stats.update({"travel_s": plan.travel_s, "workload_s": plan.workload_s(),
-                       "language_mismatch": mismatch})
+    assignment = {hid[h]: problem.volunteer_ids[int(assign[h])] for h in range(H) if assign[h] >= 0}
+    mismatch = int(
+        sum(1 for h in range(H) if assign[h] >= 0 and not problem.language_ok[h, int(assign[h])])
+    )
+    plan = Plan(
+        routes=sorted(routes, key=lambda r: (r.volunteer_id, r.day, r.start_s)),
+        assignment=assignment,
+        unassigned=unassigned,
+        rollover=sorted(rollover, key=lambda u: u.household_id),
+    )
+    plan.stats.update(
+        {"travel_s": plan.travel_s, "workload_s": plan.workload_s(), "language_mismatch": mismatch}
+    )
     return plan
 
 
@@ -983,7 +1110,8 @@ def choose_sites(
     solver.parameters.random_seed = int(seed)
     status = solver.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        raise InfeasibleError(f"no choice of {k} new service points found "
-                              f"({solver.status_name(status)})")
+        raise InfeasibleError(
+            f"no choice of {k} new service points found ({solver.status_name(status)})"
+        )
     chosen = sorted(j for j, x in open_.items() if solver.boolean_value(x))
     return chosen, status == cp_model.OPTIMAL

@@ -155,6 +155,12 @@ def _expected(plan: Plan) -> dict[str, int]:
     }
 
 
+def _popup(view) -> str:  # type: ignore[no-untyped-def]
+    """Return the text of the open popup (once the previous one has faded out)."""
+    view.page.wait_for_function("document.querySelectorAll('.leaflet-popup-content').length === 1")
+    return str(view.page.locator(".leaflet-popup-content").inner_text())
+
+
 @pytest.mark.browser
 def test_overview_in_chromium_offline(maps, browser) -> None:  # type: ignore[no-untyped-def]
     want = _expected(maps.sp.plan)
@@ -176,12 +182,12 @@ def test_overview_in_chromium_offline(maps, browser) -> None:  # type: ignore[no
 
         # the hostile household's popup shows its name as text
         view.page.evaluate("RP.byId['HB-0001'].marker.openPopup()")
-        popup = view.page.locator(".leaflet-popup-content").inner_text()
+        popup = _popup(view)
         assert HOSTILE in popup and "Nguyễn Văn An" in popup
         view.page.evaluate("RP.byId['HB-0002'].marker.openPopup()")
-        assert HOSTILE_NOTE.strip() in view.page.locator(".leaflet-popup-content").inner_text()
+        assert HOSTILE_NOTE.strip() in _popup(view)
         view.page.evaluate("RP.byId['HB-0007'].marker.openPopup()")
-        assert TEMPLATE_TEXT in view.page.locator(".leaflet-popup-content").inner_text()
+        assert TEMPLATE_TEXT in _popup(view)
 
         # the summary's "hide all" switches every volunteer layer off; a name shows one
         view.page.get_by_role("button", name="Ẩn tất cả").click()
@@ -191,7 +197,7 @@ def test_overview_in_chromium_offline(maps, browser) -> None:  # type: ignore[no
         # the list of households not visited opens the household's popup
         view.page.locator(".rp-unassigned-list summary").click()
         view.page.locator(".rp-unassigned-list button[data-hid='HB-0013']").click()
-        assert "Y Bhăm" in view.page.locator(".leaflet-popup-content").inner_text()
+        assert "Y Bhăm" in _popup(view)
         assert view.errors == [] and view.dialogs == []
 
 
@@ -221,8 +227,8 @@ def test_volunteer_page_on_a_phone_offline(maps, browser) -> None:  # type: igno
 
         # tap stop 1 of Monday on the map: its popup has the name, services and a call button
         page.locator(".leaflet-marker-pane .rp-num").first.click()
+        assert HOSTILE in _popup(view)
         popup = page.locator(".leaflet-popup-content")
-        assert HOSTILE in popup.inner_text()
         assert "Định danh điện tử VNeID" in popup.inner_text()
         assert popup.locator("a[href^='tel:']").count() == 1
         assert popup.locator("a[href^='geo:']").count() == 1
@@ -234,9 +240,9 @@ def test_volunteer_page_on_a_phone_offline(maps, browser) -> None:  # type: igno
         assert view.count(".leaflet-marker-pane .rp-num") == len(wed.stops)
         assert view.visible("section.rp-day") == 1
         # tapping a row opens that household on the map
-        page.locator("section.rp-day[data-day='2'] button.rp-row").nth(1).click()
+        page.locator("section.rp-day[data-round='1'] button.rp-row").nth(1).click()
         page.wait_for_timeout(300)
-        assert "Trần Văn Đức" in page.locator(".leaflet-popup-content").inner_text()
+        assert "Trần Văn Đức" in _popup(view)
         view.screenshot(ARTIFACTS / "volunteer_phone_wednesday.png", full_page=True)
         assert view.errors == [] and view.dialogs == []
 
@@ -247,7 +253,7 @@ def test_hostile_volunteer_page_is_inert(maps, browser) -> None:  # type: ignore
         assert view.errors == [] and view.dialogs == []
         assert HOSTILE_VOLUNTEER in view.page.locator("header h1").inner_text()
         view.page.locator("button.rp-row").first.click()
-        assert HOSTILE_NOTE.strip() not in view.page.locator(".leaflet-popup-content").inner_text()
+        assert TEMPLATE_TEXT in _popup(view)  # HB-0007, the first stop of TN-02
         assert view.dialogs == []
 
 
@@ -331,3 +337,21 @@ def test_demo_pipeline_maps_in_chromium(demo_maps, browser) -> None:  # type: ig
             ".map(p => (p.getAttribute('d').match(/L/g) || []).length)"
         )
         assert all(n > len(r.stops) + 1 for n, r in zip(n_points, routes, strict=False))
+
+
+def test_without_network_or_matrices(small_plan, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    calls: list[tuple[str, float]] = []
+    paths = write_maps(
+        small_plan.plan,
+        small_plan.households,
+        small_plan.volunteers,
+        None,
+        {},
+        tmp_path,
+        progress=lambda message, fraction: calls.append((message, fraction)),
+    )
+    page = paths[0].read_text(encoding="utf-8")
+    assert "rp-roads" not in page  # no road layer to draw
+    assert page.count('"k":"line"') == len(small_plan.plan.routes)  # straight lines instead
+    assert calls[-1][1] == 1.0
+    assert all(0.0 <= f <= 1.0 for _, f in calls)

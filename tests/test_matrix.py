@@ -42,22 +42,38 @@ class Ways:
         lon, lat = at(x_m, y_m)
         self.g.add_node(n, x=lon, y=lat)
 
-    def way(self, u: int, v: int, *, walk: float = WALK, back_walk: float | None = None,
-            ride: float | None = None, oneway: bool = False, bends: tuple = (),
-            walk_oneway: bool = False) -> None:
+    def way(
+        self,
+        u: int,
+        v: int,
+        *,
+        walk: float = WALK,
+        back_walk: float | None = None,
+        ride: float | None = None,
+        oneway: bool = False,
+        bends: tuple = (),
+        walk_oneway: bool = False,
+    ) -> None:
         """Add u-v; ``walk``/``ride`` in m/s (``ride=None``: cannot be ridden)."""
         self.osmid += 1
         xy = [self._xy(u), *bends, self._xy(v)]
         length = sum(math.dist(a, b) for a, b in itertools.pairwise(xy))
         lonlat = [at(*p) for p in xy]
-        for a, b, line, w, forward in ((u, v, lonlat, walk, True),
-                                       (v, u, lonlat[::-1], back_walk or walk, False)):
+        for a, b, line, w, forward in (
+            (u, v, lonlat, walk, True),
+            (v, u, lonlat[::-1], back_walk or walk, False),
+        ):
             if not forward and oneway and walk_oneway:
                 continue
             r = math.inf if ride is None or (oneway and not forward) else length / ride
-            attrs = {"osmid": self.osmid, "highway": "residential" if ride else "path",
-                     "length": length, "walk_s": length / w, "ride_s": r,
-                     "reversed": not forward}
+            attrs = {
+                "osmid": self.osmid,
+                "highway": "residential" if ride else "path",
+                "length": length,
+                "walk_s": length / w,
+                "ride_s": r,
+                "reversed": not forward,
+            }
             if bends:
                 attrs["geometry"] = LineString(line)
             self.g.add_edge(a, b, **attrs)
@@ -74,9 +90,11 @@ class Ways:
 
 def pts(**where: tuple[float, float]) -> gpd.GeoDataFrame:
     """Points frame from id=(x_m, y_m)."""
-    return gpd.GeoDataFrame({"point_id": list(where), "kind": ["household"] * len(where)},
-                            geometry=[Point(*at(*xy)) for xy in where.values()],
-                            crs="EPSG:4326")
+    return gpd.GeoDataFrame(
+        {"point_id": list(where), "kind": ["household"] * len(where)},
+        geometry=[Point(*at(*xy)) for xy in where.values()],
+        crs="EPSG:4326",
+    )
 
 
 def cell(m: mx.TravelMatrix, a: str, b: str) -> int:
@@ -98,13 +116,19 @@ def grid() -> Ways:
             if i < 4:
                 w.way(10 * i + j, 10 * (i + 1) + j, ride=8.0 if j % 2 == 0 else None)
             if j < 4:
-                w.way(10 * i + j, 10 * i + j + 1, walk=0.8, back_walk=1.5,
-                      ride=6.0 if i == 2 else None)
+                w.way(
+                    10 * i + j,
+                    10 * i + j + 1,
+                    walk=0.8,
+                    back_walk=1.5,
+                    ride=6.0 if i == 2 else None,
+                )
     return w
 
 
-def split_with_points(g: nx.MultiDiGraph, placed: dict[str, tuple[int, int, float]]
-                      ) -> nx.MultiDiGraph:
+def split_with_points(
+    g: nx.MultiDiGraph, placed: dict[str, tuple[int, int, float]]
+) -> nx.MultiDiGraph:
     """Insert each point as a node on edge u-v (both directions) at fraction f from u."""
     h = g.copy()
     by_edge: dict[tuple[int, int], list[tuple[float, str]]] = {}
@@ -152,8 +176,9 @@ def test_edge_snapping_beats_node_snapping_on_a_long_edge() -> None:
     w.node(1, 0, 0)
     w.node(2, 2000, 0)
     w.way(1, 2)
-    m = build_matrix(w.network(), pts(mid=(1000, 15), end=(2000, 0)), mode="walking",
-                     settings=SETTINGS)
+    m = build_matrix(
+        w.network(), pts(mid=(1000, 15), end=(2000, 0)), mode="walking", settings=SETTINGS
+    )
     assert m.snaps.loc["mid", "snap_m"] == pytest.approx(15, abs=0.01)
     assert m.snaps.loc["mid", "access_s"] == 12
     assert cell(m, "mid", "end") == round((15 + 1000) / WALK)
@@ -168,8 +193,7 @@ def test_one_way_edge_is_respected_and_both_ends_reported() -> None:
     w.way(2, 3)
     w.way(3, 4)
     w.way(4, 1)
-    m = build_matrix(w.network(), pts(a=(200, 0), b=(800, 0)), mode="walking",
-                     settings=SETTINGS)
+    m = build_matrix(w.network(), pts(a=(200, 0), b=(800, 0)), mode="walking", settings=SETTINGS)
     assert cell(m, "a", "b") == round(600 / WALK)
     assert cell(m, "b", "a") == round((200 + 500 + 1000 + 500 + 200) / WALK)
 
@@ -180,8 +204,9 @@ def test_a_snapped_point_on_a_one_way_dead_end_is_reported() -> None:
         w.node(n, x, 0)
     w.way(1, 2)
     w.way(2, 3, oneway=True, walk_oneway=True)  # leads out, never back
-    m = build_matrix(w.network(), pts(home=(100, 0), stuck=(900, 0)), mode="walking",
-                     settings=SETTINGS)
+    m = build_matrix(
+        w.network(), pts(home=(100, 0), stuck=(900, 0)), mode="walking", settings=SETTINGS
+    )
     assert not m.snaps.loc["stuck", "reachable"]
     assert "no way back" in m.snaps.loc["stuck", "reason"]
     assert cell(m, "home", "stuck") == UNREACHABLE == cell(m, "stuck", "home")
@@ -217,8 +242,12 @@ def test_motorbike_walks_a_short_hop_rather_than_parking() -> None:
 
 def test_motorbike_is_never_slower_than_walking_on_the_grid(grid: Ways) -> None:
     rng = np.random.default_rng(3)
-    points = pts(**{f"P{k}": (float(x), float(y)) for k, (x, y)
-                    in enumerate(rng.uniform(-30, 830, size=(30, 2)))})
+    points = pts(
+        **{
+            f"P{k}": (float(x), float(y))
+            for k, (x, y) in enumerate(rng.uniform(-30, 830, size=(30, 2)))
+        }
+    )
     bike = build_matrix(grid.network(), points, mode="motorbike", settings=SETTINGS)
     walk = build_matrix(grid.network(), points, mode="walking", settings=SETTINGS)
     assert (bike.seconds <= walk.seconds).all()
@@ -248,8 +277,9 @@ def test_a_point_far_from_every_way_is_flagged_but_kept() -> None:
     w.node(1, 0, 0)
     w.node(2, 500, 0)
     w.way(1, 2)
-    m = build_matrix(w.network(), pts(near=(100, 5), far=(250, 400)), mode="walking",
-                     settings=SETTINGS)
+    m = build_matrix(
+        w.network(), pts(near=(100, 5), far=(250, 400)), mode="walking", settings=SETTINGS
+    )
     assert list(m.ids) == ["near", "far"]
     assert m.snaps.loc["far", "no_mapped_access"] and m.snaps.loc["far", "reachable"]
     assert "400 m from the nearest mapped way" in m.snaps.loc["far", "reason"]
@@ -263,8 +293,12 @@ def test_several_points_on_one_edge_and_at_one_spot() -> None:
     w.node(1, 0, 0)
     w.node(2, 1000, 0)
     w.way(1, 2)
-    m = build_matrix(w.network(), pts(c=(700, 0), a=(100, 0), b=(400, 0), b2=(400, 0)),
-                     mode="walking", settings=SETTINGS)
+    m = build_matrix(
+        w.network(),
+        pts(c=(700, 0), a=(100, 0), b=(400, 0), b2=(400, 0)),
+        mode="walking",
+        settings=SETTINGS,
+    )
     assert cell(m, "a", "c") == round(600 / WALK)
     assert cell(m, "c", "a") == round(600 / WALK)
     assert cell(m, "b", "b2") == 0 == cell(m, "b2", "b")
@@ -299,8 +333,9 @@ def test_path_on_the_motorbike_goes_through_the_parking_spot() -> None:
     w.node(3, 1000, 200)
     w.way(1, 2, ride=10.0)
     w.way(2, 3)
-    m = build_matrix(w.network(), pts(home=(0, 0), house=(1000, 200)), mode="motorbike",
-                     settings=SETTINGS)
+    m = build_matrix(
+        w.network(), pts(home=(0, 0), house=(1000, 200)), mode="motorbike", settings=SETTINGS
+    )
     line = m.path(0, 1)
     assert line[0] == pytest.approx(at(0, 0)) and line[-1] == pytest.approx(at(1000, 200))
     assert pytest.approx(at(1000, 0)) in line
@@ -310,13 +345,17 @@ def test_path_on_the_motorbike_goes_through_the_parking_spot() -> None:
 
 
 def _frame(col: str, ids: list[str]) -> gpd.GeoDataFrame:
-    return gpd.GeoDataFrame({col: ids}, geometry=[Point(*at(10 * k, 0)) for k in range(len(ids))],
-                            crs="EPSG:4326")
+    return gpd.GeoDataFrame(
+        {col: ids}, geometry=[Point(*at(10 * k, 0)) for k in range(len(ids))], crs="EPSG:4326"
+    )
 
 
 def test_points_frame_builds_ids_and_kinds() -> None:
-    frame = points_frame(_frame("household_id", ["HB-1", "HB-2"]),
-                         _frame("volunteer_id", ["TN-01"]), _frame("point_id", ["SP-01"]))
+    frame = points_frame(
+        _frame("household_id", ["HB-1", "HB-2"]),
+        _frame("volunteer_id", ["TN-01"]),
+        _frame("point_id", ["SP-01"]),
+    )
     assert list(frame["point_id"]) == ["HB-1", "HB-2", "TN-01", "SP-01"]
     assert list(frame["kind"]) == ["household", "household", "home", "service_point"]
     assert frame.crs.to_epsg() == 4326
@@ -324,8 +363,11 @@ def test_points_frame_builds_ids_and_kinds() -> None:
 
 def test_points_frame_names_clashing_ids() -> None:
     with pytest.raises(InputDataError) as err:
-        points_frame(_frame("household_id", ["X-1", "HB-2"]), _frame("volunteer_id", ["X-1"]),
-                     _frame("point_id", ["HB-2"]))
+        points_frame(
+            _frame("household_id", ["X-1", "HB-2"]),
+            _frame("volunteer_id", ["X-1"]),
+            _frame("point_id", ["HB-2"]),
+        )
     text = str(err.value)
     assert "'X-1'" in text and "'HB-2'" in text and "2 problems" in text
 
@@ -335,8 +377,11 @@ def test_bad_points_are_all_listed() -> None:
     w.node(1, 0, 0)
     w.node(2, 100, 0)
     w.way(1, 2)
-    bad = gpd.GeoDataFrame({"point_id": ["a", "a", "c"], "kind": ["household", "home", "shop"]},
-                           geometry=[Point(*at(0, 0)), None, Point(*at(0, 0))], crs="EPSG:4326")
+    bad = gpd.GeoDataFrame(
+        {"point_id": ["a", "a", "c"], "kind": ["household", "home", "shop"]},
+        geometry=[Point(*at(0, 0)), None, Point(*at(0, 0))],
+        crs="EPSG:4326",
+    )
     with pytest.raises(InputDataError) as err:
         build_matrix(w.network(), bad, mode="walking", settings=SETTINGS)
     text = str(err.value)
@@ -349,8 +394,8 @@ def test_bad_points_are_all_listed() -> None:
 
 
 def test_cache_hit_skips_the_work_and_any_change_misses(
-        grid: Ways, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        caplog: pytest.LogCaptureFixture) -> None:
+    grid: Ways, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
     calls = []
     real = mx._dijkstra
 
@@ -372,8 +417,12 @@ def test_cache_hit_skips_the_work_and_any_change_misses(
 
     moved = pts(a=(10, 10), b=(390, 611), c=(800, 5))
     renamed = pts(a=(10, 10), b2=(390, 610), c=(800, 5))
-    for kwargs in ({"points": moved}, {"points": renamed}, {"mode": "motorbike"},
-                   {"settings": NetworkSettings(walk_kmh=4.0)}):
+    for kwargs in (
+        {"points": moved},
+        {"points": renamed},
+        {"mode": "motorbike"},
+        {"settings": NetworkSettings(walk_kmh=4.0)},
+    ):
         calls.clear()
         args = {"points": points, "mode": "walking", "settings": SETTINGS} | kwargs
         build_matrix(net, args.pop("points"), cache_dir=tmp_path, **args)
@@ -410,14 +459,21 @@ def demo_network(demo_dir: Path):  # type: ignore[no-untyped-def]
 def _nodes_vs_networkx(network, n: int, seed: int) -> None:  # type: ignore[no-untyped-def]
     """Points placed exactly on junctions: times must be networkx's node-to-node times."""
     g = network.graph
-    main = max(nx.strongly_connected_components(
-        g.edge_subgraph([(u, v, k) for u, v, k, w in g.edges(keys=True, data="walk_s")
-                         if math.isfinite(w)])), key=len)
+    main = max(
+        nx.strongly_connected_components(
+            g.edge_subgraph(
+                [(u, v, k) for u, v, k, w in g.edges(keys=True, data="walk_s") if math.isfinite(w)]
+            )
+        ),
+        key=len,
+    )
     rng = np.random.default_rng(seed)
     nodes = [int(x) for x in rng.choice(sorted(main), size=n, replace=False)]
     points = gpd.GeoDataFrame(
         {"point_id": [f"N{x}" for x in nodes], "kind": "household"},
-        geometry=[Point(g.nodes[x]["x"], g.nodes[x]["y"]) for x in nodes], crs="EPSG:4326")
+        geometry=[Point(g.nodes[x]["x"], g.nodes[x]["y"]) for x in nodes],
+        crs="EPSG:4326",
+    )
     m = build_matrix(network, points, mode="walking", settings=SETTINGS)
     assert m.snaps["snap_m"].max() < 0.01 and m.snaps["reachable"].all()
     for a in nodes:
@@ -443,9 +499,11 @@ def test_demo_registers_matrix(demo_network, demo_dir: Path) -> None:  # type: i
     from routeplan.registers import read_households, read_service_points, read_volunteers
 
     s = Settings()
-    points = points_frame(read_households(demo_dir / "households.csv", settings=s),
-                          read_volunteers(demo_dir / "volunteers.csv", settings=s),
-                          read_service_points(demo_dir / "service_points.csv"))
+    points = points_frame(
+        read_households(demo_dir / "households.csv", settings=s),
+        read_volunteers(demo_dir / "volunteers.csv", settings=s),
+        read_service_points(demo_dir / "service_points.csv"),
+    )
     walk = build_matrix(demo_network, points, mode="walking", settings=s)
     bike = build_matrix(demo_network, points, mode="motorbike", settings=s)
     assert len(walk) == len(points) == 1422

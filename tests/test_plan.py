@@ -32,37 +32,77 @@ class FakeMatrix:
         return self.ids.index(point_id)
 
 
-def hh(hid: str, x: float, y: float = 0.0, *, services: tuple[str, ...] = ("vneid",),
-       priority: bool = False, language: str = "", windows: tuple[Any, ...] = ()
-       ) -> dict[str, Any]:
-    return {"household_id": hid, "x": x, "y": y, "services": services, "priority": priority,
-            "language": language, "windows": windows}
+def hh(
+    hid: str,
+    x: float,
+    y: float = 0.0,
+    *,
+    services: tuple[str, ...] = ("vneid",),
+    priority: bool = False,
+    language: str = "",
+    windows: tuple[Any, ...] = (),
+) -> dict[str, Any]:
+    return {
+        "household_id": hid,
+        "x": x,
+        "y": y,
+        "services": services,
+        "priority": priority,
+        "language": language,
+        "windows": windows,
+    }
 
 
-def vol(vid: str, x: float, y: float = 0.0, *, capacity: int = 20,
-        windows: tuple[Any, ...] = ((SAT, 7 * 60, 17 * 60),), mode: str = "motorbike",
-        skills: frozenset[str] = frozenset(), languages: frozenset[str] = frozenset()
-        ) -> dict[str, Any]:
-    return {"volunteer_id": vid, "x": x, "y": y, "capacity": capacity, "windows": windows,
-            "mode": mode, "skills": skills, "languages": languages}
+def vol(
+    vid: str,
+    x: float,
+    y: float = 0.0,
+    *,
+    capacity: int = 20,
+    windows: tuple[Any, ...] = ((SAT, 7 * 60, 17 * 60),),
+    mode: str = "motorbike",
+    skills: frozenset[str] = frozenset(),
+    languages: frozenset[str] = frozenset(),
+) -> dict[str, Any]:
+    return {
+        "volunteer_id": vid,
+        "x": x,
+        "y": y,
+        "capacity": capacity,
+        "windows": windows,
+        "mode": mode,
+        "skills": skills,
+        "languages": languages,
+    }
 
 
-def registers(households: list[dict[str, Any]], volunteers: list[dict[str, Any]]
-              ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+def registers(
+    households: list[dict[str, Any]], volunteers: list[dict[str, Any]]
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     h = gpd.GeoDataFrame(
         [{k: v for k, v in r.items() if k not in "xy"} for r in households],
-        geometry=[Point(r["x"], r["y"]) for r in households], crs="EPSG:4326")
+        geometry=[Point(r["x"], r["y"]) for r in households],
+        crs="EPSG:4326",
+    )
     v = gpd.GeoDataFrame(
         [{k: v for k, v in r.items() if k not in "xy"} for r in volunteers],
-        geometry=[Point(r["x"], r["y"]) for r in volunteers], crs="EPSG:4326")
+        geometry=[Point(r["x"], r["y"]) for r in volunteers],
+        crs="EPSG:4326",
+    )
     return h, v
 
 
-def matrices(households: list[dict[str, Any]], volunteers: list[dict[str, Any]], *,
-             minute: float = 60.0, blocked: tuple[str, ...] = ()) -> dict[str, FakeMatrix]:
+def matrices(
+    households: list[dict[str, Any]],
+    volunteers: list[dict[str, Any]],
+    *,
+    minute: float = 60.0,
+    blocked: tuple[str, ...] = (),
+) -> dict[str, FakeMatrix]:
     """Manhattan distance in "minutes" (walking three times slower)."""
-    ids = tuple([r["household_id"] for r in households]
-                + [f"home:{r['volunteer_id']}" for r in volunteers])
+    ids = tuple(
+        [r["household_id"] for r in households] + [f"home:{r['volunteer_id']}" for r in volunteers]
+    )
     xy = np.array([[r["x"], r["y"]] for r in (*households, *volunteers)], dtype=float)
     d = np.abs(xy[:, None, :] - xy[None, :, :]).sum(axis=2)
     out = {}
@@ -82,12 +122,22 @@ def settings(**planner: Any) -> Settings:
     return Settings(planner=PlannerSettings(**{**base, **planner}))
 
 
-def run(households: list[dict[str, Any]], volunteers: list[dict[str, Any]], *,
-        previous: dict[str, str] | None = None, blocked: tuple[str, ...] = (),
-        **planner: Any) -> Plan:
+def run(
+    households: list[dict[str, Any]],
+    volunteers: list[dict[str, Any]],
+    *,
+    previous: dict[str, str] | None = None,
+    blocked: tuple[str, ...] = (),
+    **planner: Any,
+) -> Plan:
     h, v = registers(households, volunteers)
-    return plan(h, v, matrices(households, volunteers, blocked=blocked),
-                settings=settings(**planner), previous=previous)
+    return plan(
+        h,
+        v,
+        matrices(households, volunteers, blocked=blocked),
+        settings=settings(**planner),
+        previous=previous,
+    )
 
 
 def reasons(items: list[Any]) -> dict[str, str]:
@@ -169,8 +219,10 @@ def test_route_is_the_optimal_tour_checked_by_brute_force() -> None:
     assert len(p.routes) == 1 and len(p.routes[0].stops) == 7
     d = matrices(households, volunteers)["motorbike"].seconds.astype(int)
     home = 7
-    best = min(d[home, o[0]] + sum(d[a, b] for a, b in itertools.pairwise(o)) + d[o[-1], home]
-               for o in itertools.permutations(range(7)))
+    best = min(
+        d[home, o[0]] + sum(d[a, b] for a, b in itertools.pairwise(o)) + d[o[-1], home]
+        for o in itertools.permutations(range(7))
+    )
     assert p.routes[0].travel_s == best
 
 
@@ -183,7 +235,7 @@ def test_visits_are_split_over_shifts_and_respect_household_hours() -> None:
     days = {s.household_id: r.day for r in p.routes for s in r.stops}
     assert days["sunday_only"] == SUN
     stop = next(s for r in p.routes for s in r.stops if s.household_id == "sunday_only")
-    assert 9 * 3600 <= stop.arrival_s and stop.departure_s <= 10 * 3600
+    assert stop.arrival_s >= 9 * 3600 and stop.departure_s <= 10 * 3600
     for r in p.routes:  # each round inside its hours, from home and back
         assert 8 * 3600 <= r.start_s <= r.end_s <= 10 * 3600
         assert r.duration_s >= r.travel_s + r.service_s
@@ -222,8 +274,13 @@ def test_previous_assignment_is_kept_even_if_another_volunteer_is_nearer() -> No
 
 
 def test_every_change_is_reported_with_its_reason() -> None:
-    households = [hh("gone_vol", 1), hh("cap1", 2), hh("cap2", 3),
-                  hh("sig", 4, services=("digital_signature",)), hh("new", 5)]
+    households = [
+        hh("gone_vol", 1),
+        hh("cap1", 2),
+        hh("cap2", 3),
+        hh("sig", 4, services=("digital_signature",)),
+        hh("new", 5),
+    ]
     volunteers = [vol("A", 0, capacity=1), vol("B", 6, skills=frozenset({"digital_signature"}))]
     previous = {"gone_vol": "Z", "cap1": "A", "cap2": "A", "sig": "A", "left": "A"}
     p = run(households, volunteers, previous=previous)
@@ -253,11 +310,20 @@ def test_balance_weight_narrows_the_workload_spread() -> None:
 
 def test_same_inputs_give_the_same_plan_also_in_parallel() -> None:
     rng = np.random.default_rng(7)
-    households = [hh(f"H{i:02d}", float(x), float(y), priority=bool(i % 5 == 0))
-                  for i, (x, y) in enumerate(rng.integers(0, 40, size=(40, 2)))]
-    volunteers = [vol(f"V{k}", float(x), float(y), capacity=6,
-                      windows=((SAT, 8 * 60, 10 * 60), (SUN, 14 * 60, 16 * 60)))
-                  for k, (x, y) in enumerate(rng.integers(0, 40, size=(8, 2)))]
+    households = [
+        hh(f"H{i:02d}", float(x), float(y), priority=bool(i % 5 == 0))
+        for i, (x, y) in enumerate(rng.integers(0, 40, size=(40, 2)))
+    ]
+    volunteers = [
+        vol(
+            f"V{k}",
+            float(x),
+            float(y),
+            capacity=6,
+            windows=((SAT, 8 * 60, 10 * 60), (SUN, 14 * 60, 16 * 60)),
+        )
+        for k, (x, y) in enumerate(rng.integers(0, 40, size=(8, 2)))
+    ]
     a = run(households, volunteers)
     b = run(households, volunteers, workers=2)
     assert a.stops_frame().equals(b.stops_frame())
@@ -266,8 +332,11 @@ def test_same_inputs_give_the_same_plan_also_in_parallel() -> None:
 
 
 def test_summary_and_frames_show_what_a_coordinator_needs() -> None:
-    households = [hh("H1", 1), hh("H2", 2, priority=True), hh("sig", 3, services=("pension",
-                                                                                   "digital_signature"))]
+    households = [
+        hh("H1", 1),
+        hh("H2", 2, priority=True),
+        hh("sig", 3, services=("pension", "digital_signature")),
+    ]
     p = run(households, [vol("A", 0)])
     text = p.summary()
     assert "A" in text and "median" in text and "unassigned" in text
@@ -277,7 +346,10 @@ def test_summary_and_frames_show_what_a_coordinator_needs() -> None:
     assert frame["order"].tolist() == sorted(frame["order"].tolist())
     assign = p.assignments_frame()
     assert dict(zip(assign["household_id"], assign["status"], strict=True)) == {
-        "H1": "scheduled", "H2": "scheduled", "sig": "unassigned"}
+        "H1": "scheduled",
+        "H2": "scheduled",
+        "sig": "unassigned",
+    }
 
 
 def test_assignment_csv_round_trips_as_previous(tmp_path: Any) -> None:
@@ -321,5 +393,74 @@ def test_problem_check_catches_a_broken_plan() -> None:
     assert any("capacity" in e for e in problem.check(bad))
 
 
-def test_plan_is_exported_lazily_from_the_package() -> None:
-    assert routeplan.plan is plan
+def test_routeplan_plan_is_callable_even_after_the_submodule_is_imported() -> None:
+    import routeplan.plan as module
+
+    households, volunteers = [hh("H1", 1)], [vol("A", 0)]
+    h, v = registers(households, volunteers)
+    result = routeplan.plan(h, v, matrices(households, volunteers), settings=settings())
+    assert result.assignment == {"H1": "A"}
+    assert module.Plan is Plan
+
+
+def test_household_too_far_for_any_shift_is_unassigned_far() -> None:
+    p = run([hh("far", 200)], [vol("A", 0, windows=((SAT, 8 * 60, 10 * 60),))])
+    assert reasons(p.unassigned) == {"far": "far"}
+
+
+def test_cli_plan_writes_the_three_files(
+    tmp_path: Any, fixtures_dir: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from routeplan.cli import main
+
+    reg = fixtures_dir / "registers"
+    out = tmp_path / "out"
+    code = main(
+        [
+            "-q",
+            "plan",
+            "--households",
+            str(reg / "households.csv"),
+            "--volunteers",
+            str(reg / "volunteers.csv"),
+            "--network",
+            str(fixtures_dir / "osm" / "messy.osm"),
+            "--time-limit",
+            "5",
+            "--out",
+            str(out),
+        ]
+    )
+    assert code == 0
+    assert {"plan_stops.csv", "assignment.csv", "unassigned.csv"} <= {p.name for p in out.iterdir()}
+    text = capsys.readouterr().out
+    assert "Weekly workload per volunteer" in text
+    previous = read_previous(out / "assignment.csv")
+    assert set(previous.values()) <= {"TN-01", "TN-02"}
+    # next week, with this week's assignment as previous: nobody moves
+    code = main(
+        [
+            "-q",
+            "plan",
+            "--households",
+            str(reg / "households.csv"),
+            "--volunteers",
+            str(reg / "volunteers.csv"),
+            "--network",
+            str(fixtures_dir / "osm" / "messy.osm"),
+            "--previous",
+            str(out / "assignment.csv"),
+            "--out",
+            str(tmp_path / "week2"),
+        ]
+    )
+    assert code == 0
+    assert read_previous(tmp_path / "week2" / "assignment.csv") == previous
+    assert not (tmp_path / "week2" / "changes.csv").exists()
+
+
+def test_cli_plan_needs_registers_or_a_project(capsys: pytest.CaptureFixture[str]) -> None:
+    from routeplan.cli import main
+
+    assert main(["plan", "--households", "x.csv"]) == 2
+    assert "--project with --week" in capsys.readouterr().err

@@ -1,0 +1,544 @@
+"""Solver quality: routeplan's OR-Tools configuration against best-known solutions and PyVRP.
+
+Parts (each appends JSON lines to --results, then ``--report`` prints the tables):
+
+cvrp     CVRPLIB X instances (../shared/bench/cvrplib): gap to the best-known cost of
+         ``routeplan.solve.solve_cvrp`` and of PyVRP at the same time limit.
+solomon  Solomon VRPTW instances (../shared/bench/solomon): gap to the best-known
+         distance (distance-only objective).
+demo     The demo commune through the real pipeline: ``routeplan.plan`` against PyVRP
+         on the same multi-depot problem (see the mapping in ``demo_pyvrp``).
+
+Examples::
+
+    .venv/bin/python bench/bench_solver.py cvrp --solver ortools      # all 13, 30/60 s
+    .venv/bin/python bench/bench_solver.py cvrp --quick               # 3 instances, 10 s
+    .venv/bin/python bench/bench_solver.py solomon --time-limit 30
+    .venv/bin/python bench/bench_solver.py demo --time-limit 60
+    .venv/bin/python bench/bench_solver.py --report
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import itertools
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "bench"
+RESULTS = ROOT / "bench" / "solver_results.jsonl"
+sys.path.insert(0, str(ROOT))
+
+QUICK_CVRP = ["X-n101-k25", "X-n214-k11", "X-n303-k21"]
+
+
+def _record(path: Path, row: dict[str, Any]) -> None:
+    row = {**row, "cores": len(os.sched_getaffinity(0))}
+    with open(path, "a", encoding="utf-8") as fh:
+        fh.write(json.dumps(row) + "\n")
+    print(json.dumps(row), flush=True)
+
+
+# --- CVRP --------------------------------------------------------------------------------
+
+
+def cvrp_instances(quick: bool) -> list[tuple[str, int]]:
+    with open(SHARED / "cvrplib" / "bks.csv", encoding="utf-8") as fh:
+        bks = {r["instance"]: int(r["bks_cost"]) for r in csv.DictReader(fh)}
+    names = QUICK_CVRP if quick else sorted(bks, key=lambda n: int(n.split("-n")[1].split("-")[0]))
+    return [(n, bks[n]) for n in names]
+
+
+def cvrp_time_limit(name: str, given: float | None, quick: bool) -> float:
+    if given is not None:
+        return given
+    if quick:
+        return 10.0
+    n = int(name.split("-n")[1].split("-")[0]) - 1
+    return 30.0 if n <= 300 else 60.0
+
+
+def fleet(name: str) -> int:
+    k = int(name.split("-k")[1])
+    return k + max(3, k // 5)
+
+
+def run_cvrp(args: argparse.Namespace) -> None:
+    import vrplib
+
+    for name, bks in cvrp_instances(args.quick):
+        tl = cvrp_time_limit(name, args.time_limit, args.quick)
+        inst = vrplib.read_instance(str(SHARED / "cvrplib" / f"{name}.vrp"))
+        dist = np.rint(inst["edge_weight"]).astype(np.int64)  # CVRPLIB rounds to nearest
+        if args.solver in ("ortools", "both"):
+            from routeplan.solve import solve_cvrp
+
+            t0 = time.monotonic()
+            routes, cost = solve_cvrp(
+                dist,
+                inst["demand"],
+                int(inst["capacity"]),
+                num_vehicles=fleet(name),
+                time_limit_s=tl,
+                seed=args.seed,
+            )
+            _record(
+                args.results,
+                {
+                    "part": "cvrp",
+                    "solver": "ortools",
+                    "instance": name,
+                    "time_limit_s": tl,
+                    "wall_s": round(time.monotonic() - t0, 1),
+                    "cost": cost,
+                    "bks": bks,
+                    "gap": (cost - bks) / bks,
+                    "routes": len(routes),
+                },
+            )
+        if args.solver in ("pyvrp", "both"):
+            import pyvrp
+            from pyvrp.stop import MaxRuntime
+
+            data = pyvrp.read(str(SHARED / "cvrplib" / f"{name}.vrp"), round_func="round")
+            vt = data.vehicle_type(0).replace(num_available=fleet(name))
+            data = data.replace(vehicle_types=[vt])
+            t0 = time.monotonic()
+            res = pyvrp.solve(data, stop=MaxRuntime(tl), seed=args.seed, display=False)
+            cost = int(res.cost()) if res.is_feasible() else None
+            _record(
+                args.results,
+                {
+                    "part": "cvrp",
+                    "solver": "pyvrp",
+                    "instance": name,
+                    "time_limit_s": tl,
+                    "wall_s": round(time.monotonic() - t0, 1),
+                    "cost": cost,
+                    "bks": bks,
+                    "gap": None if cost is None else (cost - bks) / bks,
+                    "routes": res.best.num_routes(),
+                },
+            )
+
+
+# --- Solomon ------------------------------------------------------------------------------
+
+
+def read_solomon(path: Path) -> dict[str, Any]:
+    lines = [ln.split() for ln in path.read_text().splitlines() if ln.strip()]
+    k = next(i for i, ln in enumerate(lines) if ln and ln[0] == "NUMBER")
+    vehicles, capacity = int(lines[k + 1][0]), int(lines[k + 1][1])
+    rows = np.array([[float(x) for x in ln] for ln in lines if ln[0].isdigit() and len(ln) == 7])
+    xy = rows[:, 1:3]
+    dist = np.hypot(*(xy[:, None, :] - xy[None, :, :]).transpose(2, 0, 1))
+    return {
+        "vehicles": vehicles,
+        "capacity": capacity,
+        "dist": dist,
+        "demand": rows[:, 3].astype(int),
+        "tw": rows[:, 4:6],
+        "service": rows[:, 6],
+    }
+
+
+def run_solomon(args: argparse.Namespace) -> None:
+    with open(SHARED / "solomon" / "bks.csv", encoding="utf-8") as fh:
+        bks = {r["instance"]: float(r["bks_distance"]) for r in csv.DictReader(fh)}
+    names = ["C101", "R101", "RC101"] if args.quick else sorted(bks)
+    tl = args.time_limit or (10.0 if args.quick else 30.0)
+    for name in names:
+        inst = read_solomon(SHARED / "solomon" / f"{name}.txt")
+        if args.solver in ("ortools", "both"):
+            from routeplan.solve import solve_vrptw
+
+            t0 = time.monotonic()
+            routes, cost = solve_vrptw(
+                inst["dist"],
+                inst["demand"],
+                inst["capacity"],
+                inst["tw"],
+                inst["service"],
+                num_vehicles=inst["vehicles"],
+                time_limit_s=tl,
+                seed=args.seed,
+            )
+            _record(
+                args.results,
+                {
+                    "part": "solomon",
+                    "solver": "ortools",
+                    "instance": name,
+                    "time_limit_s": tl,
+                    "wall_s": round(time.monotonic() - t0, 1),
+                    "cost": round(cost, 2),
+                    "bks": bks[name],
+                    "gap": (cost - bks[name]) / bks[name],
+                    "routes": len(routes),
+                },
+            )
+        if args.solver in ("pyvrp", "both"):
+            cost, nroutes = solomon_pyvrp(inst, tl, args.seed)
+            _record(
+                args.results,
+                {
+                    "part": "solomon",
+                    "solver": "pyvrp",
+                    "instance": name,
+                    "time_limit_s": tl,
+                    "cost": None if cost is None else round(cost, 2),
+                    "bks": bks[name],
+                    "gap": None if cost is None else (cost - bks[name]) / bks[name],
+                    "routes": nroutes,
+                },
+            )
+
+
+def _visits(route: Any) -> list[int]:
+    """Client numbers (0-based, in the order they were added) a PyVRP route visits."""
+    return [a.idx for a in route if a.is_client()]
+
+
+def solomon_pyvrp(inst: dict[str, Any], tl: float, seed: int) -> tuple[float | None, int]:
+    import pyvrp
+    from pyvrp.stop import MaxRuntime
+
+    scale = 1000
+    m = pyvrp.Model()
+    tw, svc = inst["tw"], inst["service"]
+    depot = m.add_depot(
+        m.add_location(0, 0), tw_early=int(tw[0, 0] * scale), tw_late=int(tw[0, 1] * scale)
+    )
+    m.add_vehicle_type(
+        inst["vehicles"],
+        capacity=inst["capacity"],
+        tw_early=int(tw[0, 0] * scale),
+        tw_late=int(tw[0, 1] * scale),
+    )
+    n = len(inst["dist"])
+    locs = [depot]
+    for i in range(1, n):
+        loc = m.add_location(i, 0)
+        m.add_client(
+            loc,
+            delivery=int(inst["demand"][i]),
+            service_duration=int(svc[i] * scale),
+            tw_early=int(np.ceil(tw[i, 0] * scale)),
+            tw_late=int(tw[i, 1] * scale),
+        )
+        locs.append(loc)
+    d = inst["dist"]
+    for i, j in itertools.product(range(n), range(n)):
+        if i != j:
+            m.add_edge(
+                m.locations[i],
+                m.locations[j],
+                distance=round(d[i, j] * scale),
+                duration=int(np.floor(d[i, j] * scale)),
+            )
+    res = m.solve(stop=MaxRuntime(tl), seed=seed, display=False)
+    if not res.is_feasible():
+        return None, 0
+    cost = 0.0
+    for r in res.best.routes():
+        path = [0, *(c + 1 for c in _visits(r)), 0]
+        cost += float(sum(d[a, b] for a, b in itertools.pairwise(path)))
+    return cost, res.best.num_routes()
+
+
+# --- the demo commune ---------------------------------------------------------------------
+
+
+def demo_problem(cache: Path) -> tuple[Any, Any, Any, Any]:
+    import dataclasses
+
+    from routeplan.config import Settings
+    from routeplan.matrix import build_matrix, points_frame
+    from routeplan.network import load_network, read_places
+    from routeplan.registers import read_households, read_volunteers
+
+    demo = ROOT / "data" / "demo"
+    settings = Settings()
+    net = load_network(demo / "hoabac.osm", settings=settings.network)
+    hh = read_households(
+        demo / "households.csv", settings=settings, places=read_places(demo / "hoabac.osm")
+    )
+    vo = read_volunteers(demo / "volunteers.csv", settings=settings)
+    frame = points_frame(hh, vo)
+    mats = {
+        m: build_matrix(net, frame, mode=m, settings=settings.network, cache_dir=cache)
+        for m in sorted(set(vo["mode"]))
+    }
+    return hh, vo, mats, dataclasses.replace
+
+
+def run_demo(args: argparse.Namespace) -> None:
+    import dataclasses
+
+    from routeplan.config import PlannerSettings, Settings
+    from routeplan.plan import build_problem, plan
+
+    tl = args.time_limit or 60.0
+    cache = ROOT / "bench" / ".cache"
+    t0 = time.monotonic()
+    hh, vo, mats, _ = demo_problem(cache)
+    t_inputs = time.monotonic() - t0
+    settings = Settings(planner=PlannerSettings(time_limit_s=tl, seed=args.seed))
+    if args.solver in ("ortools", "both"):
+        t0 = time.monotonic()
+        p = plan(hh, vo, mats, settings=settings)
+        wall = time.monotonic() - t0
+        lo, med, hi = p.workload_spread()
+        _record(
+            args.results,
+            {
+                "part": "demo",
+                "solver": "routeplan",
+                "time_limit_s": tl,
+                "wall_s": round(wall, 1),
+                "inputs_s": round(t_inputs, 1),
+                "travel_h": round(p.travel_s / 3600, 2),
+                "scheduled": p.visits,
+                "rollover": len(p.rollover),
+                "priority_rolled": sum(
+                    1
+                    for u in p.rollover
+                    if u.household_id in set(hh.loc[hh["priority"], "household_id"])
+                ),
+                "unassigned": len(p.unassigned),
+                "work_h": [round(lo, 2), round(med, 2), round(hi, 2)],
+                "language_mismatch": p.stats.get("language_mismatch"),
+                "steps_s": p.stats.get("time_s"),
+                "improve": p.stats.get("improve"),
+            },
+        )
+    if args.solver in ("pyvrp", "both"):
+        problem = build_problem(hh, vo, mats, settings=settings)
+        _record(args.results, demo_pyvrp(problem, tl, args.seed, hh))
+    del dataclasses
+
+
+def demo_pyvrp(problem: Any, tl: float, seed: int, hh: Any) -> dict[str, Any]:
+    """The same week as a PyVRP problem.
+
+    Mapping: one depot per volunteer home; one vehicle type per volunteer shift (start
+    and end at the home, time window = the shift on a week-long time axis, capacity 20
+    visits); one client per household (service time = its services' minutes; optional
+    with a prize = routeplan's drop penalty, 100 000 s, or 10 000 000 s for priority
+    households; its hours as the time window, and households with hours on several days
+    as a client group of one copy per window, at most one visited). Skills and modes
+    are routing profiles: a vehicle's profile has the travel times of its mode and makes
+    households needing a skill it lacks (or unreachable ones) cost 10^7 s to reach.
+    What PyVRP cannot express: the 1+20 capacity across a volunteer's several shifts
+    (here it is 20 per shift, looser) and the soft language preference (ignored). So
+    PyVRP solves a relaxation of routeplan's problem.
+    """
+    import pyvrp
+    from pyvrp.stop import MaxRuntime
+
+    H, V = problem.n_households, problem.n_volunteers
+    big = 10_000_000
+    m = pyvrp.Model()
+    locs = [
+        m.add_location(float(x), float(y))
+        for x, y in zip(hh.geometry.x, hh.geometry.y, strict=True)
+    ]
+    homes = [m.add_location(0.0, 0.0) for _ in range(V)]
+    depots = [m.add_depot(homes[v]) for v in range(V)]
+    profiles: dict[tuple[str, frozenset[str]], Any] = {}
+    for v in range(V):
+        key = (problem.modes[v], problem.skills[v])
+        if key not in profiles:
+            profiles[key] = m.add_profile(name=f"{key[0]}:{','.join(sorted(key[1]))}")
+    for v in range(V):
+        for day, a, b in problem.shifts[v]:
+            m.add_vehicle_type(
+                1,
+                capacity=20,
+                start_depot=depots[v],
+                end_depot=depots[v],
+                tw_early=day * 86400 + a,
+                tw_late=day * 86400 + b,
+                profile=profiles[(problem.modes[v], problem.skills[v])],
+                name=f"{problem.volunteer_ids[v]}:{day}",
+            )
+    # clients (copies per window for households with several windows)
+    node_of: list[int] = []  # location index per client -> household index
+    client_locs: list[Any] = []
+    for h in range(H):
+        prize = 10_000_000 if problem.priority[h] else 100_000
+        wins = problem.hh_windows[h]
+        if len(wins) <= 1:
+            early, late = (
+                (
+                    wins[0][0] * 86400 + wins[0][1],
+                    wins[0][0] * 86400 + wins[0][2] - int(problem.service_s[h]),
+                )
+                if wins
+                else (0, 7 * 86400)
+            )
+            m.add_client(
+                locs[h],
+                delivery=1,
+                service_duration=int(problem.service_s[h]),
+                tw_early=early,
+                tw_late=max(early, late),
+                prize=prize,
+                required=False,
+            )
+            node_of.append(h)
+            client_locs.append(locs[h])
+        else:
+            group = m.add_client_group(required=False)
+            for k, (d, s, e) in enumerate(wins):
+                loc = locs[h] if k == 0 else m.add_location(0.0, 0.0)
+                m.add_client(
+                    loc,
+                    delivery=1,
+                    service_duration=int(problem.service_s[h]),
+                    tw_early=d * 86400 + s,
+                    tw_late=max(d * 86400 + s, d * 86400 + e - int(problem.service_s[h])),
+                    prize=prize,
+                    required=False,
+                    group=group,
+                )
+                node_of.append(h)
+                client_locs.append(loc)
+    # edges: location -> matrix node (households 0..H-1, homes H..H+V-1)
+    loc_node = {id(loc): h for loc, h in zip(client_locs, node_of, strict=True)}
+    for v in range(V):
+        loc_node[id(homes[v])] = H + v
+    all_locs = [*homes, *client_locs]
+    all_locs = list({id(x): x for x in all_locs}.values())
+    nodes = np.array([loc_node[id(x)] for x in all_locs])
+    for (mode, skills), prof in profiles.items():
+        t = problem.travel[mode][np.ix_(nodes, nodes)].astype(np.int64)
+        t = np.minimum(t, big)
+        bad = np.array([n < H and not problem.needs[n] <= skills for n in nodes])
+        t[:, bad] = big
+        for i, a in enumerate(all_locs):
+            for j, b in enumerate(all_locs):
+                if i != j:
+                    m.add_edge(a, b, distance=int(t[i, j]), duration=int(t[i, j]), profile=prof)
+    data = m.data()
+    t0 = time.monotonic()
+    res = m.solve(stop=MaxRuntime(tl), seed=seed, display=False)
+    wall = time.monotonic() - t0
+    sol = res.best
+    travel = 0
+    visited: set[int] = set()
+    for r in sol.routes():
+        travel += int(r.distance())
+        visited.update(node_of[c] for c in _visits(r))
+    # workload per volunteer from route durations
+    per_v: dict[str, float] = {}
+    names = [vt.name for vt in data.vehicle_types()]
+    for r in sol.routes():
+        vid = names[r.vehicle_type()].split(":")[0]
+        per_v[vid] = per_v.get(vid, 0) + (r.distance() + r.service_duration()) / 3600
+    hours = sorted(per_v.values()) or [0.0]
+    prio = {problem.household_ids[h] for h in range(H) if problem.priority[h]}
+    return {
+        "part": "demo",
+        "solver": "pyvrp",
+        "time_limit_s": tl,
+        "wall_s": round(wall, 1),
+        "feasible": res.is_feasible(),
+        "travel_h": round(travel / 3600, 2),
+        "scheduled": len(visited),
+        "rollover": H - len(visited),
+        "priority_rolled": sum(
+            1 for h in range(H) if h not in visited and problem.household_ids[h] in prio
+        ),
+        "work_h": [round(hours[0], 2), round(float(np.median(hours)), 2), round(hours[-1], 2)],
+        "max_per_volunteer": max(
+            (
+                sum(
+                    1
+                    for r in sol.routes()
+                    for _ in _visits(r)
+                    if names[r.vehicle_type()].split(":")[0] == vid
+                )
+                for vid in per_v
+            ),
+            default=0,
+        ),
+    }
+
+
+# --- report -----------------------------------------------------------------------------
+
+
+def report(path: Path) -> None:
+    rows = [json.loads(ln) for ln in path.read_text().splitlines() if ln.strip()]
+    latest: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for r in rows:
+        latest[(r["part"], r.get("instance", "demo"), r["solver"])] = r
+    for part, label in (("cvrp", "CVRPLIB X"), ("solomon", "Solomon VRPTW")):
+        names = sorted({k[1] for k in latest if k[0] == part}, key=lambda n: (len(n), n))
+        if not names:
+            continue
+        print(f"\n{label}\n")
+        print("| instance | limit (s) | BKS | OR-Tools (routeplan) | gap | PyVRP | gap |")
+        print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+        gaps: dict[str, list[float]] = {"ortools": [], "pyvrp": []}
+        for n in names:
+            o = latest.get((part, n, "ortools"), {})
+            p = latest.get((part, n, "pyvrp"), {})
+            bks = o.get("bks", p.get("bks"))
+            for s, r in (("ortools", o), ("pyvrp", p)):
+                if r.get("gap") is not None:
+                    gaps[s].append(r["gap"])
+
+            def cell(r: dict[str, Any]) -> str:
+                if not r:
+                    return "| – | –"
+                return (
+                    f"| {r['cost']} | {100 * r['gap']:.2f}%"
+                    if r.get("gap") is not None
+                    else "| infeasible | –"
+                )
+
+            limit = o.get("time_limit_s", p.get("time_limit_s"))
+            print(f"| {n} | {limit:g} | {bks} {cell(o)} {cell(p)} |")
+        for s, g in gaps.items():
+            if g:
+                print(
+                    f"\n{s}: mean gap {100 * np.mean(g):.2f}%, worst {100 * max(g):.2f}% "
+                    f"over {len(g)} instances"
+                )
+    demo = [latest[k] for k in latest if k[0] == "demo"]
+    if demo:
+        print("\nDemo commune\n")
+        for r in demo:
+            print(json.dumps(r))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument("part", nargs="?", choices=("cvrp", "solomon", "demo"))
+    ap.add_argument("--solver", choices=("ortools", "pyvrp", "both"), default="both")
+    ap.add_argument("--time-limit", type=float)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--quick", action="store_true", help="a few instances, short limits")
+    ap.add_argument("--results", type=Path, default=RESULTS)
+    ap.add_argument("--report", action="store_true", help="print the tables and exit")
+    args = ap.parse_args()
+    if args.report or args.part is None:
+        report(args.results)
+        return
+    {"cvrp": run_cvrp, "solomon": run_solomon, "demo": run_demo}[args.part](args)
+
+
+if __name__ == "__main__":
+    main()
