@@ -329,149 +329,92 @@ def run_demo(args: argparse.Namespace) -> None:
 def demo_pyvrp(problem: Any, tl: float, seed: int, hh: Any) -> dict[str, Any]:
     """The same week as a PyVRP problem.
 
-    Mapping: one depot per volunteer home; one vehicle type per volunteer shift (start
-    and end at the home, time window = the shift on a week-long time axis, capacity 20
-    visits); one client per household (service time = its services' minutes; optional
-    with a prize = routeplan's drop penalty, 100 000 s, or 10 000 000 s for priority
-    households; its hours as the time window, and households with hours on several days
-    as a client group of one copy per window, at most one visited). Skills and modes
-    are routing profiles: a vehicle's profile has the travel times of its mode and makes
-    households needing a skill it lacks (or unreachable ones) cost 10^7 s to reach.
-    What PyVRP cannot express: the 1+20 capacity across a volunteer's several shifts
-    (here it is 20 per shift, looser) and the soft language preference (ignored). So
-    PyVRP solves a relaxation of routeplan's problem.
+    Mapping: locations are the households and the volunteers' homes, with routeplan's
+    travel matrix as both distance and duration; one depot per home; one vehicle type
+    per volunteer shift (start and end at the home, time window = the shift on a
+    week-long time axis, capacity 20 visits); one client per household window
+    (service time = its services' minutes, optional with a prize = routeplan's drop
+    penalty, 100 000 s or 10 000 000 s for priority households; a household with
+    hours on several days is a client group of one client per window, at most one
+    visited). Skills and modes are routing profiles: a vehicle's profile has the
+    travel times of its mode and makes households needing a skill it lacks (and
+    unreachable legs) cost 10^7 s. What PyVRP cannot express: the 1+20 capacity across
+    a volunteer's several shifts (here 20 per shift, looser), the soft language
+    preference (ignored) and stability. So PyVRP solves a relaxation of routeplan's
+    problem: its travel time is a bound to compare with, not a competitor held to the
+    same rules.
     """
     import pyvrp
     from pyvrp.stop import MaxRuntime
 
     H, V = problem.n_households, problem.n_volunteers
     big = 10_000_000
-    m = pyvrp.Model()
-    locs = [
-        m.add_location(float(x), float(y))
-        for x, y in zip(hh.geometry.x, hh.geometry.y, strict=True)
-    ]
-    homes = [m.add_location(0.0, 0.0) for _ in range(V)]
-    depots = [m.add_depot(homes[v]) for v in range(V)]
-    profiles: dict[tuple[str, frozenset[str]], Any] = {}
+    locations = [pyvrp.Location(int(x * 1e5), int(y * 1e5))
+                 for x, y in zip(hh.geometry.x, hh.geometry.y, strict=True)]
+    locations += [pyvrp.Location(0, 0) for _ in range(V)]
+    depots = [pyvrp.Depot(H + v) for v in range(V)]
+    keys = sorted({(problem.modes[v], problem.skills[v]) for v in range(V)},
+                  key=lambda k: (k[0], sorted(k[1])))
+    matrices = []
+    for mode, skills in keys:
+        t = np.minimum(problem.travel[mode], big).astype(np.int64)
+        bad = np.array([not problem.needs[h] <= skills for h in range(H)] + [False] * V)
+        t[:, bad] = big
+        np.fill_diagonal(t, 0)
+        matrices.append(t)
+    vehicle_types = []
     for v in range(V):
-        key = (problem.modes[v], problem.skills[v])
-        if key not in profiles:
-            profiles[key] = m.add_profile(name=f"{key[0]}:{','.join(sorted(key[1]))}")
-    for v in range(V):
+        prof = keys.index((problem.modes[v], problem.skills[v]))
         for day, a, b in problem.shifts[v]:
-            m.add_vehicle_type(
-                1,
-                capacity=20,
-                start_depot=depots[v],
-                end_depot=depots[v],
-                tw_early=day * 86400 + a,
-                tw_late=day * 86400 + b,
-                profile=profiles[(problem.modes[v], problem.skills[v])],
-                name=f"{problem.volunteer_ids[v]}:{day}",
-            )
-    # clients (copies per window for households with several windows)
-    node_of: list[int] = []  # location index per client -> household index
-    client_locs: list[Any] = []
+            vehicle_types.append(pyvrp.VehicleType(
+                1, capacity=[20], start_depot=v, end_depot=v, tw_early=day * 86400 + a,
+                tw_late=day * 86400 + b, profile=prof, name=f"{problem.volunteer_ids[v]}:{day}"))
+    clients: list[Any] = []
+    groups: list[Any] = []
+    owner: list[int] = []
     for h in range(H):
         prize = 10_000_000 if problem.priority[h] else 100_000
-        wins = problem.hh_windows[h]
-        if len(wins) <= 1:
-            early, late = (
-                (
-                    wins[0][0] * 86400 + wins[0][1],
-                    wins[0][0] * 86400 + wins[0][2] - int(problem.service_s[h]),
-                )
-                if wins
-                else (0, 7 * 86400)
-            )
-            m.add_client(
-                locs[h],
-                delivery=1,
-                service_duration=int(problem.service_s[h]),
-                tw_early=early,
-                tw_late=max(early, late),
-                prize=prize,
-                required=False,
-            )
-            node_of.append(h)
-            client_locs.append(locs[h])
-        else:
-            group = m.add_client_group(required=False)
-            for k, (d, s, e) in enumerate(wins):
-                loc = locs[h] if k == 0 else m.add_location(0.0, 0.0)
-                m.add_client(
-                    loc,
-                    delivery=1,
-                    service_duration=int(problem.service_s[h]),
-                    tw_early=d * 86400 + s,
-                    tw_late=max(d * 86400 + s, d * 86400 + e - int(problem.service_s[h])),
-                    prize=prize,
-                    required=False,
-                    group=group,
-                )
-                node_of.append(h)
-                client_locs.append(loc)
-    # edges: location -> matrix node (households 0..H-1, homes H..H+V-1)
-    loc_node = {id(loc): h for loc, h in zip(client_locs, node_of, strict=True)}
-    for v in range(V):
-        loc_node[id(homes[v])] = H + v
-    all_locs = [*homes, *client_locs]
-    all_locs = list({id(x): x for x in all_locs}.values())
-    nodes = np.array([loc_node[id(x)] for x in all_locs])
-    for (mode, skills), prof in profiles.items():
-        t = problem.travel[mode][np.ix_(nodes, nodes)].astype(np.int64)
-        t = np.minimum(t, big)
-        bad = np.array([n < H and not problem.needs[n] <= skills for n in nodes])
-        t[:, bad] = big
-        for i, a in enumerate(all_locs):
-            for j, b in enumerate(all_locs):
-                if i != j:
-                    m.add_edge(a, b, distance=int(t[i, j]), duration=int(t[i, j]), profile=prof)
-    data = m.data()
+        svc = int(problem.service_s[h])
+        wins = problem.hh_windows[h] or ((None, 0, 7 * 86400),)
+        members = []
+        for d, s0, e0 in wins:
+            early = s0 if d is None else d * 86400 + s0
+            late = e0 if d is None else d * 86400 + e0 - svc
+            members.append(len(clients))
+            clients.append(pyvrp.Client(h, delivery=[1], service_duration=svc,
+                                        tw_early=early, tw_late=max(early, late), prize=prize,
+                                        required=False,
+                                        group=len(groups) if len(wins) > 1 else None))
+            owner.append(h)
+        if len(wins) > 1:
+            groups.append(pyvrp.ClientGroup(members, required=False))
+    data = pyvrp.ProblemData(locations, clients, depots, vehicle_types, matrices, matrices,
+                             groups)
     t0 = time.monotonic()
-    res = m.solve(stop=MaxRuntime(tl), seed=seed, display=False)
+    res = pyvrp.solve(data, stop=MaxRuntime(tl), seed=seed, display=False)
     wall = time.monotonic() - t0
     sol = res.best
     travel = 0
     visited: set[int] = set()
+    per_v: dict[str, float] = {}
+    count_v: dict[str, int] = {}
     for r in sol.routes():
         travel += int(r.distance())
-        visited.update(node_of[c] for c in _visits(r))
-    # workload per volunteer from route durations
-    per_v: dict[str, float] = {}
-    names = [vt.name for vt in data.vehicle_types()]
-    for r in sol.routes():
-        vid = names[r.vehicle_type()].split(":")[0]
+        vis = [owner[c] for c in _visits(r)]
+        visited.update(vis)
+        vid = vehicle_types[r.vehicle_type()].name.split(":")[0]
         per_v[vid] = per_v.get(vid, 0) + (r.distance() + r.service_duration()) / 3600
+        count_v[vid] = count_v.get(vid, 0) + len(vis)
     hours = sorted(per_v.values()) or [0.0]
-    prio = {problem.household_ids[h] for h in range(H) if problem.priority[h]}
-    return {
-        "part": "demo",
-        "solver": "pyvrp",
-        "time_limit_s": tl,
-        "wall_s": round(wall, 1),
-        "feasible": res.is_feasible(),
-        "travel_h": round(travel / 3600, 2),
-        "scheduled": len(visited),
-        "rollover": H - len(visited),
-        "priority_rolled": sum(
-            1 for h in range(H) if h not in visited and problem.household_ids[h] in prio
-        ),
-        "work_h": [round(hours[0], 2), round(float(np.median(hours)), 2), round(hours[-1], 2)],
-        "max_per_volunteer": max(
-            (
-                sum(
-                    1
-                    for r in sol.routes()
-                    for _ in _visits(r)
-                    if names[r.vehicle_type()].split(":")[0] == vid
-                )
-                for vid in per_v
-            ),
-            default=0,
-        ),
-    }
+    return {"part": "demo", "solver": "pyvrp", "time_limit_s": tl, "wall_s": round(wall, 1),
+            "feasible": res.is_feasible(), "travel_h": round(travel / 3600, 2),
+            "scheduled": len(visited), "rollover": H - len(visited),
+            "priority_rolled": int(sum(1 for h in range(H)
+                                       if h not in visited and problem.priority[h])),
+            "work_h": [round(hours[0], 2), round(float(np.median(hours)), 2),
+                       round(hours[-1], 2)],
+            "volunteers_over_capacity": sum(1 for n in count_v.values() if n > 20),
+            "max_visits_per_volunteer": max(count_v.values(), default=0)}
 
 
 # --- report -----------------------------------------------------------------------------

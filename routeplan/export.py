@@ -54,6 +54,7 @@ __all__ = [
     "write_csv",
     "write_exports",
     "write_gpx",
+    "write_plan_tables",
 ]
 
 log = logging.getLogger(__name__)
@@ -638,6 +639,35 @@ def write_exports(
         written.append(write_gpx(tables, vid, out / "gpx" / f"{_safe_name(vid)}.gpx"))
     report("exports: done", 1.0)
     log.info("wrote %d export files to %s", len(written), out)
+    return written
+
+
+def write_plan_tables(plan: Plan, out_dir: str | Path) -> list[Path]:
+    """Write the plan's decision tables as Excel-friendly CSV files.
+
+    ``assignment.csv`` (household, volunteer, status, day: pass it as ``--previous``
+    next week), ``unassigned.csv`` (every household not visited this week, with its
+    reason) and, when households changed volunteer, ``changes.csv``.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written.
+    """
+    out = Path(out_dir)
+    table = plan.assignments_frame()
+    assigned = table[table["status"] != "unassigned"]
+    cols = ["household_id", "volunteer_id", "status", "day"]
+    written = [write_csv(out / "assignment.csv", cols,
+                         assigned[cols].itertuples(index=False))]
+    missed = table[table["status"] != "scheduled"]
+    cols = ["household_id", "volunteer_id", "status", "reason", "detail"]
+    written.append(write_csv(out / "unassigned.csv", cols, missed[cols].itertuples(index=False)))
+    if plan.changes:
+        written.append(write_csv(
+            out / "changes.csv", ["household_id", "old", "new", "code", "reason"],
+            ((c.household_id, c.old or "", c.new or "", c.code, c.reason) for c in plan.changes),
+        ))
     return written
 
 
