@@ -284,7 +284,7 @@ def run_demo(args: argparse.Namespace) -> None:
     import dataclasses
 
     from routeplan.config import PlannerSettings, Settings
-    from routeplan.plan import build_problem, plan
+    from routeplan.planner import build_problem, plan
 
     tl = args.time_limit or 60.0
     cache = ROOT / "bench" / ".cache"
@@ -349,12 +349,16 @@ def demo_pyvrp(problem: Any, tl: float, seed: int, hh: Any) -> dict[str, Any]:
 
     H, V = problem.n_households, problem.n_volunteers
     big = 10_000_000
-    locations = [pyvrp.Location(int(x * 1e5), int(y * 1e5))
-                 for x, y in zip(hh.geometry.x, hh.geometry.y, strict=True)]
+    locations = [
+        pyvrp.Location(int(x * 1e5), int(y * 1e5))
+        for x, y in zip(hh.geometry.x, hh.geometry.y, strict=True)
+    ]
     locations += [pyvrp.Location(0, 0) for _ in range(V)]
     depots = [pyvrp.Depot(H + v) for v in range(V)]
-    keys = sorted({(problem.modes[v], problem.skills[v]) for v in range(V)},
-                  key=lambda k: (k[0], sorted(k[1])))
+    keys = sorted(
+        {(problem.modes[v], problem.skills[v]) for v in range(V)},
+        key=lambda k: (k[0], sorted(k[1])),
+    )
     matrices = []
     for mode, skills in keys:
         t = np.minimum(problem.travel[mode], big).astype(np.int64)
@@ -366,9 +370,18 @@ def demo_pyvrp(problem: Any, tl: float, seed: int, hh: Any) -> dict[str, Any]:
     for v in range(V):
         prof = keys.index((problem.modes[v], problem.skills[v]))
         for day, a, b in problem.shifts[v]:
-            vehicle_types.append(pyvrp.VehicleType(
-                1, capacity=[20], start_depot=v, end_depot=v, tw_early=day * 86400 + a,
-                tw_late=day * 86400 + b, profile=prof, name=f"{problem.volunteer_ids[v]}:{day}"))
+            vehicle_types.append(
+                pyvrp.VehicleType(
+                    1,
+                    capacity=[20],
+                    start_depot=v,
+                    end_depot=v,
+                    tw_early=day * 86400 + a,
+                    tw_late=day * 86400 + b,
+                    profile=prof,
+                    name=f"{problem.volunteer_ids[v]}:{day}",
+                )
+            )
     clients: list[Any] = []
     groups: list[Any] = []
     owner: list[int] = []
@@ -381,15 +394,22 @@ def demo_pyvrp(problem: Any, tl: float, seed: int, hh: Any) -> dict[str, Any]:
             early = s0 if d is None else d * 86400 + s0
             late = e0 if d is None else d * 86400 + e0 - svc
             members.append(len(clients))
-            clients.append(pyvrp.Client(h, delivery=[1], service_duration=svc,
-                                        tw_early=early, tw_late=max(early, late), prize=prize,
-                                        required=False,
-                                        group=len(groups) if len(wins) > 1 else None))
+            clients.append(
+                pyvrp.Client(
+                    h,
+                    delivery=[1],
+                    service_duration=svc,
+                    tw_early=early,
+                    tw_late=max(early, late),
+                    prize=prize,
+                    required=False,
+                    group=len(groups) if len(wins) > 1 else None,
+                )
+            )
             owner.append(h)
         if len(wins) > 1:
             groups.append(pyvrp.ClientGroup(members, required=False))
-    data = pyvrp.ProblemData(locations, clients, depots, vehicle_types, matrices, matrices,
-                             groups)
+    data = pyvrp.ProblemData(locations, clients, depots, vehicle_types, matrices, matrices, groups)
     t0 = time.monotonic()
     res = pyvrp.solve(data, stop=MaxRuntime(tl), seed=seed, display=False)
     wall = time.monotonic() - t0
@@ -406,15 +426,22 @@ def demo_pyvrp(problem: Any, tl: float, seed: int, hh: Any) -> dict[str, Any]:
         per_v[vid] = per_v.get(vid, 0) + (r.distance() + r.service_duration()) / 3600
         count_v[vid] = count_v.get(vid, 0) + len(vis)
     hours = sorted(per_v.values()) or [0.0]
-    return {"part": "demo", "solver": "pyvrp", "time_limit_s": tl, "wall_s": round(wall, 1),
-            "feasible": res.is_feasible(), "travel_h": round(travel / 3600, 2),
-            "scheduled": len(visited), "rollover": H - len(visited),
-            "priority_rolled": int(sum(1 for h in range(H)
-                                       if h not in visited and problem.priority[h])),
-            "work_h": [round(hours[0], 2), round(float(np.median(hours)), 2),
-                       round(hours[-1], 2)],
-            "volunteers_over_capacity": sum(1 for n in count_v.values() if n > 20),
-            "max_visits_per_volunteer": max(count_v.values(), default=0)}
+    return {
+        "part": "demo",
+        "solver": "pyvrp",
+        "time_limit_s": tl,
+        "wall_s": round(wall, 1),
+        "feasible": res.is_feasible(),
+        "travel_h": round(travel / 3600, 2),
+        "scheduled": len(visited),
+        "rollover": H - len(visited),
+        "priority_rolled": int(
+            sum(1 for h in range(H) if h not in visited and problem.priority[h])
+        ),
+        "work_h": [round(hours[0], 2), round(float(np.median(hours)), 2), round(hours[-1], 2)],
+        "volunteers_over_capacity": sum(1 for n in count_v.values() if n > 20),
+        "max_visits_per_volunteer": max(count_v.values(), default=0),
+    }
 
 
 # --- report -----------------------------------------------------------------------------

@@ -26,8 +26,8 @@ _LAZY = {
     "build_matrix": "matrix",
     "TravelMatrix": "matrix",
     "UNREACHABLE": "matrix",
-    "plan": "plan",
-    "Plan": "plan",
+    "plan": "planner",
+    "Plan": "planner",
     "show_versions": "_versions",
 }
 
@@ -58,7 +58,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .config import Settings, load_settings
     from .matrix import UNREACHABLE, TravelMatrix, build_matrix
     from .network import Network, load_network
-    from .plan import Plan, plan
+    from .planner import Plan, plan
     from .registers import read_households, read_service_points, read_volunteers
 
 

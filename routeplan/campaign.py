@@ -51,7 +51,7 @@ from . import __version__
 from ._io import write_text
 from .config import Settings
 from .errors import InputDataError, Problem, RouteplanError
-from .plan import Change, Plan, Route, Stop, Unassigned
+from .planner import Change, Plan, Route, Stop, Unassigned
 from .timewindows import Window, fold, format_windows, merge_windows
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -2227,7 +2227,7 @@ def plan_week(
     """Plan ``week_start`` from the project file and store the plan in it.
 
     :func:`next_week_inputs`, then the travel matrices over this week's households,
-    the volunteers' homes and the service points, then :func:`routeplan.plan.plan`
+    the volunteers' homes and the service points, then :func:`routeplan.planner.plan`
     with the previous assignment, then :func:`save_plan` (an earlier plan of the same
     week is replaced).
 
@@ -2255,7 +2255,7 @@ def plan_week(
     """
     from .matrix import build_matrix, points_frame
     from .network import load_network
-    from .plan import plan as make_plan
+    from .planner import plan as make_plan
 
     settings = settings or Settings()
     households, volunteers, previous, carry = next_week_inputs(path, week_start, settings=settings)

@@ -14,6 +14,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from . import __version__
 from .errors import InfeasibleError, InputDataError, NetworkError, RouteplanError
@@ -362,9 +363,11 @@ def _add_plan(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg
         "plan", help="plan the week: who looks after whom (1+20) and each volunteer's rounds",
         description="Give every household to one volunteer (capacity, skills, language, "
         "last week's assignment) and split each volunteer's visits over their available "
-        "days and hours, starting and ending at home. Writes plan_stops.csv, "
-        "assignment.csv (pass it as --previous next week) and unassigned.csv into --out "
-        "and prints a summary per volunteer.")
+        "days and hours, starting and ending at home. Writes into --out the tables "
+        "(plan_stops.csv, assignment.csv: pass it as --previous next week, unassigned.csv), "
+        "the exports (plan.gpkg, GeoJSON, GPX), the maps (map_overview.html, volunteers/) "
+        "and the route sheets (route_sheets_all.pdf, sheets/), and prints a summary per "
+        "volunteer.")
     p.add_argument("--households", type=Path, metavar="FILE",
                    help="household register (CSV, XLSX, GeoJSON or GeoPackage)")
     p.add_argument("--volunteers", type=Path, metavar="FILE",
@@ -387,6 +390,12 @@ def _add_plan(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg
                    help="random seed; the same inputs and seed give the same plan")
     p.add_argument("--dem", type=Path, action="append", metavar="FILE",
                    help="elevation raster for slope-aware walking times; repeat for tiles")
+    p.add_argument("--closures", type=Path, metavar="FILE",
+                   help="closed or flooded ways for this run (way ids, or lines in GeoJSON/GPKG)")
+    p.add_argument("--language", choices=("vi", "en"),
+                   help="language of maps and route sheets (default: vi)")
+    p.add_argument("--no-maps", action="store_true",
+                   help="write only the tables and exports (no HTML maps, no PDF sheets)")
     p.add_argument("--out", type=Path, default=Path("plan"), metavar="DIR",
                    help="output folder (default: ./plan); travel matrices are cached in "
                    "DIR/.cache")
@@ -394,26 +403,14 @@ def _add_plan(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg
 
 
 def _cmd_plan(args: argparse.Namespace) -> int:
-    import dataclasses
     import datetime as dt
 
     from .errors import Problem
-    from .matrix import build_matrix, points_frame
-    from .network import load_network, read_places
-    from .plan import plan, read_previous
-    from .registers import read_households, read_service_points, read_volunteers
+    from .pipeline import Inputs, load_inputs, make_plan, write_outputs
+    from .planner import read_previous
 
-    settings = _settings(args)
-    changes: dict[str, object] = {}
-    if args.time_limit is not None:
-        if args.time_limit <= 0:
-            raise InputDataError([Problem("--time-limit must be positive", "e.g. 30")])
-        changes["time_limit_s"] = args.time_limit
-    if args.seed is not None:
-        changes["seed"] = args.seed
-    if changes:
-        settings = dataclasses.replace(
-            settings, planner=dataclasses.replace(settings.planner, **changes))
+    settings = _with_overrides(_settings(args), time_limit=args.time_limit, seed=args.seed,
+                               language=args.language)
     week_start = None
     if args.week_start:
         try:
@@ -429,71 +426,115 @@ def _cmd_plan(args: argparse.Namespace) -> int:
         raise InputDataError([Problem("--project needs --week YYYY-MM-DD",
                                       "give the Monday of the week to plan")])
     progress = Progress(not args.quiet)
-    if args.project is not None:
-        from .campaign import plan_week
-
-        try:
-            assert week_start is not None
-            week = plan_week(args.project, week_start, settings=settings,
-                             network=args.network, cache_dir=args.out / ".cache",
-                             progress=progress)
-        finally:
-            progress.done()
-        return _write_plan(week.plan, args.out, week.households, week.volunteers,
-                           week.matrices, settings)
+    cache = args.out / ".cache"
     try:
-        network = load_network(args.network, settings=settings.network, dem=args.dem,
+        if args.project is not None:
+            from .campaign import plan_week
+            from .network import load_network
+
+            network = None
+            if args.network is not None:
+                network = load_network(args.network, settings=settings.network, dem=args.dem,
+                                       closures=args.closures, progress=progress)
+            assert week_start is not None
+            week = plan_week(args.project, week_start, settings=settings, network=network,
+                             cache_dir=cache, progress=progress)
+            result = week.plan
+            inputs = Inputs(week.households, week.volunteers, week.service_points,
+                            week.network, dict(week.matrices), settings)
+        else:
+            inputs = load_inputs(households=args.households, volunteers=args.volunteers,
+                                 network=args.network, service_points=args.service_points,
+                                 settings=settings, dem=args.dem, closures=args.closures,
+                                 cache_dir=cache, progress=progress)
+            previous = read_previous(args.previous) if args.previous else None
+            result = make_plan(inputs, previous=previous, week_start=week_start,
                                progress=progress)
-        places: dict[str, tuple[float, float]] = {}
-        if not str(args.network).lower().endswith(".graphml"):
-            places = read_places(args.network)
-        households = read_households(args.households, settings=settings, places=places)
-        volunteers = read_volunteers(args.volunteers, settings=settings)
-        points = read_service_points(args.service_points) if args.service_points else None
-        previous = read_previous(args.previous) if args.previous else None
-        frame = points_frame(households, volunteers, points)
-        matrices = {
-            mode: build_matrix(network, frame, mode=mode, settings=settings.network,
-                               cache_dir=args.out / ".cache", progress=progress)
-            for mode in sorted(set(volunteers["mode"]))
-        }
-        result = plan(households, volunteers, matrices, settings=settings, previous=previous,
-                      week_start=week_start, progress=progress)
+        what = ("tables", "exports") if args.no_maps else None
+        paths = write_outputs(result, inputs, args.out, progress=progress,
+                              **({"what": what} if what else {}))
     finally:
         progress.done()
-    return _write_plan(result, args.out, households, volunteers, matrices, settings)
-
-
-def _write_plan(result: object, out: Path, households: object, volunteers: object,
-                matrices: object, settings: object) -> int:
-    """Write plan_stops.csv, assignment.csv, unassigned.csv (changes.csv); print summary."""
-    from .export import STOP_COLUMNS, _Tables, write_csv
-    from .plan import Plan
-
-    assert isinstance(result, Plan)
-    # the same plan_stops.csv as `export` writes (names, hamlets, phones, services)
-    rows = _Tables(result, households, volunteers, matrices, settings).stop_rows()  # type: ignore[arg-type]
-    write_csv(out / "plan_stops.csv", STOP_COLUMNS, ([r[c] for c in STOP_COLUMNS] for r in rows))
-    table = result.assignments_frame()
-    assigned = table[table["status"] != "unassigned"]
-    write_csv(out / "assignment.csv", ["household_id", "volunteer_id", "status", "day"],
-              assigned[["household_id", "volunteer_id", "status", "day"]]
-              .itertuples(index=False))
-    missed = table[table["status"] != "scheduled"]
-    write_csv(out / "unassigned.csv", ["household_id", "volunteer_id", "status", "reason",
-                                       "detail"],
-              missed[["household_id", "volunteer_id", "status", "reason", "detail"]]
-              .itertuples(index=False))
-    if result.changes:
-        write_csv(out / "changes.csv", ["household_id", "old", "new", "code", "reason"],
-                  ((c.household_id, c.old or "", c.new or "", c.code, c.reason)
-                   for c in result.changes))
     print(result.summary())
-    print(f"\nWrote plan_stops.csv, assignment.csv, unassigned.csv"
-          f"{', changes.csv' if result.changes else ''} in {out}")
+    print(f"\nWrote {len(paths)} files in {args.out}: plan_stops.csv, assignment.csv (pass it "
+          "as --previous next week), unassigned.csv, plan.gpkg, gpx/"
+          + ("" if args.no_maps else ", map_overview.html, volunteers/, route_sheets_all.pdf, "
+             "sheets/"))
     if result.stats.get("hit_time_limit"):
         print("(the solver stopped on its time limit: a longer --time-limit may do better)")
     return EXIT_OK
+
+
+def _add_demo(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser(
+        "demo", help="run the whole pipeline on the shipped demo commune and say where to look",
+        description="Plan a week for the synthetic demo commune (data/demo: 1,350 households, "
+        "70 volunteers, a road network modelled on Hoa Bac) through exactly the code path "
+        "real data takes, and write the tables, exports, maps and route sheets into --out.")
+    p.add_argument("--out", type=Path, default=Path("demo-output"), metavar="DIR",
+                   help="output folder (default: ./demo-output)")
+    p.add_argument("--time-limit", type=float, metavar="S",
+                   help="seconds the solver may think (default: planner.time_limit_s)")
+    p.add_argument("--seed", type=int, metavar="N", help="random seed")
+    p.add_argument("--language", choices=("vi", "en"),
+                   help="language of maps and route sheets (default: vi)")
+    _add_common(p)
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from .demo import demo_files
+    from .pipeline import load_inputs, make_plan, write_outputs
+
+    settings = _with_overrides(_settings(args), time_limit=args.time_limit, seed=args.seed,
+                               language=args.language)
+    files = demo_files()
+    progress = Progress(not args.quiet)
+    try:
+        inputs = load_inputs(households=files["households"], volunteers=files["volunteers"],
+                             service_points=files["service_points"], network=files["network"],
+                             settings=settings, cache_dir=args.out / ".cache",
+                             progress=progress)
+        result = make_plan(inputs, progress=progress)
+        paths = write_outputs(result, inputs, args.out, progress=progress)
+    finally:
+        progress.done()
+    print(result.summary())
+    out = args.out
+    print(f"\nWrote {len(paths)} files in {out}/. Where to look:")
+    for name, what in (
+        ("map_overview.html", "the coordinator's map of every round (open in a browser)"),
+        ("volunteers/", "one phone page per volunteer, works offline"),
+        ("route_sheets_all.pdf", "the week's route sheets to print, all volunteers"),
+        ("sheets/", "one PDF per volunteer"),
+        ("plan_stops.csv", "every visit in order (opens in Excel)"),
+        ("unassigned.csv", "households not visited this week, with the reason"),
+        ("plan.gpkg", "GeoPackage for QGIS; gpx/ for OsmAnd or Organic Maps"),
+    ):
+        print(f"  {out / name}  {what}")
+    return EXIT_OK
+
+
+def _with_overrides(settings: Any, *, time_limit: float | None = None, seed: int | None = None,
+                    language: str | None = None) -> Any:
+    """Return ``settings`` with command-line overrides applied (validated by the dataclasses)."""
+    import dataclasses
+
+    from .errors import Problem
+
+    planner: dict[str, object] = {}
+    if time_limit is not None:
+        if time_limit <= 0:
+            raise InputDataError([Problem("--time-limit must be positive", "e.g. 30")])
+        planner["time_limit_s"] = time_limit
+    if seed is not None:
+        planner["seed"] = seed
+    if planner:
+        settings = dataclasses.replace(settings,
+                                       planner=dataclasses.replace(settings.planner, **planner))
+    if language is not None:
+        settings = dataclasses.replace(
+            settings, output=dataclasses.replace(settings.output, language=language))
+    return settings
 
 
 # @@SUBCOMMANDS@@

@@ -355,7 +355,9 @@ def load_settings(path: str | Path | None = None) -> Settings:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
-        raise InputDataError([Problem("file not found", "check the path", file=str(path))]) from None
+        raise InputDataError(
+            [Problem("file not found", "check the path", file=str(path))]
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         raise InputDataError([Problem(f"not valid TOML ({exc})", "fix the syntax",
                                       file=str(path))]) from None

@@ -48,7 +48,7 @@ from .errors import InputDataError, Problem, RouteplanError
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
 
-    from .plan import Plan
+    from .planner import Plan
 
 __all__ = [
     "MODES",

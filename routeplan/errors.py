@@ -43,6 +43,7 @@ class Problem:
         The column concerned, if any.
     severity
         ``"error"`` stops the run; ``"warning"`` is reported and the run goes on.
+
     """
 
     message: str
@@ -77,6 +78,7 @@ class InputDataError(ValueError, RouteplanError):
     subject
         What was being read, for the first line of the message (a file name or
         ``"households"``).
+
     """
 
     def __init__(self, problems: Iterable[Problem] | str, *, subject: str | None = None) -> None:

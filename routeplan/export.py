@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from ._io import atomic_path, atomic_write, write_bytes
 from ._labels import day_label
 from .config import Settings
-from .plan import Plan, Route
+from .planner import Plan, Route
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
@@ -653,6 +653,7 @@ def write_plan_tables(plan: Plan, out_dir: str | Path) -> list[Path]:
     -------
     list of pathlib.Path
         The files written.
+
     """
     out = Path(out_dir)
     table = plan.assignments_frame()

@@ -56,7 +56,7 @@ from .export import (
     route_coords,
     service_labels,
 )
-from .plan import Plan, Route
+from .planner import Plan, Route
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd

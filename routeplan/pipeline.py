@@ -28,7 +28,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from .matrix import TravelMatrix
     from .network import Network
-    from .plan import Plan
+    from .planner import Plan
 
 __all__ = ["OUTPUTS", "Inputs", "load_inputs", "make_plan", "write_outputs"]
 
@@ -56,6 +56,7 @@ class Inputs:
         households, the volunteers' homes and the service points.
     settings
         The settings everything was made with.
+
     """
 
     households: gpd.GeoDataFrame
@@ -115,6 +116,7 @@ def load_inputs(
     ------
     InputDataError
         Listing every problem in every register.
+
     """
     from .matrix import build_matrix, points_frame
     from .network import Network, load_network
@@ -148,7 +150,8 @@ def load_inputs(
     matrices = {}
     for mode in modes:
         matrices[mode] = build_matrix(network, points, mode=mode, settings=settings.network,
-                                      cache_dir=cache_dir, progress=progress)
+                                      cache_dir=None if cache_dir is None else Path(cache_dir),
+                                      progress=progress)
     return Inputs(hh, vol, sp, network, matrices, settings)
 
 
@@ -191,6 +194,7 @@ def write_outputs(
         ``"maps"`` (HTML), ``"sheets"`` (PDF).
     progress
         Optional ``progress(message, fraction)`` callback.
+
     """
     wanted = list(what)
     unknown = sorted(set(wanted) - set(OUTPUTS))

@@ -810,8 +810,8 @@ def _coordinates(
         dist_sw = _km_outside(lat[idx], lon[idx], area)
         limit = area_margin_km
         where = (
-            "outside the area being planned (longitude {:.4f}..{:.4f}, latitude "
-            "{:.4f}..{:.4f})".format(*area)
+            "outside the area being planned (longitude {0:.4f}..{2:.4f}, latitude "
+            "{1:.4f}..{3:.4f})".format(*area)
         )
     elif len(idx) >= 3:
         mlon, mlat = float(np.median(lon[idx])), float(np.median(lat[idx]))

@@ -42,7 +42,7 @@ from .export import (
     route_legs,
     service_labels,
 )
-from .plan import Plan, Route
+from .planner import Plan, Route
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd

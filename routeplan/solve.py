@@ -39,7 +39,7 @@ from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 from ortools.graph.python import min_cost_flow
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .plan import Plan, Problem
+    from .planner import Plan, Problem
 
 __all__ = ["solve_cvrp", "solve_problem", "solve_vrptw"]
 
@@ -841,14 +841,14 @@ def solve_problem(
     Parameters
     ----------
     problem
-        Built by :func:`routeplan.plan.build_problem`.
+        Built by :func:`routeplan.planner.build_problem`.
     progress
         Optional ``progress(message, fraction)`` callback.
 
     Returns
     -------
     Plan
-        Without ``changes`` and ``week_start`` (:func:`routeplan.plan.plan` adds them).
+        Without ``changes`` and ``week_start`` (:func:`routeplan.planner.plan` adds them).
 
     """
     t0 = time.monotonic()
@@ -918,7 +918,7 @@ def solve_problem(
 
 
 def _to_plan(problem: Problem, assign: NDArray[np.int64], results: dict[int, _SubResult]) -> Plan:
-    from .plan import Plan, Route, Stop, Unassigned
+    from .planner import Plan, Route, Stop, Unassigned
 
     H = problem.n_households
     hid = problem.household_ids

@@ -89,7 +89,7 @@ def small_plan():  # type: ignore[no-untyped-def]
     import networkx as nx
     from shapely.geometry import LineString, Point
 
-    from routeplan.plan import Plan, Route, Stop, Unassigned
+    from routeplan.planner import Plan, Route, Stop, Unassigned
 
     lon0, lat0, step = 108.03, 16.12, 0.0025
     g = nx.MultiDiGraph(crs="epsg:4326")
@@ -205,7 +205,7 @@ def demo_outputs_plan(demo_dir: Path):  # type: ignore[no-untyped-def]
     from routeplan.config import Settings
     from routeplan.matrix import build_matrix, points_frame
     from routeplan.network import load_network
-    from routeplan.plan import home_id, plan
+    from routeplan.planner import home_id, plan
     from routeplan.registers import read_households, read_service_points, read_volunteers
 
     settings = Settings()

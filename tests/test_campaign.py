@@ -26,7 +26,7 @@ from routeplan.campaign import (
 )
 from routeplan.config import PlannerSettings, Settings
 from routeplan.errors import InputDataError
-from routeplan.plan import Plan, Route, Stop
+from routeplan.planner import Plan, Route, Stop
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = ROOT / "data" / "templates"

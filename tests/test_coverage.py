@@ -247,7 +247,7 @@ def test_workload_follows_the_terrain(households, points, matrices, volunteers) 
 
 
 def test_workload_from_a_plan(households, points, matrices, volunteers) -> None:
-    from routeplan.plan import Plan, Route, Stop
+    from routeplan.planner import Plan, Route, Stop
 
     stops = (Stop("H1", 1, 0, 1200, 600), Stop("H2", 2, 0, 1200, 600))
     plan = Plan(

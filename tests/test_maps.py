@@ -12,7 +12,7 @@ import pytest
 from routeplan.config import OutputSettings, Settings
 from routeplan.errors import InputDataError
 from routeplan.maps import volunteer_style, write_maps
-from routeplan.plan import Plan
+from routeplan.planner import Plan
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 HOSTILE = "<script>alert(1)</script>"
@@ -283,7 +283,7 @@ def demo_maps(demo_dir, tmp_path_factory):  # type: ignore[no-untyped-def]
     from routeplan.config import PlannerSettings
     from routeplan.matrix import build_matrix, points_frame
     from routeplan.network import load_network
-    from routeplan.plan import plan as make_plan
+    from routeplan.planner import plan as make_plan
     from routeplan.registers import read_households, read_service_points, read_volunteers
 
     settings = Settings(planner=PlannerSettings(time_limit_s=3.0, seed=1))

@@ -15,7 +15,11 @@ from shapely.geometry import Point
 import routeplan
 from routeplan.config import PlannerSettings, Settings
 from routeplan.errors import InfeasibleError, InputDataError
-from routeplan.plan import UNREACHABLE, Plan, build_problem, plan, read_previous
+from routeplan.planner import UNREACHABLE, Plan, build_problem, plan, read_previous
+
+from conftest import DEMO
+
+DEMO_NETWORK = DEMO / "hoabac.osm"
 
 SAT, SUN, THU = 5, 6, 3
 
@@ -393,8 +397,8 @@ def test_problem_check_catches_a_broken_plan() -> None:
     assert any("capacity" in e for e in problem.check(bad))
 
 
-def test_routeplan_plan_is_callable_even_after_the_submodule_is_imported() -> None:
-    import routeplan.plan as module
+def test_routeplan_plan_is_the_function_after_the_submodule_is_imported() -> None:
+    import routeplan.planner as module
 
     households, volunteers = [hh("H1", 1)], [vol("A", 0)]
     h, v = registers(households, volunteers)
@@ -424,7 +428,7 @@ def test_cli_plan_writes_the_three_files(
             "--volunteers",
             str(reg / "volunteers.csv"),
             "--network",
-            str(fixtures_dir / "osm" / "messy.osm"),
+            str(DEMO_NETWORK),
             "--time-limit",
             "5",
             "--out",
@@ -432,7 +436,9 @@ def test_cli_plan_writes_the_three_files(
         ]
     )
     assert code == 0
-    assert {"plan_stops.csv", "assignment.csv", "unassigned.csv"} <= {p.name for p in out.iterdir()}
+    written = {p.name for p in out.iterdir()}
+    assert {"plan_stops.csv", "assignment.csv", "unassigned.csv", "plan.gpkg",
+            "map_overview.html", "route_sheets_all.pdf"} <= written
     text = capsys.readouterr().out
     assert "Weekly workload per volunteer" in text
     previous = read_previous(out / "assignment.csv")
@@ -447,7 +453,8 @@ def test_cli_plan_writes_the_three_files(
             "--volunteers",
             str(reg / "volunteers.csv"),
             "--network",
-            str(fixtures_dir / "osm" / "messy.osm"),
+            str(DEMO_NETWORK),
+            "--no-maps",
             "--previous",
             str(out / "assignment.csv"),
             "--out",

@@ -15,7 +15,7 @@ import pytest
 from routeplan import sheets
 from routeplan.config import OutputSettings, Settings
 from routeplan.errors import InputDataError
-from routeplan.plan import Plan, Route, Stop
+from routeplan.planner import Plan, Route, Stop
 from routeplan.sheets import write_sheets
 
 

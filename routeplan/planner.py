@@ -19,8 +19,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import math
-import sys
-import types
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -980,18 +978,3 @@ def plan(
             "internal error: the plan breaks its own rules:\n  - " + "\n  - ".join(errors[:20])
         )
     return result
-
-
-class _CallableModule(types.ModuleType):
-    """``routeplan.plan`` is both this module and the :func:`plan` function.
-
-    Importing the submodule makes ``routeplan.plan`` name the module (Python sets the
-    package attribute), which would hide the function re-exported by
-    ``routeplan/__init__``; calling the module calls :func:`plan`.
-    """
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Plan:
-        return plan(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule
