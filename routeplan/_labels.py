@@ -118,6 +118,157 @@ _TEXT: dict[str, tuple[str, str]] = {
     "layer_service_points": ("Điểm phục vụ", "Service points"),
     "layer_hamlets": ("Tên thôn", "Hamlet names"),
     "layer_unassigned": ("Hộ chưa có người thăm", "Households not assigned"),
+    # the campaign: notes carried into next week's plan (routeplan.campaign)
+    "carry_time_of_day": (
+        "Lần trước vắng nhà ({when}): lần này đến vào buổi khác.",
+        "Not at home last time ({when}): come at another time of day.",
+    ),
+    "carry_day": (
+        "Lần trước vắng nhà ({when}): lần này đến vào ngày khác.",
+        "Not at home last time ({when}): come on another day.",
+    ),
+    "carry_time_on_day": (
+        "Lần trước vắng nhà ({when}): lần này đến vào giờ khác.",
+        "Not at home last time ({when}): come at another hour.",
+    ),
+    "carry_phone_ahead": (
+        "Lần trước vắng nhà ({when}): gọi điện hẹn trước.",
+        "Not at home last time ({when}): phone ahead.",
+    ),
+    "carry_follow_up": ("Hẹn lại: {text}.", "Follow-up: {text}."),
+    "carry_trip": ("Cần đến điểm phục vụ trước.", "Go to the service point first."),
+    # the campaign's progress report (columns named after the report's own)
+    "progress_title": (
+        "Tiến độ hỗ trợ dịch vụ công trực tuyến",
+        "Progress of the online public services campaign",
+    ),
+    "progress_headline": (
+        "Đã hỗ trợ {people_supported} người ở {visited}/{households} hộ; "
+        "{complete} hộ đã xong mọi việc",
+        "Supported {people_supported} people in {visited}/{households} households; "
+        "{complete} households have everything done",
+    ),
+    "progress_volunteer_id": ("Mã TNV", "Volunteer id"),
+    "progress_visited": ("Hộ đã gặp", "Households met"),
+    "progress_complete": ("Hộ đã xong", "Households done"),
+    "progress_in_progress": ("Hộ đang làm", "In progress"),
+    "progress_people_supported": ("Số người được hỗ trợ", "People supported"),
+    "progress_not_reached": ("Hộ chưa gặp", "Not yet reached"),
+    "progress_not_visited": ("Chưa đến", "Not visited"),
+    "progress_visits": ("Lượt thăm", "Visits"),
+    "progress_services_left": ("Việc còn lại", "Services left"),
+    "progress_household_id": ("Mã hộ", "Household"),
+    "progress_head_name": ("Chủ hộ", "Head of household"),
+    "progress_volunteer": ("TNV phụ trách", "Volunteer"),
+    "progress_why": ("Lý do", "Why"),
+    "progress_by_hamlet": ("Theo thôn", "By hamlet"),
+    "progress_by_volunteer": ("Theo tình nguyện viên", "By volunteer"),
+    "progress_not_reached_title": (
+        "Hộ chưa gặp được và lý do",
+        "Households not yet reached, and why",
+    ),
+    "progress_as_of": (
+        "Kết quả đi thăm ghi nhận đến ngày {date}.",
+        "Visits recorded up to {date}.",
+    ),
+    "progress_chart_services": ("Dịch vụ đã hoàn thành / cần làm", "Services completed / needed"),
+    "progress_chart_hamlets": ("Tình trạng hộ theo thôn", "Households by hamlet"),
+    "progress_why_not_at_home": (
+        "vắng nhà {n} lần (lần cuối {date})",
+        "not at home {n} times (last {date})",
+    ),
+    "progress_why_refused": ("từ chối ({date})", "refused ({date})"),
+    "progress_why_planned": (
+        "có trong kế hoạch tuần {week}, chưa có kết quả",
+        "planned in the week of {week}, no outcome recorded yet",
+    ),
+    "progress_why_rollover": ("để tuần sau ({detail})", "left for next week ({detail})"),
+    "progress_why_unassigned": ("chưa có người thăm ({detail})", "no volunteer ({detail})"),
+    "progress_why_not_planned": ("chưa có trong kế hoạch nào", "not in any plan yet"),
+    # the planner's reasons (Unassigned.detail, Change.reason); codes stay English
+    "by_motorbike": ("bằng xe máy", "by motorbike"),
+    "by_walking": ("đi bộ", "on foot"),
+    "another_volunteer": ("tình nguyện viên khác", "another volunteer"),
+    "lang_co_tu": ("Cơ Tu", "Co Tu"),
+    "why_unreachable": (
+        "{vid} không thể đến hộ {hid} và quay về {mode}",
+        "{vid} cannot get to {hid} and back {mode}",
+    ),
+    "why_skill": (
+        "{vid} chưa có kỹ năng {skills} mà việc của hộ {hid} cần",
+        "{vid} lacks the skill {skills} that {hid}'s services need",
+    ),
+    "why_language": ("{vid} không nói tiếng {language}", "{vid} does not speak {language}"),
+    "why_far": (
+        "đường từ nhà {vid} đến hộ {hid} rồi về, cộng thời gian thăm, dài hơn mọi buổi "
+        "rảnh của {vid}",
+        "the trip from {vid}'s home to {hid} and back with the visit is longer than any "
+        "of {vid}'s available periods",
+    ),
+    "why_window": (
+        "giờ rảnh của {vid} không có lúc nào thăm được hộ {hid} trong giờ hộ có nhà",
+        "{vid}'s hours leave no time to visit {hid} within its availability",
+    ),
+    "unserved_unreachable": (
+        "{hid}: không tình nguyện viên nào đến được và quay về được (kiểm tra vị trí "
+        "của hộ và mạng lưới đường)",
+        "{hid}: no volunteer can get there and back (check its location and the road "
+        "network)",
+    ),
+    "unserved_skill": (
+        "{hid}: không tình nguyện viên nào có kỹ năng {skills} mà việc của hộ cần "
+        "(tập huấn thêm hoặc bổ sung người)",
+        "{hid}: no volunteer has the skill {skills} its services need (train one or add one)",
+    ),
+    "unserved_language": (
+        "{hid}: không tình nguyện viên nào nói tiếng {language} (hoặc đặt "
+        "planner.language_hard = false)",
+        "{hid}: no volunteer speaks {language} (or set planner.language_hard = false)",
+    ),
+    "unserved_window": (
+        "{hid}: giờ rảnh của các tình nguyện viên không có lúc nào thăm được trong giờ "
+        "hộ có nhà",
+        "{hid}: no volunteer's hours leave time for a visit within its availability",
+    ),
+    "unserved_far": (
+        "{hid}: với mọi tình nguyện viên có thể thăm, đường đi và về cộng thời gian thăm "
+        "dài hơn mọi buổi rảnh của họ",
+        "{hid}: for every volunteer who could serve it, the trip there and back with the "
+        "visit is longer than any of their available periods",
+    ),
+    "unserved_capacity": (
+        "{hid}: mọi tình nguyện viên có thể thăm hộ này đều đã đủ số hộ",
+        "{hid}: every volunteer who could serve it is full",
+    ),
+    "unassigned_capacity": (
+        "{hid}: {n} tình nguyện viên có thể thăm hộ này đều đã đủ số hộ (bổ sung tình "
+        "nguyện viên hoặc tăng số hộ mỗi người)",
+        "{hid}: the {n} volunteer(s) who could serve it are full (add volunteers or raise "
+        "their capacity)",
+    ),
+    "rollover_time": ("lịch của {vid} tuần này đã kín", "{vid}'s hours this week were full"),
+    "rollover_window": (
+        "giờ có nhà của hộ {hid} không khớp với các buổi đi thăm của {vid} tuần này",
+        "{hid}'s hours did not fit into {vid}'s rounds this week",
+    ),
+    "change_household_gone": (
+        "hộ {hid} không còn trong danh sách hộ",
+        "{hid} is no longer in the household register",
+    ),
+    "change_volunteer_gone": (
+        "{old} không còn trong danh sách tình nguyện viên",
+        "{old} is no longer in the volunteer list",
+    ),
+    "change_capacity": (
+        "{old} nay chỉ nhận {cap} hộ, ít hơn {had} hộ trước đây",
+        "{old} can now look after {cap} households, fewer than the {had} they had",
+    ),
+    "change_rebalanced": (
+        "chuyển từ {old} sang {new} để nhiều hộ được thăm hơn (hộ ưu tiên trước) hoặc "
+        "đường đi ngắn hơn",
+        "moved from {old} to {new} so that more households (priority ones first) are "
+        "visited or the rounds are shorter",
+    ),
     # legends of the printed map
     "legend_home": ("Nhà", "Home"),
     "legend_route": ("Đường đi", "Route"),

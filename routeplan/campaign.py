@@ -49,10 +49,12 @@ from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from ._io import write_text
+from ._labels import LABELS, label
 from .config import Settings
 from .errors import InputDataError, Problem, RouteplanError
+from .export import format_clock, service_labels
 from .planner import Change, Plan, Route, Stop, Unassigned
-from .timewindows import Window, fold, format_windows, merge_windows
+from .timewindows import Window, fold, format_windows, merge_windows, slug
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
@@ -1012,17 +1014,12 @@ def parse_outcome(text: str) -> str:
     )
 
 
-def _slug(text: str) -> str:
-    """Fold ``text`` to an identifier (as :func:`routeplan.registers.slug`, without pandas)."""
-    return re.sub(r"[^a-z0-9]+", "_", fold(text)).strip("_")
-
-
 def _service_lookup(settings: Settings) -> dict[str, str]:
     lookup = {k: v for k, v in _SERVICE_ALIASES.items() if v in settings.services}
     for code, st in settings.services.items():
         for name in (code, st.label_vi, st.label_en):
-            if _slug(name):
-                lookup[_slug(name)] = code
+            if slug(name):
+                lookup[slug(name)] = code
     return lookup
 
 
@@ -1096,7 +1093,7 @@ class ImportResult:
 
 
 def _header_key(name: str) -> str:
-    return _slug(name)
+    return slug(name)
 
 
 def _read_outcomes_csv(
@@ -1268,9 +1265,9 @@ def _parse_outcome_rows(
         for part in re.split(r"[;,|+\n]+", raw.get("services_done", "")):
             if not part.strip():
                 continue
-            code = lookup.get(_slug(part))
+            code = lookup.get(slug(part))
             if code is None:
-                match = difflib.get_close_matches(_slug(part), list(lookup), n=1, cutoff=0.5)
+                match = difflib.get_close_matches(slug(part), list(lookup), n=1, cutoff=0.5)
                 fix = (
                     f"did you mean {lookup[match[0]]!r}?"
                     if match
@@ -1725,25 +1722,11 @@ def _retry_windows(
     return windows, ""
 
 
-_NOTE = {
-    "vi": {
-        "time_of_day": "Lần trước vắng nhà ({when}): lần này đến vào buổi khác.",
-        "day": "Lần trước vắng nhà ({when}): lần này đến vào ngày khác.",
-        "time_on_day": "Lần trước vắng nhà ({when}): lần này đến vào giờ khác.",
-        "": "Lần trước vắng nhà ({when}): gọi điện hẹn trước.",
-        "follow_up": "Hẹn lại: {text}.",
-        "trip": "Cần đến điểm phục vụ trước.",
-        "left": "Còn: {services}.",
-    },
-    "en": {
-        "time_of_day": "Not at home last time ({when}): come at another time of day.",
-        "day": "Not at home last time ({when}): come on another day.",
-        "time_on_day": "Not at home last time ({when}): come at another hour.",
-        "": "Not at home last time ({when}): phone ahead.",
-        "follow_up": "Follow-up: {text}.",
-        "trip": "Go to the service point first.",
-        "left": "Still to do: {services}.",
-    },
+_RETRY_NOTE = {  # how the retry differs -> label key of the note
+    "time_of_day": "carry_time_of_day",
+    "day": "carry_day",
+    "time_on_day": "carry_time_on_day",
+    "": "carry_phone_ahead",
 }
 
 
@@ -1919,7 +1902,6 @@ def next_week_inputs(
     """
     settings = settings or Settings()
     lang = settings.output.language
-    notes_text = _NOTE[lang]
     _check_monday(week_start)
     week = week_start.isoformat()
     with _transaction(path, write=False) as conn:
@@ -1994,15 +1976,17 @@ def next_week_inputs(
                 d, m = slots[-1]
                 when = format_windows([(d, 0, 1)], language=lang).split(" ")[0]
                 if m is not None:
-                    when += f" {m // 60:02d}:{m % 60:02d}"
-                notes.append(notes_text[how].format(when=when))
+                    when += " " + format_clock(m * 60)
+                notes.append(label(_RETRY_NOTE[how], lang).format(when=when))
             if st.follow_pending:
                 follow_ups[hid] = st.follow_up
                 if st.follow_up:
-                    notes.append(notes_text["follow_up"].format(text=st.follow_up.rstrip(".")))
+                    notes.append(
+                        label("carry_follow_up", lang).format(text=st.follow_up.rstrip("."))
+                    )
                 if st.service_point_trip:
                     trips.append(hid)
-                    notes.append(notes_text["trip"])
+                    notes.append(label("carry_trip", lang))
             if rec["notes"]:
                 notes.append(str(rec["notes"]))
             new_windows.append(windows)
@@ -2371,82 +2355,20 @@ def load_plan(path: PathLike, week_start: dt.date) -> Plan:
 
 # --- progress ---------------------------------------------------------------------------
 
-_WORDS = {
-    "vi": {
-        "hamlet": "Thôn",
-        "volunteer_id": "Mã TNV",
-        "name": "Tình nguyện viên",
-        "households": "Số hộ",
-        "visited": "Hộ đã gặp",
-        "complete": "Hộ đã xong",
-        "in_progress": "Hộ đang làm",
-        "people_supported": "Số người được hỗ trợ",
-        "not_reached": "Hộ chưa gặp",
-        "not_at_home": "Vắng nhà",
-        "refused": "Từ chối",
-        "not_visited": "Chưa đến",
-        "visits": "Lượt thăm",
-        "services_left": "Việc còn lại",
-        "household_id": "Mã hộ",
-        "head_name": "Chủ hộ",
-        "volunteer": "TNV phụ trách",
-        "why": "Lý do",
-        "services": "Việc cần làm",
-        "total": "Tổng",
-        "title": "Tiến độ hỗ trợ dịch vụ công trực tuyến",
-        "by_hamlet": "Theo thôn",
-        "by_volunteer": "Theo tình nguyện viên",
-        "not_reached_title": "Hộ chưa gặp được và lý do",
-        "as_of": "Kết quả đi thăm ghi nhận đến ngày {date}.",
-        "chart_services": "Dịch vụ đã hoàn thành / cần làm",
-        "chart_hamlets": "Tình trạng hộ theo thôn",
-        "why_not_at_home": "vắng nhà {n} lần (lần cuối {date})",
-        "why_refused": "từ chối ({date})",
-        "why_planned": "có trong kế hoạch tuần {week}, chưa có kết quả",
-        "why_rollover": "để tuần sau ({detail})",
-        "why_unassigned": "chưa có người thăm ({detail})",
-        "why_not_planned": "chưa có trong kế hoạch nào",
-        "headline": "Đã hỗ trợ {people_supported} người ở {visited}/{households} hộ; "
-        "{complete} hộ đã xong mọi việc",
-    },
-    "en": {
-        "hamlet": "Hamlet",
-        "volunteer_id": "Volunteer id",
-        "name": "Volunteer",
-        "households": "Households",
-        "visited": "Households met",
-        "complete": "Households done",
-        "in_progress": "In progress",
-        "people_supported": "People supported",
-        "not_reached": "Not yet reached",
-        "not_at_home": "Not at home",
-        "refused": "Refused",
-        "not_visited": "Not visited",
-        "visits": "Visits",
-        "services_left": "Services left",
-        "household_id": "Household",
-        "head_name": "Head of household",
-        "volunteer": "Volunteer",
-        "why": "Why",
-        "services": "Services needed",
-        "total": "Total",
-        "title": "Progress of the online public services campaign",
-        "by_hamlet": "By hamlet",
-        "by_volunteer": "By volunteer",
-        "not_reached_title": "Households not yet reached, and why",
-        "as_of": "Visits recorded up to {date}.",
-        "chart_services": "Services completed / needed",
-        "chart_hamlets": "Households by hamlet",
-        "why_not_at_home": "not at home {n} times (last {date})",
-        "why_refused": "refused ({date})",
-        "why_planned": "planned in the week of {week}, no outcome recorded yet",
-        "why_rollover": "left for next week ({detail})",
-        "why_unassigned": "no volunteer ({detail})",
-        "why_not_planned": "not in any plan yet",
-        "headline": "Supported {people_supported} people in {visited}/{households} households; "
-        "{complete} households have everything done",
-    },
+_SHARED_WORDS = {  # a progress word that is also a map's or a sheet's -> its label key
+    "hamlet": "hamlet",
+    "name": "volunteer",
+    "households": "col_households",
+    "not_at_home": "outcome_absent",
+    "refused": "outcome_refused",
+    "services": "services",
+    "total": "total",
 }
+
+
+def _word(key: str, language: str) -> str:
+    """Return the progress report's word for ``key`` (a column or a title) in ``language``."""
+    return label(_SHARED_WORDS.get(key, f"progress_{key}"), language)
 
 
 @dataclass(frozen=True)
@@ -2483,12 +2405,10 @@ class ProgressReport:
         """One sentence: people supported, households done and each service completed."""
         lang = self.settings.output.language
         t = self.totals
-        text = _WORDS[lang]["headline"].format(**t)
+        text = _word("headline", lang).format(**t)
         parts = []
         for code in self.services:
-            st = self.settings.services.get(code)
-            name = (st.label_vi if lang == "vi" else st.label_en) if st else code
-            parts.append(f"{name or code}: {t.get('done_' + code, 0)}")
+            parts.append(f"{_service_label(code, self.settings)}: {t.get('done_' + code, 0)}")
         return text + (". " + "; ".join(parts) if parts else "") + "."
 
     def summary(self) -> str:
@@ -2496,23 +2416,24 @@ class ProgressReport:
         lang = self.settings.output.language
         frame = _labelled(self.by_hamlet, self.settings)
         return f"{self.headline()}\n\n{frame.to_string(index=False)}\n" + (
-            f"\n{len(self.not_reached)} {_WORDS[lang]['not_reached_title'].lower()}"
+            f"\n{len(self.not_reached)} {_word('not_reached_title', lang).lower()}"
             if len(self.not_reached)
             else ""
         )
 
 
 def _service_label(code: str, settings: Settings) -> str:
-    st = settings.services.get(code)
-    if st is None:
-        return code
-    return (st.label_vi if settings.output.language == "vi" else st.label_en) or code
+    return service_labels([code], settings, settings.output.language)[0]
 
 
 def _labelled(frame: pd.DataFrame, settings: Settings) -> pd.DataFrame:
-    words = _WORDS[settings.output.language]
+    lang = settings.output.language
     names = {
-        c: (_service_label(c[5:], settings) if c.startswith("done_") else words.get(c, c))
+        c: _service_label(c[5:], settings)
+        if c.startswith("done_")
+        else _word(c, lang)
+        if c in _SHARED_WORDS or f"progress_{c}" in LABELS
+        else c
         for c in frame.columns
     }
     return frame.rename(columns=names)
@@ -2538,7 +2459,7 @@ def progress_report(path: PathLike, *, settings: Settings | None = None) -> Prog
     import pandas as pd
 
     settings = settings or Settings()
-    words = _WORDS[settings.output.language]
+    lang = settings.output.language
     with _transaction(path, write=False) as conn:
         households = _read_households(conn, True)
         volunteers = _read_volunteers(conn, False)
@@ -2588,7 +2509,7 @@ def progress_report(path: PathLike, *, settings: Settings | None = None) -> Prog
         hamlets.setdefault(str(village[hid]), []).append(str(hid))
     by_hamlet = pd.DataFrame(
         [{"hamlet": h, **row_for(ids)} for h, ids in hamlets.items()]
-        + [{"hamlet": words["total"], **row_for(states)}]
+        + [{"hamlet": _word("total", lang), **row_for(states)}]
     )
     vol_names = dict(zip(volunteers["volunteer_id"], volunteers["name"], strict=True))
     assigned: dict[str, list[str]] = {}
@@ -2631,7 +2552,10 @@ def progress_report(path: PathLike, *, settings: Settings | None = None) -> Prog
     if len(by_volunteer):
         total = {c: int(by_volunteer[c].sum()) for c in by_volunteer.columns[2:]}
         by_volunteer = pd.concat(
-            [by_volunteer, pd.DataFrame([{"volunteer_id": words["total"], "name": "", **total}])],
+            [
+                by_volunteer,
+                pd.DataFrame([{"volunteer_id": _word("total", lang), "name": "", **total}]),
+            ],
             ignore_index=True,
         )
     nr_rows = []
@@ -2642,15 +2566,15 @@ def progress_report(path: PathLike, *, settings: Settings | None = None) -> Prog
             continue
         wk, vid, state, detail, _ = latest.get(hid, ("", None, "", "", ""))
         if st.status == "refused":
-            why = words["why_refused"].format(date=st.last_date)
+            why = _word("why_refused", lang).format(date=st.last_date)
         elif st.status == "not_at_home":
-            why = words["why_not_at_home"].format(n=len(st.failed), date=st.last_date)
+            why = _word("why_not_at_home", lang).format(n=len(st.failed), date=st.last_date)
         elif state in ("rollover", "unassigned"):
-            why = words[f"why_{state}"].format(detail=detail)
+            why = _word(f"why_{state}", lang).format(detail=detail)
         elif state:
-            why = words["why_planned"].format(week=wk)
+            why = _word("why_planned", lang).format(week=wk)
         else:
-            why = words["why_not_planned"]
+            why = _word("why_not_planned", lang)
         nr_rows.append(
             {
                 "household_id": hid,
@@ -2707,10 +2631,10 @@ def _svg_bars(
         'font-size="12">',
         f'<text x="0" y="16" font-weight="bold">{html.escape(title)}</text>',
     ]
-    for k, (label, parts, note) in enumerate(rows):
+    for k, (name, parts, note) in enumerate(rows):
         y = top + k * (bar_h + gap)
         out.append(
-            f'<text x="{label_w - 6}" y="{y + 13}" text-anchor="end">{html.escape(label)}</text>'
+            f'<text x="{label_w - 6}" y="{y + 13}" text-anchor="end">{html.escape(name)}</text>'
         )
         x = float(label_w)
         for value, colour, tip in parts:
@@ -2747,7 +2671,6 @@ def progress_html(report: ProgressReport) -> str:
     """Return the progress report as one self-contained HTML page (inline SVG charts)."""
     settings = report.settings
     lang = settings.output.language
-    words = _WORDS[lang]
     t = report.totals
     service_rows = []
     for code in report.services:
@@ -2764,14 +2687,14 @@ def progress_html(report: ProgressReport) -> str:
     hamlet_rows = [
         (
             str(r["hamlet"]),
-            [(float(r[key]), colour, f"{words[key]}: {r[key]}") for key, colour in _COLOURS],
+            [(float(r[key]), colour, f"{_word(key, lang)}: {r[key]}") for key, colour in _COLOURS],
             f"{r['complete']} / {r['households']}",
         )
         for r in report.by_hamlet.iloc[:-1].to_dict("records")
     ]
     legend = " ".join(
         f'<span style="display:inline-block;width:12px;height:12px;background:{c}"></span> '
-        f"{html.escape(words[k])}"
+        f"{html.escape(_word(k, lang))}"
         for k, c in _COLOURS
     )
     style = (
@@ -2784,22 +2707,22 @@ def progress_html(report: ProgressReport) -> str:
     return (
         f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{html.escape(words['title'])}</title><style>{style}</style></head><body>"
-        f"<h1>{html.escape(words['title'])}</h1>"
+        f"<title>{html.escape(_word('title', lang))}</title><style>{style}</style></head><body>"
+        f"<h1>{html.escape(_word('title', lang))}</h1>"
         f"<p>{html.escape(report.headline())}</p>"
         + (
-            f"<p>{html.escape(words['as_of'].format(date=report.as_of))}</p>"
+            f"<p>{html.escape(_word('as_of', lang).format(date=report.as_of))}</p>"
             if report.as_of
             else ""
         )
-        + _svg_bars(words["chart_services"], service_rows)
+        + _svg_bars(_word("chart_services", lang), service_rows)
         + f"<p>{legend}</p>"
-        + _svg_bars(words["chart_hamlets"], hamlet_rows)
-        + f"<h2>{html.escape(words['by_hamlet'])}</h2>"
+        + _svg_bars(_word("chart_hamlets", lang), hamlet_rows)
+        + f"<h2>{html.escape(_word('by_hamlet', lang))}</h2>"
         + _table_html(_labelled(report.by_hamlet, settings))
-        + f"<h2>{html.escape(words['by_volunteer'])}</h2>"
+        + f"<h2>{html.escape(_word('by_volunteer', lang))}</h2>"
         + _table_html(_labelled(report.by_volunteer, settings))
-        + f"<h2>{html.escape(words['not_reached_title'])}</h2>"
+        + f"<h2>{html.escape(_word('not_reached_title', lang))}</h2>"
         + _table_html(_labelled(report.not_reached, settings))
         + "</body></html>\n"
     )

@@ -121,13 +121,26 @@ class NetworkSettings:
     """
 
     motorbike_kmh: Mapping[str, float] = field(
-        default_factory=lambda: MappingProxyType({
-            "motorway": 60.0, "trunk": 50.0, "primary": 45.0, "secondary": 40.0,
-            "tertiary": 35.0, "unclassified": 30.0, "residential": 25.0,
-            "living_street": 15.0, "service": 15.0, "track": 15.0, "road": 20.0,
-            "motorway_link": 40.0, "trunk_link": 35.0, "primary_link": 30.0,
-            "secondary_link": 30.0, "tertiary_link": 25.0,
-        })
+        default_factory=lambda: MappingProxyType(
+            {
+                "motorway": 60.0,
+                "trunk": 50.0,
+                "primary": 45.0,
+                "secondary": 40.0,
+                "tertiary": 35.0,
+                "unclassified": 30.0,
+                "residential": 25.0,
+                "living_street": 15.0,
+                "service": 15.0,
+                "track": 15.0,
+                "road": 20.0,
+                "motorway_link": 40.0,
+                "trunk_link": 35.0,
+                "primary_link": 30.0,
+                "secondary_link": 30.0,
+                "tertiary_link": 25.0,
+            }
+        )
     )
     unpaved_factor: float = 0.6
     walk_kmh: float = 4.5
@@ -183,7 +196,11 @@ class PlannerSettings:
         Solutions the routing search of one volunteer's week may explore before it
         stops: the reproducible stop (the time limit is a safety net).
     improve_rounds
-        Rounds of moving households between neighbouring volunteers.
+        Most rounds of moving households between neighbouring volunteers.
+    improve_moves
+        Moves (a household to another volunteer, or two households swapped) the
+        improvement loop tries in all before it stops: the reproducible stop of that
+        loop. 0 = automatic, two per volunteer with households.
     workers
         Processes planning volunteers' rounds in parallel; 0 = one per core.
 
@@ -195,8 +212,9 @@ class PlannerSettings:
     language_hard: bool = False
     balance_weight: float = 0.0
     language_penalty_s: int = 3600
-    route_solutions: int = 200
+    route_solutions: int = 100
     improve_rounds: int = 30
+    improve_moves: int = 0
     workers: int = 0
 
     def __post_init__(self) -> None:
@@ -208,8 +226,16 @@ class PlannerSettings:
             raise ValueError("planner.balance_weight must be >= 0")
         if self.language_penalty_s < 0:
             raise ValueError("planner.language_penalty_s must be >= 0")
-        if self.route_solutions < 1 or self.improve_rounds < 0 or self.workers < 0:
-            raise ValueError("planner.route_solutions >= 1, improve_rounds >= 0, workers >= 0")
+        if (
+            self.route_solutions < 1
+            or self.improve_rounds < 0
+            or self.improve_moves < 0
+            or self.workers < 0
+        ):
+            raise ValueError(
+                "planner.route_solutions >= 1, improve_rounds >= 0, improve_moves >= 0, "
+                "workers >= 0"
+            )
 
 
 @dataclass(frozen=True)
@@ -256,8 +282,11 @@ class CoverageSettings:
     isochrone_buffer_m: float = 150.0
 
     def __post_init__(self) -> None:
-        if (not self.bands_min or list(self.bands_min) != sorted(set(self.bands_min))
-                or self.bands_min[0] <= 0):
+        if (
+            not self.bands_min
+            or list(self.bands_min) != sorted(set(self.bands_min))
+            or self.bands_min[0] <= 0
+        ):
             raise ValueError("coverage.bands_min must be increasing minutes, e.g. [15, 30, 60]")
         if self.far_min <= 0 or self.reach_min <= 0:
             raise ValueError("coverage.far_min and coverage.reach_min must be positive minutes")
@@ -314,14 +343,16 @@ def _closest(word: str, options: list[str]) -> str:
     return f"did you mean {match[0]!r}?" if match else f"known keys: {', '.join(options)}"
 
 
-def _build(cls: type[Any], table: Mapping[str, Any], where: str, file: str,
-           problems: list[Problem]) -> Any:
+def _build(
+    cls: type[Any], table: Mapping[str, Any], where: str, file: str, problems: list[Problem]
+) -> Any:
     names = {f.name: f for f in dataclasses.fields(cls)}
     kwargs: dict[str, Any] = {}
     for key, value in table.items():
         if key not in names:
-            problems.append(Problem(f"unknown setting {where}.{key}", _closest(key, list(names)),
-                                    file=file))
+            problems.append(
+                Problem(f"unknown setting {where}.{key}", _closest(key, list(names)), file=file)
+            )
             continue
         default = getattr(cls(), key)
         if isinstance(default, Mapping):
@@ -359,13 +390,18 @@ def load_settings(path: str | Path | None = None) -> Settings:
             [Problem("file not found", "check the path", file=str(path))]
         ) from None
     except tomllib.TOMLDecodeError as exc:
-        raise InputDataError([Problem(f"not valid TOML ({exc})", "fix the syntax",
-                                      file=str(path))]) from None
+        raise InputDataError(
+            [Problem(f"not valid TOML ({exc})", "fix the syntax", file=str(path))]
+        ) from None
     problems: list[Problem] = []
     file = path.name
     sections: dict[str, Any] = {}
-    classes = {"network": NetworkSettings, "planner": PlannerSettings,
-               "coverage": CoverageSettings, "output": OutputSettings}
+    classes = {
+        "network": NetworkSettings,
+        "planner": PlannerSettings,
+        "coverage": CoverageSettings,
+        "output": OutputSettings,
+    }
     services = dict(DEFAULT_SERVICES)
     for key, table in data.items():
         if key == "services":
@@ -374,18 +410,27 @@ def load_settings(path: str | Path | None = None) -> Settings:
                 fields_ = {f.name for f in dataclasses.fields(ServiceType)} - {"code"}
                 bad = set(spec) - fields_
                 for b in sorted(bad):
-                    problems.append(Problem(f"unknown setting services.{code}.{b}",
-                                            _closest(b, sorted(fields_)), file=file))
+                    problems.append(
+                        Problem(
+                            f"unknown setting services.{code}.{b}",
+                            _closest(b, sorted(fields_)),
+                            file=file,
+                        )
+                    )
                 try:
                     services[code] = dataclasses.replace(
-                        base, **{k: v for k, v in spec.items() if k in fields_})
+                        base, **{k: v for k, v in spec.items() if k in fields_}
+                    )
                 except (TypeError, ValueError) as exc:
                     problems.append(Problem(str(exc), "correct the value", file=file))
         elif key in classes:
             sections[key] = _build(classes[key], table, key, file, problems)
         else:
-            problems.append(Problem(f"unknown section [{key}]",
-                                    _closest(key, ["services", *classes]), file=file))
+            problems.append(
+                Problem(
+                    f"unknown section [{key}]", _closest(key, ["services", *classes]), file=file
+                )
+            )
     if problems:
         raise InputDataError(problems, subject=file)
     return Settings(services=MappingProxyType(services), **sections)

@@ -32,11 +32,10 @@ import html
 import logging
 import math
 import re
-import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -44,10 +43,14 @@ import pandas as pd
 from ._io import atomic_path, write_text
 from .config import CoverageSettings, Settings
 from .errors import InputDataError, Problem, RouteplanError
+from .matrix import UNREACHABLE
+from .timewindows import fold
 
 if TYPE_CHECKING:  # pragma: no cover
+    import folium
     import geopandas as gpd
 
+    from .matrix import TravelMatrix
     from .planner import Plan
 
 __all__ = [
@@ -85,20 +88,9 @@ NO_ACCESS = "no access"
 TOTAL = "All hamlets"
 """Village name of the table's total row."""
 
-_UNREACHABLE = 2**31 - 1  # routeplan.matrix.UNREACHABLE (not imported: matrix is heavier)
 
 _BAND_COLOURS = ("#1a9850", "#91cf60", "#d9ef8b", "#fee08b", "#fdae61", "#f46d43", "#d73027")
 _NO_ACCESS_COLOUR = "#6a3d9a"
-
-
-class _Matrix(Protocol):
-    """What coverage needs from a :class:`routeplan.matrix.TravelMatrix`."""
-
-    ids: tuple[str, ...]
-    seconds: np.ndarray[Any, Any]
-    snaps: pd.DataFrame
-
-    def index(self, point_id: str) -> int: ...
 
 
 def sp_id(point_id: str) -> str:
@@ -354,9 +346,7 @@ class CoverageReport:
 
 def _fold(text: str) -> str:
     """Lower-case ``text`` without accents (``"Tà Lang"`` -> ``"ta lang"``)."""
-    text = unicodedata.normalize("NFD", str(text).replace("đ", "d").replace("Đ", "D"))
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return " ".join(text.casefold().split())
+    return " ".join(fold(str(text)).split())
 
 
 def hamlet_places(network: Any) -> dict[str, tuple[float, float]]:
@@ -568,12 +558,12 @@ def coverage_points(
 # --- travel times -----------------------------------------------------------------------
 
 
-def _rows(matrix: _Matrix, ids: Sequence[str]) -> np.ndarray[Any, Any]:
+def _rows(matrix: TravelMatrix, ids: Sequence[str]) -> np.ndarray[Any, Any]:
     return np.array([matrix.index(i) for i in ids], dtype=np.int64)
 
 
 def _nearest(
-    matrix: _Matrix, household_ids: Sequence[str], point_ids: Sequence[str]
+    matrix: TravelMatrix, household_ids: Sequence[str], point_ids: Sequence[str]
 ) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], list[str]]:
     """Minutes to the nearest point, minutes back from it, and which point (``""``: none)."""
     rows = _rows(matrix, household_ids)
@@ -583,9 +573,9 @@ def _nearest(
     j = to.argmin(axis=1)
     n = np.arange(len(rows))
     best, ret = to[n, j], back[n, j]
-    ok = best < _UNREACHABLE
+    ok = best < UNREACHABLE
     to_min = np.where(ok, best / 60.0, np.nan)
-    back_min = np.where(ok & (ret < _UNREACHABLE), ret / 60.0, np.nan)
+    back_min = np.where(ok & (ret < UNREACHABLE), ret / 60.0, np.nan)
     which = [str(point_ids[k]) if good else "" for k, good in zip(j, ok, strict=True)]
     return to_min, back_min, which
 
@@ -597,7 +587,7 @@ def _flag(frame: pd.DataFrame, column: str) -> pd.Series:
 
 
 def _base_frame(
-    households: gpd.GeoDataFrame, matrices: Mapping[str, _Matrix], mode: str
+    households: gpd.GeoDataFrame, matrices: Mapping[str, TravelMatrix], mode: str
 ) -> pd.DataFrame:
     """Household columns the report keeps, and ``no_mapped_access`` from the matrix."""
     out = pd.DataFrame(
@@ -639,7 +629,7 @@ def _base_frame(
 def _household_times(
     households: gpd.GeoDataFrame,
     point_ids: Sequence[str],
-    matrices: Mapping[str, _Matrix],
+    matrices: Mapping[str, TravelMatrix],
     modes: Sequence[str],
     cov: CoverageSettings,
 ) -> gpd.GeoDataFrame:
@@ -699,7 +689,7 @@ def _hamlet_rows(frame: pd.DataFrame, mode: str, cov: CoverageSettings) -> pd.Da
 def _assessment(
     households: gpd.GeoDataFrame,
     points: gpd.GeoDataFrame,
-    matrices: Mapping[str, _Matrix],
+    matrices: Mapping[str, TravelMatrix],
     modes: Sequence[str],
     cov: CoverageSettings,
 ) -> Assessment:
@@ -782,7 +772,7 @@ def _plan_seconds(plan: Plan) -> dict[str, float]:
 def _estimate_seconds(
     frame: pd.DataFrame,
     households: gpd.GeoDataFrame,
-    matrix: _Matrix,
+    matrix: TravelMatrix,
     home_ids: Sequence[str],
     settings: Settings,
 ) -> np.ndarray[Any, Any]:
@@ -799,7 +789,7 @@ def _estimate_seconds(
     leg = np.full(len(ids), np.nan)
     for _, idx in frame.groupby("village", sort=False).indices.items():
         sub = seconds[np.ix_(rows[idx], rows[idx])].astype(float)
-        sub[sub >= _UNREACHABLE] = np.nan
+        sub[sub >= UNREACHABLE] = np.nan
         np.fill_diagonal(sub, np.nan)
         if len(idx) > 1:
             with np.errstate(all="ignore"):
@@ -810,7 +800,7 @@ def _estimate_seconds(
         out_t = seconds[np.ix_(cols, rows)].astype(float)
         back_t = seconds[np.ix_(rows, cols)].T.astype(float)
         trip = out_t + back_t
-        trip[(out_t >= _UNREACHABLE) | (back_t >= _UNREACHABLE)] = np.inf
+        trip[(out_t >= UNREACHABLE) | (back_t >= UNREACHABLE)] = np.inf
         access = trip.min(axis=0)
     else:
         mode = matrix_mode(matrix, frame)
@@ -823,7 +813,7 @@ def _estimate_seconds(
     return total
 
 
-def matrix_mode(matrix: _Matrix, frame: pd.DataFrame) -> str:
+def matrix_mode(matrix: TravelMatrix, frame: pd.DataFrame) -> str:
     """Return the mode of ``matrix`` (its ``mode`` attribute), else the first in ``frame``."""
     mode = getattr(matrix, "mode", None)
     if mode in MODES and f"{mode}_min" in frame:
@@ -834,7 +824,7 @@ def matrix_mode(matrix: _Matrix, frame: pd.DataFrame) -> str:
 def _volunteer_need(
     frame: pd.DataFrame,
     households: gpd.GeoDataFrame,
-    matrices: Mapping[str, _Matrix],
+    matrices: Mapping[str, TravelMatrix],
     settings: Settings,
     volunteers: gpd.GeoDataFrame | None,
     plan: Plan | None,
@@ -887,7 +877,7 @@ def _volunteer_need(
         ):
             m = matrices.get(str(vmode), matrices[mode])
             row = np.asarray(m.seconds)[m.index(home_id(vid)), _rows(m, hh_ids)].astype(float)
-            row[row >= _UNREACHABLE] = np.inf
+            row[row >= UNREACHABLE] = np.inf
             better = row < best
             best[better], who[better] = row[better], vid
         far = best > cov.reach_min * 60
@@ -932,7 +922,7 @@ def _weights(frame: pd.DataFrame, cov: CoverageSettings) -> np.ndarray[Any, Any]
 def assess(
     households: gpd.GeoDataFrame,
     service_points: gpd.GeoDataFrame,
-    matrices: Mapping[str, _Matrix],
+    matrices: Mapping[str, TravelMatrix],
     *,
     settings: Settings | None = None,
     volunteers: gpd.GeoDataFrame | None = None,
@@ -1043,7 +1033,7 @@ def _choose(
     households: gpd.GeoDataFrame,
     service_points: gpd.GeoDataFrame,
     candidates: gpd.GeoDataFrame,
-    matrices: Mapping[str, _Matrix],
+    matrices: Mapping[str, TravelMatrix],
     baseline: Assessment,
     settings: Settings,
     k: int,
@@ -1440,43 +1430,6 @@ table.rp tr.total td { font-weight: bold; background: #f2f2f2; }
 """
 
 
-def _offline_map(bounds: tuple[float, float, float, float]) -> Any:
-    """Return a folium map without tiles or any file from the internet."""
-    import folium
-
-    return _own_offline_map(folium, bounds)
-
-
-def _own_offline_map(folium: Any, bounds: tuple[float, float, float, float]) -> Any:
-    """Fallback: a tile-less folium map whose Leaflet is inlined from xstatic-leaflet."""
-    import xstatic.pkg.leaflet as xleaflet
-    from branca.element import Element
-
-    data = Path(xleaflet.BASE_DIR)
-    m = folium.Map(
-        tiles=None,
-        control_scale=True,
-        prefer_canvas=True,
-        location=[(bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2],
-        zoom_start=12,
-        height=620,
-    )
-    m.default_js = []
-    m.default_css = []
-    css = (data / "leaflet.css").read_text(encoding="utf-8")
-    js = (data / "leaflet.js").read_text(encoding="utf-8")
-    root = m.get_root()
-    root.header.add_child(Element(f"<style>{css}</style>"), name="leaflet_css_inline")
-    root.header.add_child(Element(f"<script>{js}</script>"), name="leaflet_js_inline")
-    return m
-
-
-def _strip_remote(page: str) -> str:
-    """Drop any ``<script src=http...>`` / ``<link href=http...>`` left in ``page``."""
-    page = re.sub(r"<script[^>]+src=\"https?://[^\"]*\"[^>]*>\s*</script>", "", page)
-    return re.sub(r"<link[^>]+href=\"https?://[^\"]*\"[^>]*/?>", "", page)
-
-
 def _points_geojson(frame: gpd.GeoDataFrame, columns: Sequence[str]) -> dict[str, Any]:
     feats = []
     for rec, geom in zip(frame[list(columns)].to_dict("records"), frame.geometry, strict=True):
@@ -1552,13 +1505,15 @@ def _iso_layer(
     return group
 
 
-def coverage_map(report: CoverageReport) -> Any:
+def coverage_map(report: CoverageReport) -> folium.Map:
     """Return the report's map: households by band, areas per band, points, hamlets.
 
     Works offline: no tiles (the roads of the network are drawn instead) and Leaflet
-    is inlined.
+    is inlined (:func:`routeplan.maps.offline_map`).
     """
     import folium
+
+    from .maps import offline_map
 
     base = report.baseline
     colours = dict(zip(report.bands, _colours(len(report.bands) - 1), strict=True))
@@ -1567,7 +1522,15 @@ def coverage_map(report: CoverageReport) -> Any:
         if w is not None:
             pts.append(w.added.geometry)
     b = pd.concat(pts).total_bounds
-    m = _offline_map((float(b[0]), float(b[1]), float(b[2]), float(b[3])))
+    m = offline_map(
+        ((float(b[0]) + float(b[2])) / 2, (float(b[1]) + float(b[3])) / 2),
+        title="Coverage",
+        zoom_start=12,
+        height="620px",
+        head=f"<style>{_CSS}</style>",
+        scale=True,
+        prefer_canvas=True,
+    )
     m.fit_bounds([[float(b[1]), float(b[0])], [float(b[3]), float(b[2])]])
     if report.roads is not None and len(report.roads):
         folium.GeoJson(
@@ -1820,17 +1783,14 @@ def write_coverage(report: CoverageReport, out_dir: str | Path) -> list[Path]:
     import pyogrio
 
     from .export import write_csv
+    from .maps import offline_html
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     s = report.settings
     written: list[Path] = []
 
-    page = coverage_map(report).get_root().render()
-    page = _strip_remote(page)
-    page = page.replace("</head>", f"<title>Coverage</title><style>{_CSS}</style></head>", 1)
-    page = page.replace("<body>", "<body>" + _intro(report), 1)
-    page = page.replace("</body>", _sections(report) + "</body>", 1)
+    page = offline_html(coverage_map(report), before=_intro(report), after=_sections(report))
     written.append(write_text(out / "coverage.html", page))
 
     tables = pd.concat(

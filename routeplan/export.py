@@ -18,8 +18,9 @@
     visit order and each day's round as a track along the roads.
 
 Every file is written atomically (see :mod:`routeplan._io`). The helpers
-:func:`route_legs`, :func:`route_coords`, :func:`format_clock` and
-:func:`round_date` are shared with :mod:`routeplan.sheets`.
+:func:`route_legs`, :func:`route_coords`, :func:`format_clock`, :func:`format_duration`,
+:func:`clean_text` and :func:`round_date` are shared with :mod:`routeplan.maps` and
+:mod:`routeplan.sheets`.
 """
 
 from __future__ import annotations
@@ -29,22 +30,27 @@ import datetime as dt
 import logging
 import math
 import re
+import unicodedata
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from ._io import atomic_path, atomic_write, write_bytes
-from ._labels import day_label
+from ._labels import day_label, label
 from .config import Settings
 from .planner import Plan, Route
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
 
+    from .matrix import TravelMatrix
+
 __all__ = [
     "GPX_NS",
+    "clean_text",
     "format_clock",
+    "format_duration",
     "home_point_id",
     "round_date",
     "route_coords",
@@ -69,17 +75,6 @@ ProgressFn = Callable[[str, float], None]
 Coord = tuple[float, float]
 
 
-class _Matrix(Protocol):
-    """What the outputs need from a :class:`routeplan.matrix.TravelMatrix`."""
-
-    ids: tuple[str, ...]
-    mode: str
-
-    def index(self, point_id: str) -> int: ...
-
-    def path(self, i: int, j: int) -> list[tuple[float, float]]: ...
-
-
 # --- helpers shared with sheets.py -----------------------------------------------------
 
 
@@ -87,6 +82,25 @@ def format_clock(seconds: float) -> str:
     """Format seconds since midnight as ``HH:MM`` (rounded to the minute)."""
     minutes = round(seconds / 60.0)
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def clean_text(value: Any) -> str:
+    """Return ``value`` as trimmed Unicode NFC text; ``None`` and NaN become ``""``."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and math.isnan(value):
+        return ""
+    return unicodedata.normalize("NFC", str(value)).strip()
+
+
+def format_duration(seconds: float, language: str = "vi") -> str:
+    """Format a duration in words, rounded to the minute: ``"1 giờ 5 phút"``, ``"1 h 5 min"``."""
+    minutes = round(seconds / 60.0)
+    if minutes >= 60 and minutes % 60:
+        return label("hours_minutes", language).format(h=minutes // 60, m=minutes % 60)
+    if minutes >= 60:
+        return label("hours", language).format(h=minutes // 60)
+    return label("minutes", language).format(m=minutes)
 
 
 def round_date(week_start: dt.date | None, day: int) -> dt.date | None:
@@ -117,7 +131,7 @@ def service_labels(codes: Iterable[str], settings: Settings, language: str = "vi
     return out
 
 
-def home_point_id(matrix: _Matrix, volunteer_id: str) -> str | None:
+def home_point_id(matrix: TravelMatrix, volunteer_id: str) -> str | None:
     """Return the id of ``volunteer_id``'s home in ``matrix``, or ``None`` if it has none.
 
     The planner puts homes into the matrix under ``home:<volunteer_id>``; a bare
@@ -130,7 +144,9 @@ def home_point_id(matrix: _Matrix, volunteer_id: str) -> str | None:
     return None
 
 
-def _leg(matrix: _Matrix | None, a: str | None, b: str | None, pa: Coord, pb: Coord) -> list[Coord]:
+def _leg(
+    matrix: TravelMatrix | None, a: str | None, b: str | None, pa: Coord, pb: Coord
+) -> list[Coord]:
     """Return the coordinates from point ``a`` to ``b``: along the roads, else straight."""
     if matrix is not None and a is not None and b is not None:
         try:
@@ -144,7 +160,7 @@ def _leg(matrix: _Matrix | None, a: str | None, b: str | None, pa: Coord, pb: Co
 
 
 def route_legs(
-    route: Route, matrix: _Matrix | None, home: Coord, stop_xy: Mapping[str, Coord]
+    route: Route, matrix: TravelMatrix | None, home: Coord, stop_xy: Mapping[str, Coord]
 ) -> list[list[Coord]]:
     """Return the lon/lat lines of ``route``'s legs: home -> 1, 1 -> 2, ..., n -> home.
 
@@ -164,7 +180,7 @@ def route_legs(
 
 
 def route_coords(
-    route: Route, matrix: _Matrix | None, home: Coord, stop_xy: Mapping[str, Coord]
+    route: Route, matrix: TravelMatrix | None, home: Coord, stop_xy: Mapping[str, Coord]
 ) -> list[Coord]:
     """Return the lon/lat line of ``route`` from home through every stop and back home.
 
@@ -233,7 +249,7 @@ class _Tables:
         plan: Plan,
         households: gpd.GeoDataFrame,
         volunteers: gpd.GeoDataFrame,
-        matrix_by_mode: Mapping[str, _Matrix],
+        matrix_by_mode: Mapping[str, TravelMatrix],
         settings: Settings,
     ) -> None:
         self.plan = plan
@@ -570,7 +586,7 @@ def write_exports(
     households: gpd.GeoDataFrame,
     volunteers: gpd.GeoDataFrame,
     service_points: gpd.GeoDataFrame | None,
-    matrix_by_mode: Mapping[str, _Matrix],
+    matrix_by_mode: Mapping[str, TravelMatrix],
     out_dir: str | Path,
     *,
     settings: Settings | None = None,
@@ -659,16 +675,21 @@ def write_plan_tables(plan: Plan, out_dir: str | Path) -> list[Path]:
     table = plan.assignments_frame()
     assigned = table[table["status"] != "unassigned"]
     cols = ["household_id", "volunteer_id", "status", "day"]
-    written = [write_csv(out / "assignment.csv", cols,
-                         assigned[cols].itertuples(index=False))]
+    written = [write_csv(out / "assignment.csv", cols, assigned[cols].itertuples(index=False))]
     missed = table[table["status"] != "scheduled"]
     cols = ["household_id", "volunteer_id", "status", "reason", "detail"]
     written.append(write_csv(out / "unassigned.csv", cols, missed[cols].itertuples(index=False)))
     if plan.changes:
-        written.append(write_csv(
-            out / "changes.csv", ["household_id", "old", "new", "code", "reason"],
-            ((c.household_id, c.old or "", c.new or "", c.code, c.reason) for c in plan.changes),
-        ))
+        written.append(
+            write_csv(
+                out / "changes.csv",
+                ["household_id", "old", "new", "code", "reason"],
+                (
+                    (c.household_id, c.old or "", c.new or "", c.code, c.reason)
+                    for c in plan.changes
+                ),
+            )
+        )
     return written
 
 

@@ -33,10 +33,8 @@ import datetime as dt
 import html
 import json
 import logging
-import math
 import re
 import statistics
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -48,20 +46,32 @@ from ._labels import label
 from .config import Settings
 from .errors import InputDataError, Problem
 from .export import (
-    _Matrix,
     _safe_name,
+    clean_text,
     day_name,
     format_clock,
+    format_duration,
     round_date,
     route_coords,
     service_labels,
 )
+from .network import WALK_ONLY
 from .planner import Plan, Route
 
 if TYPE_CHECKING:  # pragma: no cover
+    import folium
     import geopandas as gpd
 
-__all__ = ["DAY_COLOURS", "MarkerStyle", "volunteer_style", "write_maps"]
+    from .matrix import TravelMatrix
+
+__all__ = [
+    "DAY_COLOURS",
+    "MarkerStyle",
+    "offline_html",
+    "offline_map",
+    "volunteer_style",
+    "write_maps",
+]
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +90,7 @@ ROUTE_TOLERANCE_DEG = 1.5e-5
 DAY_COLOURS = ("#1f5fbf", "#d9480f", "#2b8a3e", "#7048b8", "#c2255c", "#8a5a00", "#0b7285")
 """Colour of each day's round on a volunteer's page, Monday first."""
 
-_FOOT = frozenset({"footway", "path", "steps", "pedestrian", "bridleway", "cycleway", "corridor"})
+_FOOT = frozenset(WALK_ONLY)
 
 _TILES_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 _TILES_ATTR = (
@@ -91,22 +101,13 @@ _TILES_ATTR = (
 # --- small helpers -------------------------------------------------------------------
 
 
-def _text(value: Any) -> str:
-    """Return ``value`` as clean NFC text; ``None`` and NaN become ``""``."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and math.isnan(value):
-        return ""
-    return unicodedata.normalize("NFC", str(value)).strip()
-
-
 def _esc(value: Any) -> str:
     """Return ``value`` as HTML text: markup in the data is shown, never run.
 
     Braces become character references too, so that text such as ``{{ x }}`` can
     never be taken for a template by folium's Jinja rendering.
     """
-    return html.escape(_text(value), quote=True).replace("{", "&#123;").replace("}", "&#125;")
+    return html.escape(clean_text(value), quote=True).replace("{", "&#123;").replace("}", "&#125;")
 
 
 def _js(obj: Any) -> str:
@@ -163,15 +164,6 @@ def _map_links(lon: float, lat: float) -> tuple[str, str]:
 def _hours(seconds: float, language: str) -> str:
     text = f"{seconds / 3600:.1f}"
     return text.replace(".", ",") if language == "vi" else text
-
-
-def _duration(seconds: float, language: str) -> str:
-    minutes = round(seconds / 60.0)
-    if minutes >= 60 and minutes % 60:
-        return label("hours_minutes", language).format(h=minutes // 60, m=minutes % 60)
-    if minutes >= 60:
-        return label("hours", language).format(h=minutes // 60)
-    return label("minutes", language).format(m=minutes)
 
 
 def _date_text(date: dt.date | None) -> str:
@@ -349,7 +341,9 @@ a.rp-btn,button.rp-btn{display:inline-flex;align-items:center;justify-content:ce
 a.rp-btn.rp-alt{background:#e9ecef;color:#1c2b40!important}
 .leaflet-popup-content{margin:10px 12px}
 @media (max-width:600px){.rp-popup-open .leaflet-top,.rp-popup-open .leaflet-bottom{
- opacity:0;pointer-events:none}}
+ opacity:0;pointer-events:none}
+ .leaflet-bottom .rp-panel{max-width:calc(50vw - 24px)}
+ .leaflet-bottom.leaflet-left .leaflet-control-scale{margin-bottom:26px}}
 """
 
 _VOLUNTEER_CSS = """
@@ -496,11 +490,8 @@ var RP = (function () {
 
 
 def _assets_html(extra_css: str = "") -> str:
-    js, css = _leaflet()
-    return (
-        f"<style>{css}</style>\n<script>{js}</script>\n<style>{_CSS}{extra_css}</style>\n"
-        f"<script>{_JS}</script>\n"
-    )
+    """Return this module's own style sheet and script (``RP``), to follow Leaflet's."""
+    return f"<style>{_CSS}{extra_css}</style>\n<script>{_JS}</script>\n"
 
 
 @lru_cache(maxsize=1)
@@ -689,7 +680,7 @@ class _Data:
         households: gpd.GeoDataFrame,
         volunteers: gpd.GeoDataFrame,
         service_points: gpd.GeoDataFrame | None,
-        matrix_by_mode: Mapping[str, _Matrix],
+        matrix_by_mode: Mapping[str, TravelMatrix],
         settings: Settings,
     ) -> None:
         self.plan = plan
@@ -697,10 +688,10 @@ class _Data:
         self.lang = settings.output.language
         self.hh: dict[str, dict[str, Any]] = {}
         for rec in households.to_dict("records"):
-            self.hh[_text(rec["household_id"])] = rec
+            self.hh[clean_text(rec["household_id"])] = rec
         self.vol: dict[str, dict[str, Any]] = {}
         for rec in volunteers.to_dict("records"):
-            self.vol[_text(rec["volunteer_id"])] = rec
+            self.vol[clean_text(rec["volunteer_id"])] = rec
         self.sp: list[dict[str, Any]] = (
             [] if service_points is None else list(service_points.to_dict("records"))
         )
@@ -774,12 +765,12 @@ class _Data:
         codes = self.hh[hid].get("services", ()) or ()
         if isinstance(codes, str):
             codes = tuple(c for c in re.split(r"[;,]", codes) if c.strip())
-        return [_text(s) for s in service_labels(codes, self.settings, self.lang)]
+        return [clean_text(s) for s in service_labels(codes, self.settings, self.lang)]
 
     def flags(self, hid: str) -> list[str]:
         rec = self.hh[hid]
         out = [self.t(k) for k in ("elderly", "disability", "remote") if bool(rec.get(k, False))]
-        lang = _text(rec.get("language", ""))
+        lang = clean_text(rec.get("language", ""))
         if lang:
             key = f"language_{lang}"
             out.append(self.t(key) if key in _label_keys() else lang)
@@ -843,13 +834,13 @@ class _Data:
         if services:
             items = "".join(f"<li>{_esc(s)}</li>" for s in services)
             parts.append(f"<div><b>{_esc(t('services'))}:</b><ul>{items}</ul></div>")
-        avail = _text(rec.get("availability", "")) or t("any_time")
+        avail = clean_text(rec.get("availability", "")) or t("any_time")
         parts.append(f"<div><b>{_esc(t('availability'))}:</b> {_esc(avail)}</div>")
-        notes = _text(rec.get("notes", ""))
+        notes = clean_text(rec.get("notes", ""))
         if notes:
             parts.append(f"<div><b>{_esc(t('notes'))}:</b> {_esc(notes)}</div>")
         flags = self.flags(hid)
-        if _text(rec.get("location_quality", "")) == "village":
+        if clean_text(rec.get("location_quality", "")) == "village":
             flags.append(t("location_village"))
         if flags:
             parts.append(
@@ -865,7 +856,7 @@ class _Data:
         """Return the call and map buttons of a household (escaped HTML)."""
         rec = self.hh[hid]
         acts = []
-        phone = _text(rec.get("phone", ""))
+        phone = clean_text(rec.get("phone", ""))
         tel = _tel(phone)
         if tel:
             acts.append(
@@ -893,6 +884,111 @@ def _label_keys() -> frozenset[str]:
 # --- the page skeleton -----------------------------------------------------------------
 
 
+def offline_map(
+    centre: tuple[float, float],
+    *,
+    title: str = "",
+    zoom_start: int = 14,
+    height: str = "100%",
+    head: str = "",
+    body_before: str = "",
+    scale: bool = False,
+    **options: Any,
+) -> folium.Map:
+    """Return a folium map that works without a connection.
+
+    Leaflet's script and style sheet are read from the ``xstatic-leaflet`` package and
+    inlined into the page's head; folium's CDN resources (jQuery, Bootstrap, Leaflet
+    from a CDN, ...) are dropped, so only Leaflet's own API is available: use
+    tooltips, Leaflet popups and controls, not folium's jQuery-based plugins. The map
+    has no background tiles; add them (they show when online) or draw the roads.
+
+    Parameters
+    ----------
+    centre
+        ``(lon, lat)`` shown first (fit the bounds afterwards to show more).
+    title
+        The page's title (escaped).
+    zoom_start
+        Leaflet zoom level shown first.
+    height
+        CSS height of the map (``"100%"``: the whole window; ``"620px"``; ``"55vh"``).
+    head
+        Trusted HTML (style sheets, scripts) put into the head after Leaflet.
+    body_before
+        Trusted HTML put into the body before the map.
+    scale
+        Add a metric scale bar (bottom left).
+    **options
+        More :class:`folium.Map` options (``control_scale``, ``prefer_canvas``, ...).
+
+    Returns
+    -------
+    folium.Map
+        The map; :func:`offline_html` renders its page.
+
+    """
+    import folium
+    from branca.element import Figure
+
+    fig = Figure(title=_esc(title) if title else None)
+    if body_before:
+        _html_element(body_before).add_to(fig)
+    m = folium.Map(
+        location=[centre[1], centre[0]],
+        zoom_start=zoom_start,
+        tiles=None,
+        height=height,
+        **{"control_scale": False, "max_zoom": 19, **options},
+    )
+    m.default_js = []  # everything Leaflet needs is inlined below; no CDN at all
+    m.default_css = []
+    fig.add_child(m)
+    if scale:
+        _script_element(lambda name: f"L.control.scale({{imperial: false}}).addTo({name});").add_to(
+            m
+        )
+    js, css = _leaflet()
+    fig.header.add_child(
+        _raw_element(f"<style>{css}</style>\n<script>{js}</script>\n{head}"),
+        name="routeplan_leaflet",
+    )
+    return m
+
+
+def offline_html(m: folium.Map, *, before: str = "", after: str = "") -> str:
+    """Return the page of ``m`` (from :func:`offline_map`) as self-contained HTML.
+
+    Parameters
+    ----------
+    m
+        The map, or any element of its page.
+    before, after
+        Trusted HTML put at the start and at the end of the page's body.
+
+    Raises
+    ------
+    RuntimeError
+        If the page would still load a script or style sheet from the internet.
+
+    """
+    page: str = m.get_root().render()
+    bad = re.findall(
+        r"<(?:script|link)\b[^>]*(?:src|href)\s*=\s*[\"']?\s*(?:https?:)?//",
+        page,
+        flags=re.IGNORECASE,
+    )
+    if bad:  # pragma: no cover - would mean folium added a CDN resource we did not remove
+        raise RuntimeError(f"map page would load from the internet: {bad[:3]}")
+    if before:
+        page = page.replace("<body>", "<body>" + before, 1)
+    if after:
+        start = page.index("<body>")
+        end = page.index("</body>", start)
+        page = page[:end] + after + page[end:]
+    return page
+
+
 def _new_map(
     title: str,
     centre: tuple[float, float],
@@ -901,27 +997,16 @@ def _new_map(
     extra_css: str = "",
     body_before: str = "",
 ) -> tuple[Any, Any]:
-    """Return a folium ``(figure, map)`` with Leaflet inlined and no CDN resources."""
-    import folium
-    from branca.element import Figure
-
-    fig = Figure(title=_esc(title))
-    if body_before:
-        _html_element(body_before).add_to(fig)
-    m = folium.Map(
-        location=[centre[1], centre[0]],
-        zoom_start=14,
-        tiles=None,
-        control_scale=False,
+    """Return the ``(figure, map)`` of a page of this module: offline, ``RP`` ready."""
+    m = offline_map(
+        centre,
+        title=title,
         height=height,
-        max_zoom=19,
+        head=_assets_html(extra_css),
+        body_before=body_before,
         zoom_snap=0.25,
     )
-    m.default_js = []  # everything Leaflet needs is inlined below; no CDN at all
-    m.default_css = []
-    fig.add_child(m)
-    fig.header.add_child(_raw_element(_assets_html(extra_css)), name="routeplan_assets")
-    return fig, m
+    return m.get_root(), m
 
 
 def _tiles(m: Any, name: str) -> Any:
@@ -938,18 +1023,6 @@ def _tiles(m: Any, name: str) -> Any:
     )
     tiles.add_to(m)
     return tiles
-
-
-def _render(fig: Any) -> str:
-    page: str = fig.render()
-    bad = re.findall(
-        r"<(?:script|link)\b[^>]*(?:src|href)\s*=\s*[\"']?\s*(?:https?:)?//",
-        page,
-        flags=re.IGNORECASE,
-    )
-    if bad:  # pragma: no cover - would mean folium added a CDN resource we did not remove
-        raise RuntimeError(f"map page would load from the internet: {bad[:3]}")
-    return page
 
 
 def _bounds(points: Iterable[tuple[float, float]]) -> list[LatLon] | None:
@@ -986,10 +1059,10 @@ def _hamlets(
 ) -> list[tuple[str, float, float]]:
     """Return ``(name, lon, lat)`` of each hamlet: given places, else the households' median."""
     if places:
-        return [(_text(n), float(x), float(y)) for n, (x, y) in places.items()]
+        return [(clean_text(n), float(x), float(y)) for n, (x, y) in places.items()]
     by_village: dict[str, list[tuple[float, float]]] = {}
     for hid, rec in data.hh.items():
-        village = _text(rec.get("village", ""))
+        village = clean_text(rec.get("village", ""))
         if village and hid in data.xy:
             by_village.setdefault(village, []).append(data.xy[hid])
     return [
@@ -1028,7 +1101,7 @@ def _overview(
                 hids_by_vid.setdefault(route.volunteer_id, []).append(s.household_id)
     for vid, vol in data.vol.items():
         style = data.style[vid]
-        name = _text(vol.get("name", "")) or vid
+        name = clean_text(vol.get("name", "")) or vid
         routes = routes_by_vid.get(vid, [])
         hids = sorted(set(hids_by_vid.get(vid, [])))
         hours = sum(r.duration_s for r in routes)
@@ -1180,7 +1253,7 @@ def _overview(
 """
 
     _script_element(controller).add_to(m)
-    return _render(fig)
+    return offline_html(fig)
 
 
 def _summary_html(
@@ -1285,7 +1358,7 @@ def _volunteer_page(data: _Data, vid: str, roads: Sequence[_RoadLine]) -> str:
 
     t, lang = data.t, data.lang
     vol = data.vol[vid]
-    name = _text(vol.get("name", "")) or vid
+    name = clean_text(vol.get("name", "")) or vid
     routes = [r for r in data.routes if r.volunteer_id == vid and r.stops]
     later = [u for u in data.plan.rollover if data.plan.assignment.get(u.household_id) == vid]
     home = data.home(vid)
@@ -1295,13 +1368,13 @@ def _volunteer_page(data: _Data, vid: str, roads: Sequence[_RoadLine]) -> str:
         pts.append(home)
 
     week = _date_text(data.plan.week_start)
-    mode = _text(vol.get("mode", ""))
+    mode = clean_text(vol.get("mode", ""))
     meta = [_esc(vid)]
     if mode in ("motorbike", "walking"):
         meta.append(_esc(t(f"mode_{mode}")))
     if week:
         meta.append(_esc(label("week_of", lang).format(d=week)))
-    coordinator = _text(data.settings.output.coordinator)
+    coordinator = clean_text(data.settings.output.coordinator)
     coord_html = ""
     if coordinator:
         tel = _tel(m.group(0)) if (m := re.search(r"\+?\d[\d .-]{6,}\d", coordinator)) else ""
@@ -1380,7 +1453,7 @@ def _volunteer_page(data: _Data, vid: str, roads: Sequence[_RoadLine]) -> str:
         day_layers[day] = group.get_name()
         if (date := round_date(data.plan.week_start, route.day)) is not None:
             day_dates.setdefault(date.isoformat(), day)
-        travel = _duration(route.travel_s, lang)
+        travel = format_duration(route.travel_s, lang)
         sections.append(
             f'<section class="rp-day" data-round="{day}">'
             f'<h2 style="border-color:{colour}">{_esc(day_title)}</h2>'
@@ -1497,7 +1570,7 @@ def _volunteer_page(data: _Data, vid: str, roads: Sequence[_RoadLine]) -> str:
 """
 
     _script_element(controller).add_to(m_)
-    return _render(fig)
+    return offline_html(fig)
 
 
 def _stop_row(
@@ -1506,7 +1579,7 @@ def _stop_row(
     rec = data.hh[hid]
     services = ", ".join(data.services(hid))
     flags = data.flags(hid)
-    notes = _text(rec.get("notes", ""))
+    notes = clean_text(rec.get("notes", ""))
     small = [f"{_esc(rec.get('village', ''))} · {_esc(hid)}"]
     if services:
         small.append(_esc(services))
@@ -1533,7 +1606,7 @@ def write_maps(
     households: gpd.GeoDataFrame,
     volunteers: gpd.GeoDataFrame,
     service_points: gpd.GeoDataFrame | None,
-    matrix_by_mode: Mapping[str, _Matrix],
+    matrix_by_mode: Mapping[str, TravelMatrix],
     out_dir: str | Path,
     *,
     network: Any = None,

@@ -8,8 +8,9 @@ marks trips that cannot be made.
 
 Snapping
 --------
-Each point is snapped to the nearest *way* (not merely the nearest junction): it is
-projected onto the geometry of the closest edge, in a local equirectangular projection
+Each point is snapped to the nearest *way* the mode can use (not merely the nearest
+junction; on foot, not onto a road closed to walkers): it is projected onto the
+geometry of the closest such edge, in a local equirectangular projection
 centred on the network (metres; within 0.5 % over a district). The walk from the point
 to that spot, the *access leg*, is walked at ``walk_kmh`` on the flat (the slope of a
 yard or a field is unknown) and is part of every trip to and from the point. A point
@@ -39,11 +40,18 @@ How it is computed
 Every snapped point becomes a node splitting its edge (both directions of a two-way
 way share the node; several points on one edge are chained in order; a one-way edge's
 halves stay one-way; times are split in proportion to the distance along the way).
-The graph is then reduced exactly for the points at hand: only the strongly connected
-part holding the points is kept, dead-end branches without points are cut off and
-chains of degree-2 nodes are contracted into single edges. The many-to-many times are
-then one :func:`scipy.sparse.csgraph.dijkstra` per source point on a compressed sparse
-graph, run in batches of sources. Paths for drawing (:meth:`TravelMatrix.path`) are
+Only the strongly connected part holding most points is kept. The network without
+the points is then reduced exactly (dead ends cut, chains of two-neighbour junctions
+contracted): the junctions left are the *hubs* (hundreds, where the network has thousands),
+and what lies between them is chains and dead-end branches. A trip either stays in
+its branch or leaves it through a first hub and arrives through a last one, so the
+many-to-many times come from three cheap parts, all with
+:func:`scipy.sparse.csgraph.dijkstra`: Dijkstra from each point within its own
+branch only (forwards and backwards, hubs being dead ends), Dijkstra over the small
+hub graph from each distinct first hub, and a vectorised minimum over each point's
+few ways out and in. This is exact (the tests compare it with networkx over the whole
+split graph) and, with ~1,400 points, tens of times faster than a Dijkstra per point
+(see ``bench/README.md``). Paths for drawing (:meth:`TravelMatrix.path`) are
 recomputed on the full graph for one source at a time, when first asked for.
 """
 
@@ -99,6 +107,7 @@ KINDS: Final = ("household", "home", "service_point")
 _CACHE_FORMAT: Final = "routeplan-matrix-1"
 _EARTH_M: Final = 6_371_008.8
 _BATCH_CELLS: Final = 4_000_000  # distances per dijkstra call (32 MB of float64)
+_GROUP_NODES: Final = 1_000  # nodes of the branches run together (see _local)
 
 Progress = Callable[[str, float], None]
 FloatArray = np.ndarray[Any, np.dtype[np.float64]]
@@ -281,8 +290,8 @@ def _check_points(points: Any) -> tuple[list[str], list[str], FloatArray]:
         )
     if points.crs is not None and not points.crs.equals("EPSG:4326"):
         points = points.to_crs("EPSG:4326")
-    ids = [str(p) for p in points["point_id"]]
-    kinds = [str(k) for k in points["kind"]]
+    ids = [str(p) for p in points["point_id"].astype(str).tolist()]
+    kinds = [str(k) for k in points["kind"].astype(str).tolist()]
     seen: dict[str, int] = {}
     for row, (pid, kind) in enumerate(zip(ids, kinds, strict=True)):
         where = f"point {row + 1}"
@@ -486,14 +495,24 @@ class _Snap:
     snap_xy: FloatArray  # projected position on the way
 
 
-def _snap(prep: _Prepared, lonlat: FloatArray) -> _Snap:
-    """Snap every point to the nearest way (vectorised STRtree query)."""
+def _snap(prep: _Prepared, lonlat: FloatArray, mode: str | None = None) -> _Snap:
+    """Snap every point to the nearest way ``mode`` can use (vectorised STRtree query)."""
     n = len(lonlat)
     if n == 0:
         empty = np.empty(0)
         return _Snap(lonlat, np.empty(0, dtype=np.int64), empty, empty, np.empty((0, 2)))
     pts = shapely.points(prep.proj.forward(lonlat))
-    hits, dist = prep.tree.query_nearest(pts, return_distance=True, all_matches=False)
+    tree, ways = prep.tree, None
+    if mode is not None:
+        ok = np.isfinite(prep.walk) | ((mode == "motorbike") & np.isfinite(prep.ride))
+        usable = np.zeros(len(prep.seg_geom), dtype=bool)
+        usable[prep.seg[ok]] = True
+        if usable.any() and not usable.all():  # a tree of the usable ways only
+            ways = np.flatnonzero(usable)
+            tree = shapely.STRtree(prep.seg_geom[ways])
+    hits, dist = tree.query_nearest(pts, return_distance=True, all_matches=False)
+    if ways is not None:
+        hits[1] = ways[hits[1]]
     seg = np.empty(n, dtype=np.int64)
     snap_m = np.empty(n)
     seg[hits[0]] = hits[1]
@@ -537,7 +556,7 @@ def _split(prep: _Prepared, snap: _Snap) -> _Pieces:
     offs = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
     e = prep.seg_order[prep.seg_ptr[snap.seg[rep]] + offs]
     f = np.where(prep.fwd[e], snap.t[rep], 1.0 - snap.t[rep])
-    order = np.lexsort((rep, f, e))
+    order = np.lexsort((np.where(prep.fwd[e], rep, -rep), f, e))  # ties: each way in turn
     e, f, p = e[order], f[order], rep[order]
     first = np.r_[True, e[1:] != e[:-1]] if len(e) else np.zeros(0, dtype=bool)
     last = np.r_[e[1:] != e[:-1], True] if len(e) else np.zeros(0, dtype=bool)
@@ -664,6 +683,7 @@ def _layered(
     mode: str,
     switch_s: float,
     ref: IntArray | None = None,
+    riders: IntArray | None = None,
 ) -> tuple[csr_matrix, IntArray, IntArray, IntArray]:
     """Build the routing graph of ``mode``: CSR, source nodes, target nodes, piece per entry.
 
@@ -677,7 +697,7 @@ def _layered(
         size, sources, targets = n, points, points
     else:
         ok_w, ok_r = np.isfinite(walk), np.isfinite(ride)
-        ride_nodes = np.unique(np.concatenate([src[ok_r], dst[ok_r]]))
+        ride_nodes = np.unique(np.concatenate([src[ok_r], dst[ok_r]]) if riders is None else riders)
         none = np.full(len(ride_nodes), -1)
         parts = [
             (src[ok_w], dst[ok_w], walk[ok_w], ref[ok_w]),
@@ -1007,7 +1027,7 @@ def build_matrix(
             raise NetworkError(
                 "the network has no ride_s motorbike times: load it with routeplan.load_network"
             )
-        snap = _snap(prep, lonlat)
+        snap = _snap(prep, lonlat, mode)
         return prep, snap, _split(prep, snap)
 
     key = path = None
@@ -1031,59 +1051,29 @@ def build_matrix(
     built = (prep, snap, pieces)
     say("reducing the network", 0.1)
     in_part, reachable, reasons, _ = _components(pieces, mode, n)
-    base = prep.n_nodes
-    keep = in_part[pieces.src] & in_part[pieces.dst] & _usable(pieces, mode)
-    src, dst, (walk, ride) = _merge_parallel(
-        pieces.src[keep],
-        pieces.dst[keep],
-        pieces.walk[keep],
-        pieces.ride[keep] if mode == "motorbike" else np.full(int(keep.sum()), np.inf),
-    )
-    protected = np.zeros(pieces.n, dtype=bool)
-    protected[base + np.flatnonzero(reachable)] = True
-    src, dst, walk, ride = _reduce(src, dst, walk, ride, pieces.n, protected)
-    present = np.zeros(pieces.n, dtype=bool)
-    present[src] = present[dst] = True
-    present |= protected
-    relabel = np.full(pieces.n, -1, dtype=np.int64)
-    relabel[present] = np.arange(int(present.sum()))
     reach_idx = np.flatnonzero(reachable)
-    graph, sources, targets, _ = _layered(
-        relabel[src],
-        relabel[dst],
-        walk,
-        ride,
-        int(present.sum()),
-        relabel[base + reach_idx],
+    dist = _core_times(
+        prep,
+        pieces,
+        reach_idx,
+        in_part,
         mode,
         switch_s,
-    )
-    log.debug(
-        "matrix %s: %d points on %d nodes (graph %d nodes, %d edges; %d pieces)",
-        mode,
-        n,
-        graph.shape[0],
-        prep.n_nodes,
-        len(prep.eu),
-        len(pieces.src),
-    )
-    pt_nodes = relabel[base + reach_idx]
-    layers = 1 if mode == "walking" else 3
-    dist = _many_to_many(
-        graph,
-        sources,
-        targets,
-        pt_nodes,
-        int(present.sum()),
-        layers,
         lambda f: say("travel times", 0.15 + 0.8 * f),
     )
     access = snap.snap_m / speed
     seconds = np.full((n, n), UNREACHABLE, dtype=np.int32)
-    total = dist + access[reach_idx, None] + access[None, reach_idx]
+    total = dist  # in place: the times are large
+    total += access[reach_idx, None]
+    total += access[None, reach_idx]
     finite = np.isfinite(total)
-    cell = np.where(finite, np.rint(np.minimum(total, UNREACHABLE - 1)), UNREACHABLE)
-    seconds[np.ix_(reach_idx, reach_idx)] = cell.astype(np.int32)
+    np.rint(total, out=total)
+    np.minimum(total, UNREACHABLE - 1, out=total)
+    total[~finite] = UNREACHABLE
+    if len(reach_idx) == n:
+        seconds[:] = total
+    else:
+        seconds[np.ix_(reach_idx, reach_idx)] = total
     _same_spot(seconds, snap, reachable, prep.proj)
     np.fill_diagonal(seconds, 0)
     no_access = snap.snap_m > settings.max_snap_m
@@ -1136,7 +1126,7 @@ def _batched(
     report: Callable[[float], None] | None = None,
 ) -> FloatArray:
     """Dijkstra from ``sources``, keeping ``columns``, a bounded number of cells at a time."""
-    out = np.full((len(sources), len(columns)), np.inf)
+    out = np.empty((len(sources), len(columns)))
     batch = max(1, min(len(sources), _BATCH_CELLS // max(graph.shape[0], 1)))
     for k in range(0, len(sources), batch):
         if report is not None:
@@ -1145,76 +1135,247 @@ def _batched(
     return out
 
 
-def _many_to_many(
-    graph: csr_matrix,
-    sources: IntArray,
-    targets: IntArray,
-    pt_nodes: IntArray,
-    n: int,
-    layers: int,
+def _ranks(groups: IntArray) -> IntArray:
+    """Position of each entry among the entries of its group (0, 1, 2...)."""
+    order = np.argsort(groups, kind="stable")
+    g = groups[order]
+    rank = np.empty(len(groups), dtype=np.int64)
+    rank[order] = np.arange(len(g)) - np.searchsorted(g, g)
+    return rank
+
+
+def _best_via(
+    out: FloatArray, pt: IntArray, via: IntArray, cost: FloatArray, table: FloatArray
+) -> None:
+    """``out[p] = min(out[p], cost + table[via])`` over the options (p, via, cost).
+
+    Options are laid out densely by their rank within their point (points with fewer
+    options get padding that costs ``inf``), so that each round is one gather and one
+    in-place minimum over ``out``.
+    """
+    if not len(pt):
+        return
+    rank = _ranks(pt)
+    rounds = int(rank.max()) + 1
+    index = np.zeros((rounds, out.shape[0]), dtype=np.int64)
+    extra = np.full((rounds, out.shape[0]), np.inf)
+    index[rank, pt] = via
+    extra[rank, pt] = cost
+    vals = np.empty_like(out)
+    for k in range(rounds):
+        np.take(table, index[k], axis=0, out=vals)
+        vals += extra[k][:, None]
+        np.minimum(out, vals, out=out)
+
+
+def _core_times(
+    prep: _Prepared,
+    pieces: _Pieces,
+    reach_idx: IntArray,
+    in_part: BoolArray,
+    mode: str,
+    switch_s: float,
     report: Callable[[float], None],
 ) -> FloatArray:
-    """Shortest times from every source to every target.
+    """Shortest times between the points ``reach_idx`` (without their access legs).
 
-    Points on the same stretch of way form a *cluster* (their nodes joined by point-to-
-    point edges, in every layer); a trip leaves a cluster through one of its few exit
-    nodes. For a cluster with more points than exits, Dijkstra runs from the exits
-    instead of from each point, and each point's row is the best of (its time to an exit
-    within the cluster + the exit's row), or the time within the cluster itself. Exact.
+    The junctions surviving the reduction of the network *without* the points (dead
+    ends cut, chains of two-neighbour junctions contracted) are the *hubs*; what is
+    left between them is short chains and dead-end branches, each touching at most a
+    couple of hubs. A trip either stays within its branch (*local*), or leaves it at
+    a first hub and re-enters the target's branch at a last hub. So:
+
+    1. on the split graph (a node per point), with hubs as dead ends, one Dijkstra per
+       point finds its local trips and its times to the first hubs; one per point on
+       the reversed graph finds the times from the last hubs (these runs stay within
+       the point's branch);
+    2. on the reduced hub graph (a few hundred nodes), one Dijkstra per distinct first
+       hub gives the hub-to-hub times;
+    3. each trip is the best of its local time and of (to a first hub + hub to hub +
+       from a last hub), minimised with vectorised gathers.
+
+    Exact: a shortest trip through any hub splits at its first and last hub. For the
+    motorbike every graph has the three layers of :func:`_layered`, a hub standing for
+    its three states (walking before riding, riding, walking after parking).
     """
-    size = graph.shape[0]
-    is_pt = np.zeros(size, dtype=bool)
-    for layer in range(layers):
-        is_pt[pt_nodes + layer * n] = True
+    m = len(reach_idx)
+    out = np.full((m, m), np.inf)
+    if m == 0:
+        return out
+    bike = mode == "motorbike"
+    n, base = pieces.n, prep.n_nodes
+
+    # 1. the split graph of the mode, the strongly connected part only
+    keep = in_part[pieces.src] & in_part[pieces.dst] & _usable(pieces, mode)
+    src, dst, (walk, ride) = _merge_parallel(
+        pieces.src[keep],
+        pieces.dst[keep],
+        pieces.walk[keep],
+        pieces.ride[keep] if bike else np.full(int(keep.sum()), np.inf),
+    )
+    pt_nodes = base + reach_idx
+    split, sources, targets, _ = _layered(src, dst, walk, ride, n, pt_nodes, mode, switch_s)
+    rider = np.zeros(n, dtype=bool)
+    if bike:
+        rideable = np.isfinite(ride)
+        rider[src[rideable]] = rider[dst[rideable]] = True
+
+    # 2. the hubs, and the hub graph
+    j = in_part[prep.eu] & in_part[prep.ev]
+    j &= np.isfinite(prep.walk) | (bike & np.isfinite(prep.ride))
+    hs, hd, (hw, hr) = _merge_parallel(
+        prep.eu[j],
+        prep.ev[j],
+        prep.walk[j],
+        np.where(np.isnan(prep.ride[j]), np.inf, prep.ride[j])
+        if bike
+        else np.full(int(j.sum()), np.inf),
+    )
+    hs, hd, hw, hr = _reduce(hs, hd, hw, hr, n, np.zeros(n, dtype=bool))
+    is_hub = np.zeros(n, dtype=bool)
+    is_hub[hs] = is_hub[hd] = True
+    n_hubs = int(is_hub.sum())
+    hub_id = np.full(n, -1, dtype=np.int64)
+    hub_id[is_hub] = np.arange(n_hubs)
+    hubs, _, _, _ = _layered(
+        hub_id[hs],
+        hub_id[hd],
+        hw,
+        hr,
+        n_hubs,
+        np.empty(0, dtype=np.int64),
+        mode,
+        switch_s,
+        riders=hub_id[is_hub & rider],
+    )
+    layers = 3 if bike else 1
+    # split-graph node -> hub-graph node (-1 for the others), layer by layer
+    to_hub = np.concatenate([np.where(is_hub, hub_id + k * n_hubs, -1) for k in range(layers)])
+
+    # 3. within the branches: hubs are dead ends, forwards and backwards
+    s_pt, s_hub, s_cost, t_pt, t_hub, t_cost, in_branches = _local(
+        split, to_hub >= 0, sources, targets, out
+    )
+    if bike:  # leaving riding or parked is no better than leaving on foot for the same time
+        s_pt, s_hub, s_cost = _undominated(s_pt, s_hub, s_cost, n)
+    s_hub, t_hub = to_hub[s_hub], to_hub[t_hub]
+    if not len(s_hub) or not len(t_hub):
+        return out
+
+    # 4. hub to hub, from each distinct first hub to each distinct last hub
+    rows, s_row = np.unique(s_hub, return_inverse=True)
+    cols, t_col = np.unique(t_hub, return_inverse=True)
+    log.debug(
+        "matrix %s: %d points; split graph %d nodes (%d in their branches), hub graph "
+        "%d nodes; Dijkstra from %d hub nodes",
+        mode,
+        m,
+        split.shape[0],
+        in_branches,
+        hubs.shape[0],
+        len(rows),
+    )
+    core = _batched(hubs, rows, cols, report).T.copy()  # (cols, rows)
+
+    # 5. to each point from the last hubs, then from each point
+    to_point = np.full((m, len(rows)), np.inf)
+    _best_via(to_point, t_pt, t_col, t_cost, core)
+    _best_via(out, s_pt, s_row, s_cost, np.ascontiguousarray(to_point.T))
+    return out
+
+
+def _undominated(
+    pt: IntArray, node: IntArray, cost: FloatArray, n: int
+) -> tuple[IntArray, IntArray, FloatArray]:
+    """Drop the ways out of a point that reach a hub riding or parked no sooner than on foot.
+
+    From a hub on foot (state 0) a trip can do all that it can riding (getting on is
+    free) or parked (walk on), so reaching a hub in state 1 or 2 helps only when sooner.
+    """
+    state, junction = node // n, node % n
+    _, group = np.unique(pt * n + junction, return_inverse=True)
+    on_foot = np.full(int(group.max()) + 1 if len(group) else 0, np.inf)
+    walked = state == 0
+    np.minimum.at(on_foot, group[walked], cost[walked])
+    keep = walked | (cost < on_foot[group])
+    return pt[keep], node[keep], cost[keep]
+
+
+def _without_rows(graph: csr_matrix, drop: BoolArray) -> csr_matrix:
+    """``graph`` without the edges leaving the ``drop`` nodes."""
+    counts = np.diff(graph.indptr)
+    keep = ~np.repeat(drop, counts)
+    indptr = np.zeros(graph.shape[0] + 1, dtype=np.int64)
+    indptr[1:] = np.cumsum(np.where(drop, 0, counts))
+    return csr_matrix((graph.data[keep], graph.indices[keep], indptr), shape=graph.shape)
+
+
+def _local(
+    graph: csr_matrix, hub: BoolArray, sources: IntArray, targets: IntArray, out: FloatArray
+) -> tuple[IntArray, IntArray, FloatArray, IntArray, IntArray, FloatArray, int]:
+    """Dijkstra from each point within its branch, hubs being dead ends.
+
+    A *branch* is a connected part of the graph without its hubs, plus the hubs it
+    touches. Each point's trips within its branch go into ``out``; returned are the
+    times from each point to the hubs around (first hubs: point, hub node, seconds),
+    those from the hubs around to each point (last hubs, likewise), and the number of
+    nodes in the branches holding points. Branches are run together in groups of
+    about ``_GROUP_NODES`` nodes, each group on its own small graph.
+    """
     coo = graph.tocoo()
     row, col = coo.row.astype(np.int64), coo.col.astype(np.int64)
-    inner = is_pt[row] & is_pt[col]
-    sub = csr_matrix((np.ones(int(inner.sum())), (row[inner], col[inner])), shape=(size, size))
-    _, label = csgraph.connected_components(sub, directed=False)
-    leaving = is_pt[row] & ~is_pt[col]
-    if layers == 3:  # the walk-after-parking layer is no way out: the first layer walks too
-        leaving &= col < 2 * n
-    exits = np.unique(np.stack([label[row[leaving]], col[leaving]], axis=1), axis=0)
-    n_exits = np.bincount(exits[:, 0], minlength=size)
-    n_sources = np.bincount(label[sources], minlength=size)
-    split = n_exits[label[sources]] < n_sources[label[sources]]
-    direct = np.flatnonzero(~split)
-    grouped = np.flatnonzero(split)
-    dec_exits = exits[np.isin(exits[:, 0], label[sources[grouped]]), 1]
-    exit_nodes = np.unique(dec_exits)
-    big_sources = np.concatenate([sources[direct], exit_nodes])
-    big = _batched(graph, big_sources, targets, report)
-    out = np.empty((len(sources), len(targets)))
-    out[direct] = big[: len(direct)]
-    if not len(grouped):
-        return out
-    via = big[len(direct) :]
-    in_cluster = is_pt & np.isin(label, label[sources[grouped]])
-    local_nodes = np.unique(np.concatenate([np.flatnonzero(in_cluster), exit_nodes]))
-    local_id = np.full(size, -1, dtype=np.int64)
-    local_id[local_nodes] = np.arange(len(local_nodes))
-    keep = in_cluster[row] & (local_id[col] >= 0)
-    local = csr_matrix(
-        (coo.data[keep], (local_id[row[keep]], local_id[col[keep]])),
-        shape=(len(local_nodes), len(local_nodes)),
+    size = graph.shape[0]
+    inner = ~hub[row] & ~hub[col]
+    adj = csr_matrix((np.ones(int(inner.sum())), (row[inner], col[inner])), shape=(size, size))
+    _, label = csgraph.connected_components(adj, directed=False)
+    n_labels = int(label.max()) + 1
+    branch_size = np.bincount(label[~hub], minlength=n_labels)
+    held = np.unique(label[sources])
+    order = held[np.argsort(branch_size[held], kind="stable")]
+    cum = np.cumsum(branch_size[order])
+    group_of = np.full(n_labels, -1, dtype=np.int64)
+    group_of[order] = cum // max(_GROUP_NODES, int(branch_size[order].max()))
+    node_group = np.where(hub, -1, group_of[label])
+    point_group = node_group[sources]
+    found: list[list[Any]] = [[], [], [], [], [], []]
+    total = 0
+    for g in np.unique(point_group).tolist():
+        mine = node_group == g
+        touch = mine[row] | mine[col]
+        near = np.zeros(size, dtype=bool)
+        near[row[touch]] = near[col[touch]] = True
+        nodes = np.flatnonzero(mine | (near & hub))
+        total += len(nodes)
+        sub = graph[nodes][:, nodes].tocsr()
+        forwards = _without_rows(sub, hub[nodes])
+        backwards = _without_rows(sub.T.tocsr(), hub[nodes])
+        at_hub = np.flatnonzero(hub[nodes])
+        mates = np.flatnonzero(point_group == g)
+        dst = np.searchsorted(nodes, targets[mates])
+        batch = max(1, _BATCH_CELLS // len(nodes))
+        for b in range(0, len(mates), batch):
+            pts = mates[b : b + batch]
+            leave = _dijkstra(forwards, indices=np.searchsorted(nodes, sources[pts]))
+            out[np.ix_(pts, mates)] = leave[:, dst]
+            enter = _dijkstra(backwards, indices=dst[b : b + batch])
+            for k, dist in enumerate((leave, enter)):
+                times = dist[:, at_hub]
+                r, c = np.nonzero(np.isfinite(times))
+                found[3 * k].append(pts[r])
+                found[3 * k + 1].append(nodes[at_hub[c]])
+                found[3 * k + 2].append(times[r, c])
+    s_pt, s_hub, s_cost, t_pt, t_hub, t_cost = (
+        np.concatenate(f) if f else np.empty(0) for f in found
     )
-    columns = np.concatenate(
-        [local_id[exit_nodes], np.where(in_cluster[targets], local_id[targets], 0)]
+    return (
+        s_pt.astype(np.int64),
+        s_hub.astype(np.int64),
+        s_cost,
+        t_pt.astype(np.int64),
+        t_hub.astype(np.int64),
+        t_cost,
+        total,
     )
-    near = _batched(local, local_id[sources[grouped]], columns)
-    to_exit, within = near[:, : len(exit_nodes)], near[:, len(exit_nodes) :]
-    within[:, ~in_cluster[targets]] = np.inf
-    best = within
-    p, x = np.nonzero(np.isfinite(to_exit))
-    order = np.argsort(p, kind="stable")
-    p, x = p[order], x[order]
-    rank = np.arange(len(p)) - np.searchsorted(p, p)
-    for r in range(int(rank.max()) + 1 if len(rank) else 0):
-        sel = rank == r
-        pr, xr = p[sel], x[sel]
-        best[pr] = np.minimum(best[pr], to_exit[pr, xr][:, None] + via[xr])
-    out[grouped] = best
-    return out
 
 
 def _same_spot(

@@ -39,8 +39,11 @@ The two directions of a sloped edge therefore differ. Slopes come from node
 elevations (``ele`` tags, or a DEM sampled every ~30 m along the road so a road over
 a ridge is not flat; bridges and tunnels are graded straight between their ends) and
 are capped at 100 %. Steps multiply the speed by ``steps_walk_factor``; a ford adds
-``ford_walk_s``. Walking is allowed both ways on every way, oneway or not, except on
-motorways and where ``foot=no``.
+``ford_walk_s``. Walking is allowed both ways on every way, oneway or not (tunnels,
+bridges and roads without ``sidewalk`` tags included), except where ``foot=no`` (or
+``private``...), and, unless ``foot=yes`` (or ``designated``...) says otherwise, on
+motorways and on ways tagged ``access=no`` or ``motorroad=yes``. ``access=private``
+alone does not stop walkers (a volunteer visiting a household up its private drive).
 """
 
 from __future__ import annotations
@@ -237,6 +240,7 @@ WAY_TAGS = (
     "junction",
     "access",
     "foot",
+    "motorroad",
     "motorcycle",
     "motor_vehicle",
     "vehicle",
@@ -757,8 +761,13 @@ def _rule(
         rideable = False
         report.no_motorbike_ways += 1
     foot = _first(tags, ("foot",))
-    walkable = foot not in NO and (cls not in ("motorway", "motorway_link") or foot in YES)
-    if foot in NO:
+    # without an explicit foot permission, access=no and motorroad=yes close a way to
+    # walkers as well (OSM), and so does being a motorway
+    closed = _first(tags, ("access",)) == "no" or _first(tags, ("motorroad",)) == "yes"
+    walkable = foot not in NO and (
+        foot in YES or not (closed or cls in ("motorway", "motorway_link"))
+    )
+    if foot in NO or (closed and not walkable):
         report.no_foot_ways += 1
     ride_fwd = ride_bwd = rideable
     oneway = tags.get("oneway", "").strip().lower()
@@ -1458,7 +1467,7 @@ def _summary(net: Network) -> str:
     if r.no_motorbike_ways:
         rules.append(f"{r.no_motorbike_ways} closed to motorbikes (access)")
     if r.no_foot_ways:
-        rules.append(f"{r.no_foot_ways} closed to walkers (foot=no)")
+        rules.append(f"{r.no_foot_ways} closed to walkers (foot=no, access=no, motorroad)")
     if r.area_ways:
         its = "its" if r.area_ways == 1 else "their"
         rules.append(f"{_n(r.area_ways, 'area')} kept as {its} outline")

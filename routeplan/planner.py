@@ -463,75 +463,62 @@ class Problem:
                 res.append((k, day * 86400 + lo, day * 86400 + hi))
         return res
 
+    def reason_text(self, key: str, **fields: Any) -> str:
+        """Return the reason ``key`` in ``settings.output.language`` (see ``_labels``)."""
+        from ._labels import label
+
+        return label(key, self.settings.output.language).format(**fields)
+
+    def language_name(self, slug: str) -> str:
+        """Return a minority language's name in the output language (``co_tu`` -> Cơ Tu)."""
+        from ._labels import LABELS
+
+        if f"lang_{slug}" in LABELS:
+            return self.reason_text(f"lang_{slug}")
+        return slug
+
     def why_not(self, h: int, v: int) -> tuple[str, str] | None:
-        """Return ``(code, sentence)`` saying why ``v`` cannot serve ``h``, or ``None``."""
+        """Return ``(code, sentence)`` saying why ``v`` cannot serve ``h``, or ``None``.
+
+        The sentence is in ``settings.output.language``; the code is stable.
+        """
         vid, hid = self.volunteer_ids[v], self.household_ids[h]
         if not self.reach[h, v]:
-            return ("unreachable", f"{vid} cannot get to {hid} and back by {self.modes[v]}")
+            mode = self.reason_text(f"by_{self.modes[v]}")
+            return ("unreachable", self.reason_text("why_unreachable", vid=vid, hid=hid, mode=mode))
         if not self.skill_ok[h, v]:
             missing = ", ".join(sorted(self.needs[h] - self.skills[v]))
-            return ("skill", f"{vid} lacks the skill {missing} that {hid}'s services need")
+            return ("skill", self.reason_text("why_skill", vid=vid, hid=hid, skills=missing))
         if self.settings.planner.language_hard and not self.language_ok[h, v]:
-            return ("language", f"{vid} does not speak {self.language[h]}")
+            name = self.language_name(self.language[h])
+            return ("language", self.reason_text("why_language", vid=vid, language=name))
         if not self.window_ok[h, v]:
             if not self.hh_windows[h]:
-                return (
-                    "far",
-                    f"the trip from {vid}'s home to {hid} and back with the "
-                    f"visit is longer than any of {vid}'s available periods",
-                )
-            return ("window", f"{vid}'s hours leave no time to visit {hid} within its availability")
+                return ("far", self.reason_text("why_far", vid=vid, hid=hid))
+            return ("window", self.reason_text("why_window", vid=vid, hid=hid))
         return None
 
     def why_unserved(self, h: int) -> tuple[str, str]:
         """Return ``(code, sentence)`` for a household no volunteer can serve."""
         hid = self.household_ids[h]
-        steps: list[tuple[str, NDArray[np.bool_], str]] = [
-            (
-                "unreachable",
-                self.reach[h],
-                "no volunteer can get there and back (check its location and the road network)",
-            ),
-            (
-                "skill",
-                self.skill_ok[h],
-                "no volunteer has the skill "
-                f"{', '.join(sorted(self.needs[h]))} its services need (train one or add one)",
-            ),
+        steps: list[tuple[str, NDArray[np.bool_]]] = [
+            ("unreachable", self.reach[h]),
+            ("skill", self.skill_ok[h]),
         ]
         if self.settings.planner.language_hard:
-            steps.append(
-                (
-                    "language",
-                    self.language_ok[h],
-                    f"no volunteer speaks "
-                    f"{self.language[h]} (or set planner.language_hard = false)",
-                )
-            )
-        if self.hh_windows[h]:
-            steps.append(
-                (
-                    "window",
-                    self.window_ok[h],
-                    "no volunteer's hours leave time for a visit within its availability",
-                )
-            )
-        else:
-            steps.append(
-                (
-                    "far",
-                    self.window_ok[h],
-                    "for every volunteer who could serve it, "
-                    "the trip there and back with the visit is longer than any of their "
-                    "available periods",
-                )
-            )
+            steps.append(("language", self.language_ok[h]))
+        steps.append(("window" if self.hh_windows[h] else "far", self.window_ok[h]))
+        fields = {
+            "hid": hid,
+            "skills": ", ".join(sorted(self.needs[h])),
+            "language": self.language_name(self.language[h]),
+        }
         ok = np.ones(self.n_volunteers, dtype=bool)
-        for code, mask, text in steps:
+        for code, mask in steps:
             ok &= mask
             if not ok.any():
-                return (code, f"{hid}: {text}")
-        return ("capacity", f"{hid}: every volunteer who could serve it is full")
+                return (code, self.reason_text(f"unserved_{code}", **fields))
+        return ("capacity", self.reason_text("unserved_capacity", hid=hid))
 
     # --- checking a plan ------------------------------------------------------------
 
@@ -865,6 +852,7 @@ def read_previous(path: Any) -> dict[str, str]:
 def _changes(problem: Problem, assignment: Mapping[str, str]) -> list[Change]:
     hidx = {hid: i for i, hid in enumerate(problem.household_ids)}
     vidx = {vid: i for i, vid in enumerate(problem.volunteer_ids)}
+    text = problem.reason_text
     # how many of last week's households each volunteer could still keep
     keepable: Counter[str] = Counter()
     for hid, old in problem.previous.items():
@@ -877,18 +865,12 @@ def _changes(problem: Problem, assignment: Mapping[str, str]) -> list[Change]:
             continue
         if hid not in hidx:
             out.append(
-                Change(
-                    hid,
-                    old,
-                    None,
-                    f"{hid} is no longer in the household register",
-                    "household_gone",
-                )
+                Change(hid, old, None, text("change_household_gone", hid=hid), "household_gone")
             )
             continue
         if old not in vidx:
             out.append(
-                Change(hid, old, new, f"{old} is no longer in the volunteer list", "volunteer_gone")
+                Change(hid, old, new, text("change_volunteer_gone", old=old), "volunteer_gone")
             )
             continue
         why = problem.why_not(hidx[hid], vidx[old])
@@ -902,8 +884,7 @@ def _changes(problem: Problem, assignment: Mapping[str, str]) -> list[Change]:
                     hid,
                     old,
                     new,
-                    f"{old} can now look after {cap} households, "
-                    f"fewer than the {keepable[old]} they had",
+                    text("change_capacity", old=old, cap=cap, had=keepable[old]),
                     "capacity",
                 )
             )
@@ -913,8 +894,7 @@ def _changes(problem: Problem, assignment: Mapping[str, str]) -> list[Change]:
                 hid,
                 old,
                 new,
-                f"moved from {old} so that households only "
-                f"{new or 'another volunteer'} could serve are covered",
+                text("change_rebalanced", old=old, new=new or text("another_volunteer")),
                 "rebalanced",
             )
         )

@@ -40,7 +40,7 @@ import pandas as pd
 
 from .config import Settings
 from .errors import InputDataError, Problem, Severity
-from .timewindows import Window, WindowSyntaxError, fold, parse_windows
+from .timewindows import Window, WindowSyntaxError, parse_windows, slug
 
 __all__ = [
     "HOUSEHOLD_COLUMNS",
@@ -205,18 +205,6 @@ _MODES = {
 _VILLAGE_PREFIX = re.compile(r"^(?:thon|xom|ban|lang|khu|to|village|hamlet)_(?=.)")
 _LIST_SPLIT = re.compile(r"[;,/+|\n]+")
 _MOJIBAKE = re.compile("á»|áº|Ã[\u0080-\u00bf]|Æ°|Æ¡|Ä‘|Ä\u0090|Ä\u0083|Ã¡|Ã©")
-
-
-def slug(text: str) -> str:
-    """Fold ``text`` into an identifier: lower case, no diacritics, ``_`` between words.
-
-    Examples
-    --------
-    >>> slug("Cơ Tu"), slug("Đi bộ"), slug(" Chữ ký số ")
-    ('co_tu', 'di_bo', 'chu_ky_so')
-
-    """
-    return re.sub(r"[^a-z0-9]+", "_", fold(text)).strip("_")
 
 
 def _village_key(name: str) -> str:

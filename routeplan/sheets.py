@@ -22,7 +22,6 @@ from __future__ import annotations
 import functools
 import logging
 import math
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,20 +32,24 @@ from ._labels import LABELS, label
 from .config import Settings
 from .errors import InputDataError, Problem
 from .export import (
-    _Matrix,
     _records,
     _safe_name,
+    clean_text,
     day_name,
     format_clock,
+    format_duration,
     round_date,
     route_legs,
     service_labels,
 )
+from .network import WALK_ONLY
 from .planner import Plan, Route
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
     from fpdf import FPDF
+
+    from .matrix import TravelMatrix
 
 __all__ = ["font_paths", "write_sheets"]
 
@@ -89,7 +92,7 @@ ROAD_MINOR = (165, 165, 165)
 ROUTE = (0, 85, 200)
 HEAD_FILL = (225, 225, 225)
 
-_FOOT = frozenset({"footway", "path", "steps", "pedestrian", "bridleway", "cycleway", "corridor"})
+_FOOT = frozenset(WALK_ONLY)
 _MAJOR = frozenset(
     {
         "motorway",
@@ -104,31 +107,6 @@ _MAJOR = frozenset(
         "tertiary_link",
     }
 )
-
-# --- labels (shared with maps.py in _labels.py) ---------------------------------------
-
-
-def _label(key: str, language: str) -> str:
-    return label(key, language)
-
-
-def _nfc(text: Any) -> str:
-    """Return ``text`` as a string in Unicode NFC: precomposed Vietnamese letters."""
-    if text is None:
-        return ""
-    if isinstance(text, float) and math.isnan(text):
-        return ""
-    return unicodedata.normalize("NFC", str(text)).strip()
-
-
-def _duration(seconds: float, language: str) -> str:
-    minutes = round(seconds / 60.0)
-    if minutes >= 60 and minutes % 60 == 0:
-        return _label("hours", language).format(h=minutes // 60)
-    if minutes >= 60:
-        return _label("hours_minutes", language).format(h=minutes // 60, m=minutes % 60)
-    return _label("minutes", language).format(m=minutes)
-
 
 # --- fonts ----------------------------------------------------------------------------
 
@@ -331,7 +309,7 @@ class _Writer:
         self._style, self._size = "", BODY_PT
 
     def t(self, key: str) -> str:
-        return _label(key, self.language)
+        return label(key, self.language)
 
     def font(
         self, size: float = BODY_PT, style: str = "", color: tuple[int, int, int] = INK
@@ -380,7 +358,7 @@ class _Writer:
         times = [
             f"{self.t('leave_home')} {format_clock(route.start_s)}",
             f"{self.t('back_home')} {format_clock(route.end_s)}",
-            f"{self.t('travel')} {_duration(route.travel_s, self.language)}",
+            f"{self.t('travel')} {format_duration(route.travel_s, self.language)}",
             self.t("households_n").format(n=len(route.stops)),
         ]
         self.font(BODY_PT, "B")
@@ -980,7 +958,7 @@ def _sheets(
     plan: Plan,
     households: gpd.GeoDataFrame,
     volunteers: gpd.GeoDataFrame,
-    matrix_by_mode: Mapping[str, _Matrix],
+    matrix_by_mode: Mapping[str, TravelMatrix],
     settings: Settings,
 ) -> dict[str, list[_Sheet]]:
     language = settings.output.language
@@ -1013,14 +991,15 @@ def _sheets(
                 _StopRow(
                     order=stop.order,
                     arrival=format_clock(stop.arrival_s),
-                    head_name=_nfc(h.get("head_name")),
-                    household_id=_nfc(stop.household_id),
-                    hamlet=_nfc(h.get("village")),
+                    head_name=clean_text(h.get("head_name")),
+                    household_id=clean_text(stop.household_id),
+                    hamlet=clean_text(h.get("village")),
                     services=tuple(
-                        _nfc(s) for s in service_labels(h.get("services") or (), settings, language)
+                        clean_text(s)
+                        for s in service_labels(h.get("services") or (), settings, language)
                     ),
-                    phone=_nfc(h.get("phone")),
-                    note=_nfc(h.get("notes")),
+                    phone=clean_text(h.get("phone")),
+                    note=clean_text(h.get("notes")),
                     flags=_flags(h, language),
                     xy=hh_xy[stop.household_id],
                 )
@@ -1029,9 +1008,9 @@ def _sheets(
         date = round_date(plan.week_start, route.day)
         out.setdefault(route.volunteer_id, []).append(
             _Sheet(
-                volunteer_id=_nfc(route.volunteer_id),
-                volunteer_name=_nfc(vol.get("name")),
-                volunteer_phone=_nfc(vol.get("phone")),
+                volunteer_id=clean_text(route.volunteer_id),
+                volunteer_name=clean_text(vol.get("name")),
+                volunteer_phone=clean_text(vol.get("phone")),
                 day=route.day,
                 date=f"{date:%d/%m/%Y}" if date else "",
                 route=route,
@@ -1047,7 +1026,7 @@ def write_sheets(
     plan: Plan,
     households: gpd.GeoDataFrame,
     volunteers: gpd.GeoDataFrame,
-    matrix_by_mode: Mapping[str, _Matrix],
+    matrix_by_mode: Mapping[str, TravelMatrix],
     out_dir: str | Path,
     *,
     network: Any = None,
@@ -1096,11 +1075,11 @@ def write_sheets(
     """
     settings = settings or Settings()
     language = settings.output.language
-    coordinator = _nfc(settings.output.coordinator)
+    coordinator = clean_text(settings.output.coordinator)
     out = Path(out_dir)
     sheets = _sheets(plan, households, volunteers, matrix_by_mode, settings)
     vol_names = {
-        vid: _nfc(r.get("name")) for vid, r in _records(volunteers, "volunteer_id").items()
+        vid: clean_text(r.get("name")) for vid, r in _records(volunteers, "volunteer_id").items()
     }
     if volunteer_id is not None and volunteer_id not in vol_names:
         raise InputDataError(
@@ -1138,7 +1117,7 @@ def write_sheets(
             writer.close()
         return pages
 
-    title = _label("sheet_title", language)
+    title = label("sheet_title", language)
     if volunteer_id is not None:
         name = vol_names.get(volunteer_id, "")
         target = out / "sheets" / f"{_safe_name(volunteer_id)}.pdf"

@@ -8,8 +8,11 @@ Two layers live here:
   volunteers by a min-cost flow (the "1+20" capacity, skills, language, stability and
   priority all become arc costs and arc bounds of one exact network problem), (2) plan
   each volunteer's week as a small multi-day routing problem (vehicles = the
-  volunteer's shifts) and (3) move households between neighbouring volunteers when the
-  re-planned rounds cost less.
+  volunteer's shifts), then give priority households that did not fit to volunteers
+  with room (the flow again, with learnt limits) and (3) move households between
+  neighbouring volunteers when the re-planned rounds cost less. Every step stops on
+  a count (solutions, moves), so the same inputs give the same plan; the time limit
+  is a safety net.
 
 OR-Tools configuration: the routing library's best results on the classic benchmarks
 come from a savings or cheapest-insertion first solution improved by iterated local
@@ -41,7 +44,7 @@ from ortools.graph.python import min_cost_flow
 if TYPE_CHECKING:  # pragma: no cover
     from .planner import Plan, Problem
 
-__all__ = ["solve_cvrp", "solve_problem", "solve_vrptw"]
+__all__ = ["choose_sites", "solve_cvrp", "solve_problem", "solve_vrptw"]
 
 log = logging.getLogger(__name__)
 
@@ -329,7 +332,17 @@ _DROP_PRIORITY_S = 10_000_000
 _STAY_S = 500_000
 _UNASSIGNED_S = 1_000_000_000
 _UNASSIGNED_PRIORITY_S = 4_000_000_000
+_PRIORITY_OVER_S = _DROP_PRIORITY_S - _DROP_S
 _WEEK_S = 7 * 86400
+_RESCUE_MOVE_S = 3600  # cost of moving a household in the priority rescue flow
+# Guided local search for the volunteers' weeks: the iterated local search found
+# slightly shorter rounds (about 1%) but on some volunteers its ruin-and-recreate
+# perturbations kept failing (a visit may only go into the shifts its hours meet), so
+# it never reached its solution limit and ran on until the time limit: slower, and
+# not reproducible. Guided local search always stops on the solution limit.
+_SUB_METAHEURISTIC = "gls"
+_BATCH = 16  # moves re-planned together (fixed: the plan must not depend on the cores)
+_AUTO_MOVES_PER_VOLUNTEER = 2  # improvement budget when planner.improve_moves is 0
 
 
 @dataclass(frozen=True)
@@ -371,7 +384,42 @@ def _route_volunteer(sub: _Sub) -> _SubResult:
 
     Vehicles are the volunteer's shifts, each starting and ending at home within its
     hours; every household may be dropped at a (priority-weighted) penalty.
+
+    Priority first: if the search leaves a priority household out while it visits an
+    ordinary one, the week is planned again starting from the rounds of the priority
+    households alone (planned first, on their own), and the cheaper of the two weeks
+    is kept. A local search rarely finds the big reshuffle that makes room for a long
+    priority visit by leaving several short ordinary ones out; starting from the
+    priority rounds it does not need to.
     """
+    first = _route_volunteer_once(sub)
+    dropped = set(first.dropped)
+    pos = {h: i for i, h in enumerate(sub.households)}
+    if not any(sub.priority[pos[h]] for h in dropped) or all(
+        sub.priority[i] for i, h in enumerate(sub.households) if h not in dropped
+    ):
+        return first
+    keep = [i for i in range(len(sub.households)) if sub.priority[i]]
+    nodes = [0, *(i + 1 for i in keep)]
+    only = _Sub(
+        v=sub.v,
+        households=tuple(sub.households[i] for i in keep),
+        travel=sub.travel[np.ix_(nodes, nodes)],
+        service=tuple(sub.service[i] for i in keep),
+        priority=tuple(True for _ in keep),
+        intervals=tuple(sub.intervals[i] for i in keep),
+        shifts=sub.shifts,
+        solutions=sub.solutions,
+        time_limit_s=sub.time_limit_s,
+        metaheuristic=sub.metaheuristic,
+    )
+    seed_rounds = _route_volunteer_once(only)
+    second = _route_volunteer_once(sub, initial=seed_rounds)
+    return second if second.cost < first.cost else first
+
+
+def _route_volunteer_once(sub: _Sub, *, initial: _SubResult | None = None) -> _SubResult:
+    """Solve ``sub`` once, from ``initial``'s rounds if given (see :func:`_route_volunteer`)."""
     n = len(sub.households)
     if n == 0 or not sub.shifts:
         pen = sum(_DROP_PRIORITY_S if p else _DROP_S for p in sub.priority)
@@ -418,14 +466,28 @@ def _route_volunteer(sub: _Sub) -> _SubResult:
                 cum.RemoveInterval(cursor, hi_s)
         # (SetAllowedVehiclesForIndex takes an absl::Span the Python wrapper cannot build)
         routing.VehicleVar(idx).SetValues([-1, *sorted({x[0] for x in ivs})])
+    # One household: the first solution is optimal (the same trip on any day), and
+    # guided local search, finding no other solution, would run on to its time limit.
+    meta = "greedy" if n == 1 else sub.metaheuristic
     params = _search_parameters(
         n_nodes=n + 1,
         time_limit_s=sub.time_limit_s,
         solution_limit=sub.solutions,
         first_solution="PARALLEL_CHEAPEST_INSERTION",
-        metaheuristic=sub.metaheuristic,
+        metaheuristic=meta,
     )
-    solution = _solve(routing, params, sub.metaheuristic)
+    solution = None
+    if initial is not None:
+        pos = {h: i for i, h in enumerate(sub.households)}
+        routes: list[list[int]] = [[] for _ in range(k)]
+        for shift, _, _, seq in initial.rounds:
+            routes[shift] = [manager.NodeToIndex(pos[h] + 1) for h, _ in seq]
+        routing.CloseModelWithParameters(params)
+        given = routing.ReadAssignmentFromRoutes(routes, True)
+        if given is not None:
+            solution = routing.SolveFromAssignmentWithParameters(given, params)
+    if solution is None:
+        solution = _solve(routing, params, meta)
     if solution is None:  # cannot happen (all may be dropped), but never crash on it
         pen = sum(_DROP_PRIORITY_S if p else _DROP_S for p in sub.priority)
         return _SubResult(sub.v, (), sub.households, 0, 0, pen)
@@ -522,11 +584,20 @@ def _make_sub(
         shifts=problem.shifts[v],
         solutions=solutions,
         time_limit_s=time_limit_s,
-        metaheuristic="ils",
+        metaheuristic=_SUB_METAHEURISTIC,
     )
 
 
-def _assign(problem: Problem) -> NDArray[np.int64]:
+@dataclass(frozen=True)
+class _Arcs:
+    """The household -> volunteer arcs of the assignment flow and their costs."""
+
+    hh: NDArray[np.int64]
+    vv: NDArray[np.int64]
+    cost: NDArray[np.int64]
+
+
+def _assign(problem: Problem) -> tuple[NDArray[np.int64], _Arcs]:
     """Step 1: give households to volunteers by an exact min-cost flow.
 
     Source -> household (1) -> eligible volunteer (cost) -> sink (capacity); a
@@ -535,6 +606,8 @@ def _assign(problem: Problem) -> NDArray[np.int64]:
     round trip from the volunteer's home, then (two more passes) half that plus the
     round trip from the medoid of the volunteer's current households, which favours
     compact groups; plus the language penalty and minus the stability bonus.
+    Returns the assignment (volunteer per household, -1 for none) and the arcs of the
+    last pass (for :func:`_rescue_priority`).
     """
     H, V = problem.n_households, problem.n_volunteers
     ps = problem.settings.planner
@@ -571,19 +644,59 @@ def _assign(problem: Problem) -> NDArray[np.int64]:
         total = cost + extra + stay + _STAY_S
         arc_cost = np.rint(np.minimum(total[hh, vv], 1e9)).astype(np.int64)
         assign = _flow(problem, hh, vv, arc_cost)
-    return assign
+    return assign, _Arcs(hh, vv, arc_cost)
 
 
 def _flow(
-    problem: Problem, hh: NDArray[np.int64], vv: NDArray[np.int64], arc_cost: NDArray[np.int64]
+    problem: Problem,
+    hh: NDArray[np.int64],
+    vv: NDArray[np.int64],
+    arc_cost: NDArray[np.int64],
+    *,
+    priority_cap: NDArray[np.int64] | None = None,
 ) -> NDArray[np.int64]:
+    """Solve the assignment flow; return the volunteer of each household (-1: none).
+
+    Nodes: source, households, volunteers, "unassigned", sink. With ``priority_cap``
+    (per volunteer, -1 = no limit) a limited volunteer's priority households pass
+    through a node of their own: up to the cap for free, beyond it at
+    ``_PRIORITY_OVER_S`` each (what rolling over a priority visit instead of an
+    ordinary one costs in the rounds), so the flow gives the rest to volunteers with
+    spare hours and, where that takes a chain of exchanges, finds the cheapest chain.
+    """
     H, V = problem.n_households, problem.n_volunteers
     src, drop, sink = 0, H + V + 1, H + V + 2
+    limited = (
+        np.flatnonzero(priority_cap >= 0) if priority_cap is not None else np.zeros(0, np.int64)
+    )
+    pnode = np.full(V, -1, dtype=np.int64)
+    pnode[limited] = H + V + 3 + np.arange(len(limited))
+    to_v = H + 1 + vv
+    if len(limited):
+        via = problem.priority[hh] & (pnode[vv] >= 0)
+        to_v = np.where(via, pnode[vv], to_v)
+    n_nodes = H + V + 3 + len(limited)
     starts = np.concatenate(
-        [np.zeros(H, dtype=np.int64), 1 + hh, 1 + np.arange(H), H + 1 + np.arange(V), [drop]]
+        [
+            np.zeros(H, dtype=np.int64),
+            1 + hh,
+            1 + np.arange(H),
+            H + 1 + np.arange(V),
+            [drop],
+            pnode[limited],
+            pnode[limited],
+        ]
     )
     ends = np.concatenate(
-        [1 + np.arange(H), H + 1 + vv, np.full(H, drop), np.full(V, sink), [sink]]
+        [
+            1 + np.arange(H),
+            to_v,
+            np.full(H, drop),
+            np.full(V, sink),
+            [sink],
+            H + 1 + limited,
+            H + 1 + limited,
+        ]
     )
     caps = np.concatenate(
         [
@@ -592,6 +705,8 @@ def _flow(
             np.ones(H, dtype=np.int64),
             problem.capacity.astype(np.int64),
             [H],
+            priority_cap[limited] if priority_cap is not None else np.zeros(0, np.int64),
+            np.full(len(limited), H, dtype=np.int64),
         ]
     )
     drop_cost = np.where(problem.priority, _UNASSIGNED_PRIORITY_S, _UNASSIGNED_S)
@@ -601,13 +716,15 @@ def _flow(
             arc_cost,
             drop_cost.astype(np.int64),
             np.zeros(V + 1, dtype=np.int64),
+            np.zeros(len(limited), dtype=np.int64),
+            np.full(len(limited), _PRIORITY_OVER_S, dtype=np.int64),
         ]
     )
     mcf = min_cost_flow.SimpleMinCostFlow()
     arcs = mcf.add_arcs_with_capacity_and_unit_cost(starts, ends, caps, costs)
-    supplies = np.zeros(H + V + 3, dtype=np.int64)
+    supplies = np.zeros(n_nodes, dtype=np.int64)
     supplies[src], supplies[sink] = H, -H
-    mcf.set_nodes_supplies(np.arange(H + V + 3), supplies)
+    mcf.set_nodes_supplies(np.arange(n_nodes), supplies)
     status = mcf.solve()
     if status != mcf.OPTIMAL:  # pragma: no cover - the network always has a solution
         raise RuntimeError(f"min-cost flow failed with status {status}")
@@ -637,6 +754,99 @@ def _route_all(
     order = sorted(range(len(subs)), key=lambda i: -len(subs[i].households))
     results = list(pool.map(_route_volunteer, [subs[i] for i in order]))
     return {subs[i].v: r for i, r in zip(order, results, strict=True)}
+
+
+def _objective(
+    problem: Problem, assign: NDArray[np.int64], results: dict[int, _SubResult]
+) -> float:
+    """Return what the planner minimises.
+
+    Travel, roll-over and unassigned penalties, language mismatches and households
+    moved away from last week's volunteer.
+    """
+    ps = problem.settings.planner
+    total = float(sum(r.cost for r in results.values()))
+    un = assign < 0
+    total += float(np.where(problem.priority[un], _UNASSIGNED_PRIORITY_S, _UNASSIGNED_S).sum())
+    served = np.flatnonzero(~un)
+    total += float(ps.language_penalty_s) * int(
+        (~problem.language_ok[served, assign[served]]).sum()
+    )
+    vidx = {vid: i for i, vid in enumerate(problem.volunteer_ids)}
+    for h, hid in enumerate(problem.household_ids):
+        old = vidx.get(problem.previous.get(hid, ""), -1)
+        if old >= 0 and assign[h] != old:
+            total += _STAY_S
+    return total
+
+
+def _rescue_priority(
+    problem: Problem,
+    assign: NDArray[np.int64],
+    arcs: _Arcs,
+    results: dict[int, _SubResult],
+    pool: Executor,
+    *,
+    solutions: int,
+    time_limit_s: float,
+    passes: int = 3,
+) -> tuple[NDArray[np.int64], dict[int, _SubResult], dict[str, int]]:
+    """Step 2b: give priority households that did not fit to volunteers with spare hours.
+
+    The assignment counts households, not hours: a volunteer near a cluster of remote
+    or elderly households may get 20 priority households whose visits do not fit into
+    their week while a neighbour visits ordinary households. A volunteer whose rounds
+    left a priority household out may keep only as many priority households as their
+    rounds held; the flow is solved again under these limits (the rest go, through a
+    chain of exchanges if need be, to volunteers whose rounds have room, ordinary
+    households moving the other way) and the volunteers whose households changed are
+    re-planned. The new plan is kept only if it costs less (roll-overs, travel,
+    language, stability); repeated while it helps, at most ``passes`` times.
+    """
+    V = problem.n_volunteers
+    cap = np.full(V, -1, dtype=np.int64)
+    stats = {"passes": 0, "moved": 0, "volunteers_replanned": 0}
+    best = _objective(problem, assign, results)
+    for _ in range(passes):
+        short = [v for v, r in results.items() if any(problem.priority[h] for h in r.dropped)]
+        if not short:
+            break
+        for v in short:
+            members = np.flatnonzero(assign == v)
+            kept = int(problem.priority[members].sum()) - sum(
+                1 for h in results[v].dropped if problem.priority[h]
+            )
+            cap[v] = kept if cap[v] < 0 else min(int(cap[v]), kept)
+        # moving a household away from its volunteer costs a little, so the flow
+        # changes only what the limits need (no reshuffle among equal-cost plans)
+        stay = np.where(assign[arcs.hh] == arcs.vv, 0, _RESCUE_MOVE_S)
+        new = _flow(problem, arcs.hh, arcs.vv, arcs.cost + stay, priority_cap=cap)
+        changed = [
+            v
+            for v in range(V)
+            if not np.array_equal(np.flatnonzero(new == v), np.flatnonzero(assign == v))
+        ]
+        if not changed:
+            break
+        stats["passes"] += 1
+        trial = {v: r for v, r in results.items() if v not in changed}
+        trial.update(
+            _route_all(
+                problem,
+                new,
+                [v for v in changed if (new == v).any()],
+                pool,
+                solutions=solutions,
+                time_limit_s=time_limit_s,
+            )
+        )
+        cost = _objective(problem, new, trial)
+        if cost >= best:
+            break
+        stats["moved"] += int((new != assign).sum())
+        stats["volunteers_replanned"] += len(changed)
+        assign, results, best = new, trial, cost
+    return assign, results, stats
 
 
 def _removal_gain(problem: Problem, res: _SubResult, H: int) -> dict[int, float]:
@@ -689,6 +899,7 @@ def _improve(
     *,
     deadline: float,
     rounds: int,
+    moves: int,
     solutions: int,
     time_limit_s: float,
     batch: int,
@@ -717,14 +928,17 @@ def _improve(
     target = float(np.mean(work)) if work else 0.0
     version = np.zeros(V, dtype=np.int64)
     tried: dict[tuple[int, int, int], tuple[int, int]] = {}
-    stats = {"rounds": 0, "tried": 0, "accepted": 0}
+    stats = {"rounds": 0, "tried": 0, "accepted": 0, "cut_by_time": 0}
 
     def cost_of(v: int, res: _SubResult, members: Sequence[int] | NDArray[Any]) -> float:
         lang = float(sum(lang_cost[h, v] for h in members))
         return res.cost + lang
 
     for rnd in range(rounds):
+        if stats["tried"] >= moves:
+            break
         if time.monotonic() >= deadline:
+            stats["cut_by_time"] = 1
             break
         stats["rounds"] += 1
         load = np.bincount(assign[assign >= 0], minlength=V)
@@ -785,17 +999,23 @@ def _improve(
             tried[key] = (int(version[u]), int(version[v]))
             chosen.append(c)
             busy |= {u, v}
-            if len(chosen) >= batch:
+            if len(chosen) >= min(batch, moves - stats["tried"]):
                 break
         if not chosen:
             break
-        # keep the round inside the time left (each move re-plans two volunteers)
+        # safety net: keep the round inside the time left (each move re-plans two
+        # volunteers); only then does the plan depend on the machine's speed
         left = deadline - time.monotonic()
         fit = int(left * workers / max(1e-3, 2 * sub_seconds))
         if fit < 1:
             break
-        chosen = chosen[:fit]
-        report(f"improving: round {rnd + 1}, trying {len(chosen)} moves", 0.6 + 0.35 * rnd / rounds)
+        if fit < len(chosen):
+            stats["cut_by_time"] = 1
+            chosen = chosen[:fit]
+        report(
+            f"improving: round {rnd + 1}, trying {len(chosen)} moves",
+            0.6 + 0.35 * min(1.0, stats["tried"] / max(1, moves)),
+        )
         trial = []
         subs = []
         for _, h, v, h2 in chosen:
@@ -835,8 +1055,10 @@ def solve_problem(
 ) -> Plan:
     """Plan a week for ``problem`` in three steps (assign, route, improve).
 
-    Stops on ``planner.time_limit_s`` (wall clock) or, earlier and reproducibly, when
-    the per-volunteer solution limits and ``planner.improve_rounds`` are used up.
+    Stops reproducibly when the per-volunteer solution limits and the improvement's
+    move budget (``planner.improve_moves``, or two moves per volunteer) are used up;
+    ``planner.time_limit_s`` (wall clock) is a safety net, and ``stats`` says when it
+    cut the search short (``hit_time_limit``, ``improve["cut_by_time"]``).
 
     Parameters
     ----------
@@ -860,12 +1082,14 @@ def solve_problem(
             progress(message, fraction)
 
     report("assigning households to volunteers", 0.0)
-    assign = _assign(problem)
+    assign, arcs = _assign(problem)
     t1 = time.monotonic()
     vols = [v for v in range(problem.n_volunteers) if (assign == v).any()]
     workers = min(_workers(ps.workers), max(1, len(vols) // 4))
-    # every sub-solve stops on its solution limit; the time limit is only a safety net
-    per_sub = max(0.2, 0.5 * ps.time_limit_s * workers / max(1, len(vols)))
+    # Every sub-solve stops on its solution limit and the improvement loop on its move
+    # budget, so the same inputs give the same plan; the time limits are a safety net.
+    per_sub = max(1.0, 0.5 * ps.time_limit_s * workers / max(1, len(vols)))
+    moves = ps.improve_moves if ps.improve_moves > 0 else _AUTO_MOVES_PER_VOLUNTEER * len(vols)
     report(f"planning the rounds of {len(vols)} volunteers ({workers} processes)", 0.1)
     pool: Executor
     pool = (
@@ -878,6 +1102,17 @@ def solve_problem(
             problem, assign, vols, pool, solutions=ps.route_solutions, time_limit_s=per_sub
         )
         t2 = time.monotonic()
+        report("giving priority households that did not fit to volunteers with time", 0.5)
+        assign, results, rstats = _rescue_priority(
+            problem,
+            assign,
+            arcs,
+            results,
+            pool,
+            solutions=ps.route_solutions,
+            time_limit_s=per_sub,
+        )
+        t2b = time.monotonic()
         report("improving: moving households between neighbouring volunteers", 0.6)
         # re-plans inside the loop explore fewer solutions: they only judge a move
         solutions = max(30, ps.route_solutions // 4)
@@ -889,13 +1124,33 @@ def solve_problem(
             pool,
             deadline=deadline,
             rounds=ps.improve_rounds,
+            moves=moves,
             solutions=solutions,
             time_limit_s=per_sub,
-            batch=max(4, 8 * workers),
+            batch=_BATCH,
             workers=workers,
             sub_seconds=sub_seconds,
             report=report,
         )
+        # the loop's re-plans are quick ones: plan again, harder, every week that
+        # still leaves a priority household out, and keep what is better
+        polish = [
+            v for v in sorted(results) if any(problem.priority[h] for h in results[v].dropped)
+        ]
+        subs = [
+            _make_sub(
+                problem,
+                v,
+                np.flatnonzero(assign == v),
+                solutions=2 * ps.route_solutions,
+                time_limit_s=per_sub,
+            )
+            for v in polish
+        ]
+        for v, r in zip(polish, pool.map(_route_volunteer, subs), strict=True):
+            if r.cost < results[v].cost:
+                results[v] = r
+                istats["polished"] = istats.get("polished", 0) + 1
     t3 = time.monotonic()
     plan = _to_plan(problem, assign, results)
     plan.stats.update(
@@ -903,10 +1158,13 @@ def solve_problem(
             "time_s": {
                 "assign": round(t1 - t0, 2),
                 "route": round(t2 - t1, 2),
-                "improve": round(t3 - t2, 2),
+                "rescue": round(t2b - t2, 2),
+                "improve": round(t3 - t2b, 2),
                 "total": round(t3 - t0, 2),
             },
+            "rescue": rstats,
             "improve": istats,
+            "improve_moves": moves,
             "workers": workers,
             "route_solutions": ps.route_solutions,
             "hit_time_limit": t3 >= deadline,
@@ -952,29 +1210,17 @@ def _to_plan(problem: Problem, assign: NDArray[np.int64], results: dict[int, _Su
             )
         for h in r.dropped:
             if problem.hh_windows[h]:
-                rollover.append(
-                    Unassigned(
-                        hid[h],
-                        "window",
-                        (f"{hid[h]}'s hours did not fit into {vid}'s rounds this week"),
-                    )
-                )
+                detail = problem.reason_text("rollover_window", hid=hid[h], vid=vid)
+                rollover.append(Unassigned(hid[h], "window", detail))
             else:
-                rollover.append(Unassigned(hid[h], "time", (f"{vid}'s hours this week were full")))
+                detail = problem.reason_text("rollover_time", hid=hid[h], vid=vid)
+                rollover.append(Unassigned(hid[h], "time", detail))
     unassigned: list[Unassigned] = []
     for h in (int(x) for x in np.flatnonzero(assign < 0)):
         if problem.eligible[h].any():
             n = int(problem.eligible[h].sum())
-            unassigned.append(
-                Unassigned(
-                    hid[h],
-                    "capacity",
-                    (
-                        f"{hid[h]}: the {n} volunteer(s) who could serve it are full "
-                        "(add volunteers or raise their capacity)"
-                    ),
-                )
-            )
+            detail = problem.reason_text("unassigned_capacity", hid=hid[h], n=n)
+            unassigned.append(Unassigned(hid[h], "capacity", detail))
         else:
             code, detail = problem.why_unserved(h)
             unassigned.append(Unassigned(hid[h], code, detail))

@@ -41,6 +41,7 @@ __all__ = [
     "fold",
     "format_windows",
     "parse_windows",
+    "slug",
 ]
 
 Window = tuple[int, int, int]
@@ -89,6 +90,18 @@ def fold(text: str) -> str:
 
     """
     return "".join(_fold_char(c) for c in unicodedata.normalize("NFC", text))
+
+
+def slug(text: str) -> str:
+    """Fold ``text`` into an identifier: lower case, no diacritics, ``_`` between words.
+
+    Examples
+    --------
+    >>> slug("Cơ Tu"), slug("Đi bộ"), slug(" Chữ ký số ")
+    ('co_tu', 'di_bo', 'chu_ky_so')
+
+    """
+    return re.sub(r"[^a-z0-9]+", "_", fold(text)).strip("_")
 
 
 _VI_ORDINAL = {

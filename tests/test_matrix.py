@@ -171,6 +171,115 @@ def test_walking_times_match_networkx_on_the_split_graph(grid: Ways) -> None:
     assert (m.seconds != m.seconds.T).any()  # slopes make trips asymmetric
 
 
+def plain_dijkstra_seconds(network: types.SimpleNamespace, points: gpd.GeoDataFrame, mode: str):  # type: ignore[no-untyped-def]
+    """The matrix by brute force: networkx from every point over the whole split graph."""
+    lonlat = mx._check_points(points)[2]
+    prep = mx._prepare(network)
+    pieces = mx._split(prep, mx._snap(prep, lonlat, mode))
+    base = pieces.n - len(lonlat)
+    graph, sources, targets, _ = mx._layered(
+        pieces.src,
+        pieces.dst,
+        pieces.walk,
+        pieces.ride if mode == "motorbike" else np.full(len(pieces.src), np.inf),
+        pieces.n,
+        np.arange(base, pieces.n),
+        mode,
+        float(SETTINGS.switch_s),
+    )
+    g = nx.DiGraph()
+    rows = np.repeat(np.arange(graph.shape[0]), np.diff(graph.indptr))
+    g.add_weighted_edges_from(
+        zip(rows.tolist(), graph.indices.tolist(), graph.data.tolist(), strict=True)
+    )
+    want = np.full((len(lonlat), len(lonlat)), np.inf)
+    for i, s in enumerate(sources.tolist()):
+        lengths = nx.single_source_dijkstra_path_length(g, s) if s in g else {}
+        want[i] = [lengths.get(int(t), np.inf) for t in targets]
+    return want
+
+
+@pytest.fixture(scope="module")
+def branchy(grid: Ways) -> Ways:
+    """The grid with a dead-end tree (a one-way ride in it) and a loop on a stalk."""
+    w = Ways()
+    w.g, w.osmid = grid.g.copy(), grid.osmid
+    for n, (x, y) in {
+        100: (1000, 800),
+        101: (1250, 800),
+        102: (1000, 1050),
+        103: (1150, 1100),
+        110: (-250, 0),
+        111: (-450, 100),
+        112: (-450, -100),
+    }.items():
+        w.node(n, x, y)
+    w.way(44, 100, ride=9.0)
+    w.way(100, 101, walk=1.0)  # footpath
+    w.way(100, 102, ride=7.0, oneway=True)  # ridden out only
+    w.way(102, 103, back_walk=0.7)
+    w.way(0, 110, ride=5.0)
+    w.way(110, 111, ride=5.0)
+    w.way(111, 112)
+    w.way(112, 110, ride=4.0)
+    return w
+
+
+@pytest.mark.parametrize(
+    ("mode", "cells"),
+    [("walking", None), ("motorbike", None), ("motorbike", 100)],
+)
+def test_times_match_a_plain_dijkstra_over_the_whole_split_graph(
+    branchy: Ways, mode: str, cells: int | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if cells is not None:  # tiny Dijkstra batches: the same times
+        monkeypatch.setattr(mx, "_BATCH_CELLS", cells)
+    rng = np.random.default_rng(11)
+    spots = rng.uniform([-500, -150], [1300, 1150], size=(60, 2))
+    points = pts(**{f"P{k}": (float(x), float(y)) for k, (x, y) in enumerate(spots)})
+    m = build_matrix(branchy.network(), points, mode=mode, settings=SETTINGS)
+    want = plain_dijkstra_seconds(branchy.network(), points, mode)
+    access = m.snaps["snap_m"].to_numpy() / WALK
+    want = want + access[:, None] + access[None, :]
+    np.fill_diagonal(want, 0)
+    got = m.seconds.astype(np.float64)
+    got[got == UNREACHABLE] = np.inf
+    assert m.snaps["reachable"].all()
+    assert np.isfinite(want).all()
+    assert np.abs(got - want).max() <= 0.5 + 1e-6
+
+
+def test_points_at_one_spot_of_a_way_are_their_access_legs_apart() -> None:
+    w = Ways()
+    w.node(1, 0, 0)
+    w.node(2, 1000, 0)
+    w.way(1, 2)
+    m = build_matrix(
+        w.network(), pts(north=(400, 10), south=(400, -20)), mode="walking", settings=SETTINGS
+    )
+    assert cell(m, "north", "south") == round(30 / WALK) == cell(m, "south", "north")
+
+
+def test_walkers_are_snapped_past_a_road_closed_to_them() -> None:
+    w = Ways()
+    for n, (x, y) in {1: (0, 0), 2: (1000, 0), 3: (0, 60), 4: (1000, 60)}.items():
+        w.node(n, x, y)
+    w.way(1, 2, walk=1e-9, ride=15.0)  # a trunk road with foot=no (walk_s = inf below)
+    w.way(3, 4)  # the lane behind the houses
+    w.way(1, 3, ride=10.0)
+    w.way(2, 4, ride=10.0)
+    for _, _, d in w.g.edges(data=True):
+        if d["osmid"] == 1:
+            d["walk_s"] = math.inf
+    points = pts(a=(200, 20), b=(700, 20))
+    walk = build_matrix(w.network(), points, mode="walking", settings=SETTINGS)
+    bike = build_matrix(w.network(), points, mode="motorbike", settings=SETTINGS)
+    assert walk.snaps["reachable"].all()
+    assert list(walk.snaps["snap_m"].round(3)) == [40.0, 40.0]  # onto the lane
+    assert cell(walk, "a", "b") == round((40 + 500 + 40) / WALK)
+    assert list(bike.snaps["snap_m"].round(3)) == [20.0, 20.0]  # onto the road
+
+
 def test_edge_snapping_beats_node_snapping_on_a_long_edge() -> None:
     w = Ways()
     w.node(1, 0, 0)

@@ -151,6 +151,33 @@ def test_access_private_and_foot_no(messy: Network) -> None:
     )
 
 
+def test_walking_access_follows_the_osm_tags(fixtures_dir: Path) -> None:
+    net = load_network(fixtures_dir / "osm" / "walk_access.osm")
+
+    def modes(osmid: int) -> tuple[list[bool], list[bool]]:
+        found = edges_of(net, osmid)
+        assert found, osmid
+        return (
+            [math.isfinite(d["walk_s"]) for _, _, d in found],
+            [math.isfinite(d["ride_s"]) for _, _, d in found],
+        )
+
+    # closed to walkers: foot=no, access=no or motorroad=yes without foot=yes, motorway
+    for osmid in (101, 102, 104, 109):
+        walk, ride = modes(osmid)
+        assert not any(walk) and any(ride), osmid
+    # walked both ways: foot=yes beats access=no and motorroad; oneway, tunnel,
+    # sidewalk=no and access=private do not stop walkers
+    for osmid in (103, 105, 106, 107, 108, 110, 111):
+        walk, _ = modes(osmid)
+        assert walk == [True, True], osmid
+    oneway = {d["reversed"]: math.isfinite(d["ride_s"]) for _, _, d in edges_of(net, 106)}
+    assert oneway == {False: True, True: False}  # ridden one way only
+    assert not any(modes(103)[1]) and not any(modes(111)[1])  # access=no: no motorbikes
+    assert net.report.no_foot_ways == 3
+    assert "3 closed to walkers" in net.summary()
+
+
 def test_fords_cost_time(messy: Network) -> None:
     s = NetworkSettings()
     path = edge(messy, 104, 212, 26)  # passes the ford node 210
