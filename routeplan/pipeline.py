@@ -123,6 +123,15 @@ def load_inputs(
     from .registers import read_households, read_service_points, read_volunteers
 
     settings = settings or Settings()
+    given = {"households": households, "volunteers": volunteers,
+             "service points": service_points, "closures": closures}
+    if not isinstance(network, Network):
+        given["network"] = network
+    missing = [Problem(f"{what} file not found", "check the path", file=str(path))
+               for what, path in given.items()
+               if path is not None and not Path(path).exists()]
+    if missing:  # say every missing file at once, before any slow work
+        raise InputDataError(missing, subject="inputs")
     if not isinstance(network, Network):
         network = load_network(network, settings=settings.network, dem=dem, closures=closures,
                                progress=progress)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -23,6 +24,49 @@ def test_versions_lists_dependencies(capsys: pytest.CaptureFixture[str]) -> None
 
 
 def test_import_is_light() -> None:
-    code = "import sys, routeplan; print(sorted(m for m in ('osmnx','ortools','folium','geopandas') if m in sys.modules))"
+    heavy = "('osmnx', 'ortools', 'folium', 'geopandas')"
+    code = f"import sys, routeplan; print(sorted(m for m in {heavy} if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_bad_input_is_one_clear_message_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    households = tmp_path / "households.csv"
+    households.write_text(
+        "household_id,head_name,village,latitude,longitude,services\n"
+        "H1,Nguyễn Văn A,Tà Lang,16.1,108.0,vneld\n"
+        "H1,Trần Thị B,Tà Lang,200,108.0,vneid\n",
+        encoding="utf-8",
+    )
+    code = main(["validate", "--households", str(households)])
+    err = capsys.readouterr()
+    assert code == 2
+    text = err.out + err.err
+    assert "Traceback" not in text
+    assert "row 3" in text and "vneid" in text  # the duplicate id and the suggested code
+
+
+def test_missing_file_is_a_message_not_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["plan", "--households", str(tmp_path / "nope.csv"), "--volunteers",
+                 str(tmp_path / "v.csv"), "--network", str(tmp_path / "n.osm"),
+                 "--out", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert code in (1, 2)
+    assert ("Traceback" not in err and "nope.csv" in err) or "n.osm" in err
+
+
+def test_every_subcommand_has_help(capsys: pytest.CaptureFixture[str]) -> None:
+    from routeplan.cli import _COMMANDS, _register
+
+    _register()
+    assert {"demo", "validate", "network", "plan", "coverage", "init", "record",
+            "progress", "versions"} <= set(_COMMANDS)
+    for name in _COMMANDS:
+        with pytest.raises(SystemExit) as exc:
+            main([name, "--help"])
+        assert exc.value.code == 0
+        assert "usage: routeplan" in capsys.readouterr().out
