@@ -693,6 +693,11 @@ def build_problem(
         needs.append(frozenset(need))
     default_minutes = 20
     service[service == 0] = default_minutes * 60  # a visit with no service listed: a check-up
+    if "extra_service_s" in households.columns:  # e.g. a follow-up that needs papers first
+        import pandas as pd
+
+        extra = pd.to_numeric(households["extra_service_s"], errors="coerce").fillna(0)
+        service += np.clip(extra.to_numpy(dtype=np.int64), 0, None)
     modes = tuple(str(m) for m in volunteers["mode"])
     for m in sorted(set(modes)):
         if m not in matrices:

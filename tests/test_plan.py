@@ -527,6 +527,15 @@ def test_routeplan_plan_is_the_function_after_the_submodule_is_imported() -> Non
     assert module.Plan is Plan
 
 
+def test_extra_service_time_of_a_follow_up_lengthens_the_visit() -> None:
+    households, volunteers = [hh("H1", 1), hh("H2", 2)], [vol("A", 0)]
+    h, v = registers(households, volunteers)
+    h["extra_service_s"] = [1800, 0]
+    result = routeplan.plan(h, v, matrices(households, volunteers), settings=settings())
+    stops = {s.household_id: s for r in result.routes for s in r.stops}
+    assert stops["H1"].service_s == stops["H2"].service_s + 1800
+
+
 def test_household_too_far_for_any_shift_is_unassigned_far() -> None:
     p = run([hh("far", 200)], [vol("A", 0, windows=((SAT, 8 * 60, 10 * 60),))])
     assert reasons(p.unassigned) == {"far": "far"}
