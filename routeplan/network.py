@@ -66,6 +66,7 @@ import numpy as np
 import numpy.typing as npt
 
 from . import __version__
+from ._geo import haversine_m
 from ._io import write_with
 from ._osmfile import OsmData, RawWay, is_osm_file, read_osm
 from ._osmfile import read_places as _read_places
@@ -94,7 +95,6 @@ log = logging.getLogger(__name__)
 Progress = Callable[[str, float], None]
 FloatArray = npt.NDArray[np.float64]
 
-EARTH_RADIUS_M = 6_371_009.0  # as osmnx
 DEM_STEP_M = 30.0  # sample a DEM this often along roads
 MAX_SLOPE = 1.0  # slopes beyond 100 % are DEM noise
 
@@ -815,17 +815,6 @@ def _rule(
     )
 
 
-def _haversine(
-    lon0: FloatArray, lat0: FloatArray, lon1: FloatArray, lat1: FloatArray
-) -> FloatArray:
-    p0, p1 = np.radians(lat0), np.radians(lat1)
-    dphi = p1 - p0
-    dlam = np.radians(lon1 - lon0)
-    a = np.sin(dphi / 2) ** 2 + np.cos(p0) * np.cos(p1) * np.sin(dlam / 2) ** 2
-    out: FloatArray = 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
-    return out
-
-
 def tobler_s_per_m(slope: npt.ArrayLike, walk_kmh: float) -> FloatArray:
     """Seconds per metre walked on ``slope`` (rise/run): Tobler, ``walk_kmh`` on the flat."""
     s = np.clip(np.asarray(slope, dtype=np.float64), -MAX_SLOPE, MAX_SLOPE)
@@ -920,7 +909,7 @@ def _build(
     is_last[run_start + run_len - 1] = True
     seg_a = np.nonzero(~is_last)[0]  # segment k goes flat_idx[seg_a[k]] -> next
     a_idx, b_idx = flat_idx[seg_a], flat_idx[seg_a + 1]
-    seg_len = _haversine(lon[a_idx], lat[a_idx], lon[b_idx], lat[b_idx])
+    seg_len = haversine_m(lon[a_idx], lat[a_idx], lon[b_idx], lat[b_idx])
     seg_run = np.repeat(np.arange(len(runs)), run_len - 1)
     run_seg_start = run_start - np.arange(len(runs))  # first segment of each run
 

@@ -38,6 +38,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from ._geo import haversine_m
 from .config import Settings
 from .errors import InputDataError, Problem, Severity
 from .timewindows import Window, WindowSyntaxError, parse_windows, slug
@@ -670,19 +671,6 @@ def _split_coordinates(table: _Table) -> None:
         table.frame.loc[empty, canon] = parts[k][empty].fillna(coords[empty])
 
 
-def _haversine_km(
-    lon1: np.ndarray[Any, np.dtype[np.float64]],
-    lat1: np.ndarray[Any, np.dtype[np.float64]],
-    lon2: float,
-    lat2: float,
-) -> np.ndarray[Any, np.dtype[np.float64]]:
-    p1, p2 = np.radians(lat1), math.radians(lat2)
-    dlat = p2 - p1
-    dlon = np.radians(lon2 - lon1)
-    a = np.sin(dlat / 2) ** 2 + np.cos(p1) * math.cos(p2) * np.sin(dlon / 2) ** 2
-    return np.asarray(2 * 6371.0088 * np.arcsin(np.sqrt(np.clip(a, 0, 1))), dtype=float)
-
-
 def _km_outside(
     lon: np.ndarray[Any, np.dtype[np.float64]],
     lat: np.ndarray[Any, np.dtype[np.float64]],
@@ -803,8 +791,8 @@ def _coordinates(
         )
     elif len(idx) >= 3:
         mlon, mlat = float(np.median(lon[idx])), float(np.median(lat[idx]))
-        dist = _haversine_km(lon[idx], lat[idx], mlon, mlat)
-        dist_sw = _haversine_km(lat[idx], lon[idx], mlon, mlat)
+        dist = haversine_m(lon[idx], lat[idx], mlon, mlat) / 1000.0
+        dist_sw = haversine_m(lat[idx], lon[idx], mlon, mlat) / 1000.0
         limit = outlier_km
         where = f"from the middle of the other {noun}s ({mlat:.4f}, {mlon:.4f})"
     else:
