@@ -139,6 +139,43 @@ def _int_matrix(values: NDArray[Any]) -> list[list[int]]:
     return [[int(x) for x in row] for row in values]
 
 
+def _solve_capacitated(
+    routing: Any,
+    manager: Any,
+    dem: Any,
+    capacity: int,
+    num_vehicles: int,
+    *,
+    time_limit_s: float,
+    solution_limit: int | None,
+    first_solution: str,
+    metaheuristic: str,
+) -> list[list[int]]:
+    """Add the vehicles' load capacity, search, and return the routes (benchmark entries).
+
+    Raises
+    ------
+    ValueError
+        If OR-Tools finds no solution within the limits.
+
+    """
+    demand_cb = routing.RegisterUnaryTransitVector([0, *(int(x) for x in dem[1:])])
+    routing.AddDimensionWithVehicleCapacity(
+        demand_cb, 0, [int(capacity)] * num_vehicles, True, "load"
+    )
+    params = _search_parameters(
+        n_nodes=len(dem),
+        time_limit_s=time_limit_s,
+        solution_limit=solution_limit,
+        first_solution=first_solution,
+        metaheuristic=metaheuristic,
+    )
+    solution = _solve(routing, params, metaheuristic)
+    if solution is None:
+        raise ValueError("OR-Tools found no solution within the limit")
+    return _routes_from(routing, manager, solution, num_vehicles)
+
+
 def solve_cvrp(
     distance: ArrayLike,
     demands: Sequence[int] | ArrayLike,
@@ -198,22 +235,17 @@ def solve_cvrp(
     routing = pywrapcp.RoutingModel(manager)
     transit = routing.RegisterTransitMatrix(_int_matrix(dist))
     routing.SetArcCostEvaluatorOfAllVehicles(transit)
-    dem_list = [0, *(int(x) for x in dem[1:])]
-    demand_cb = routing.RegisterUnaryTransitVector(dem_list)
-    routing.AddDimensionWithVehicleCapacity(
-        demand_cb, 0, [int(capacity)] * num_vehicles, True, "load"
-    )
-    params = _search_parameters(
-        n_nodes=n,
+    routes = _solve_capacitated(
+        routing,
+        manager,
+        dem,
+        capacity,
+        num_vehicles,
         time_limit_s=time_limit_s,
         solution_limit=solution_limit,
         first_solution=first_solution,
         metaheuristic=metaheuristic,
     )
-    solution = _solve(routing, params, metaheuristic)
-    if solution is None:
-        raise ValueError("OR-Tools found no solution within the limit")
-    routes = _routes_from(routing, manager, solution, num_vehicles)
     cost = sum(
         int(dist[0, r[0]])
         + sum(int(dist[a, b]) for a, b in itertools.pairwise(r))
@@ -298,21 +330,17 @@ def solve_vrptw(
     for v in range(num_vehicles):
         time_dim.CumulVar(routing.Start(v)).SetRange(int(tw[0, 0] * scale), horizon)
         time_dim.CumulVar(routing.End(v)).SetRange(int(tw[0, 0] * scale), horizon)
-    demand_cb = routing.RegisterUnaryTransitVector([0, *(int(x) for x in dem[1:])])
-    routing.AddDimensionWithVehicleCapacity(
-        demand_cb, 0, [int(capacity)] * num_vehicles, True, "load"
-    )
-    params = _search_parameters(
-        n_nodes=n,
+    routes = _solve_capacitated(
+        routing,
+        manager,
+        dem,
+        capacity,
+        num_vehicles,
         time_limit_s=time_limit_s,
         solution_limit=solution_limit,
         first_solution=first_solution,
         metaheuristic=metaheuristic,
     )
-    solution = _solve(routing, params, metaheuristic)
-    if solution is None:
-        raise ValueError("OR-Tools found no solution within the limit")
-    routes = _routes_from(routing, manager, solution, num_vehicles)
     cost = 0.0
     for r in routes:
         path = [0, *r, 0]
