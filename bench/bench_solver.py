@@ -3,7 +3,7 @@
 Parts (each appends JSON lines to --results, then ``--report`` prints the tables):
 
 cvrp     CVRPLIB X instances (../shared/bench/cvrplib): gap to the best-known cost of
-         ``routeplan.solve.solve_cvrp`` and of PyVRP at the same time limit.
+         ``routeplan.planner.solve.solve_cvrp`` and of PyVRP at the same time limit.
 solomon  Solomon VRPTW instances (../shared/bench/solomon): gap to the best-known
          distance (distance-only objective).
 demo     The demo commune through the real pipeline: ``routeplan.plan`` against PyVRP
@@ -79,7 +79,7 @@ def run_cvrp(args: argparse.Namespace) -> None:
         inst = vrplib.read_instance(str(SHARED / "cvrplib" / f"{name}.vrp"))
         dist = np.rint(inst["edge_weight"]).astype(np.int64)  # CVRPLIB rounds to nearest
         if args.solver in ("ortools", "both"):
-            from routeplan.solve import solve_cvrp
+            from routeplan.planner.solve import solve_cvrp
 
             t0 = time.monotonic()
             routes, cost = solve_cvrp(
@@ -158,7 +158,7 @@ def run_solomon(args: argparse.Namespace) -> None:
     for name in names:
         inst = read_solomon(SHARED / "solomon" / f"{name}.txt")
         if args.solver in ("ortools", "both"):
-            from routeplan.solve import solve_vrptw
+            from routeplan.planner.solve import solve_vrptw
 
             t0 = time.monotonic()
             routes, cost = solve_vrptw(

@@ -1,6 +1,6 @@
 """Words shown to volunteers and coordinators, in Vietnamese and English.
 
-Maps (:mod:`routeplan.maps`) and route sheets (:mod:`routeplan.sheets`) share these
+Maps (:mod:`routeplan.render.maps`) and route sheets (:mod:`routeplan.render.sheets`) share these
 strings so that a volunteer reads the same words on the phone and on paper. Each key
 maps to ``(vietnamese, english)``; some contain ``str.format`` fields such as ``{n}``.
 

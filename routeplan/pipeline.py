@@ -215,22 +215,22 @@ def write_outputs(
     written: list[Path] = []
     args = (result, inputs.households, inputs.volunteers)
     if "tables" in wanted:
-        from .export import write_plan_tables
+        from .render.export import write_plan_tables
 
         written += write_plan_tables(result, out)
     if "exports" in wanted:
-        from .export import write_exports
+        from .render.export import write_exports
 
         written += write_exports(*args, inputs.service_points, inputs.matrices, out,
                                  settings=inputs.settings, progress=progress)
     if "maps" in wanted:
-        from .maps import write_maps
+        from .render.maps import write_maps
 
         written += write_maps(*args, inputs.service_points, inputs.matrices, out,
                               network=inputs.network, settings=inputs.settings,
                               places=inputs.places, progress=progress)
     if "sheets" in wanted:
-        from .sheets import write_sheets
+        from .render.sheets import write_sheets
 
         written += write_sheets(*args, inputs.matrices, out, network=inputs.network,
                                 settings=inputs.settings, progress=progress)

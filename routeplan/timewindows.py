@@ -211,8 +211,18 @@ def _minutes(tok: _Tok, text: str) -> int:
     return hours * 60 + mins
 
 
-def _hhmm(minutes: int) -> str:
+def format_clock(seconds: float) -> str:
+    """Format seconds since midnight as ``HH:MM``, rounded to the nearest minute.
+
+    The one clock format of routeplan: tables, maps, sheets, summaries and messages all
+    print a time through it, so the same time never prints a minute apart.
+    """
+    minutes = round(seconds / 60.0)
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _hhmm(minutes: int) -> str:
+    return format_clock(minutes * 60)
 
 
 def _tokens(text: str) -> list[_Tok]:

@@ -204,8 +204,9 @@ def demo_outputs_plan(demo_dir: Path):  # type: ignore[no-untyped-def]
 
     from routeplan.config import Settings
     from routeplan.matrix import build_matrix, points_frame
+    from routeplan.matrix import home_point_id as home_id
     from routeplan.network import load_network
-    from routeplan.planner import home_id, plan
+    from routeplan.planner import plan
     from routeplan.registers import read_households, read_service_points, read_volunteers
 
     settings = Settings()

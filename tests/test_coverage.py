@@ -339,7 +339,7 @@ def _score(times, weights, chosen, existing, threshold, objective):
     ],
 )
 def test_choice_matches_brute_force(seed: int, k: int, objective: str) -> None:
-    from routeplan.solve import choose_sites
+    from routeplan.planner.solve import choose_sites
 
     rng = np.random.default_rng(seed)
     n, m = 40, 8

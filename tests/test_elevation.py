@@ -9,9 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from routeplan.elevation import parse_ele, read_dem, sample_dems
 from routeplan.errors import InputDataError
 from routeplan.network import load_network
+from routeplan.network.elevation import parse_ele, read_dem, sample_dems
 
 # a 0.01-degree grid over the slope fixture (108.000-108.0094 E, 16.0 N)
 WEST, NORTH, CELL = 107.995, 16.005, 0.001

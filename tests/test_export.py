@@ -12,9 +12,9 @@ import pyogrio
 import pytest
 from shapely.geometry import Point
 
-from routeplan import export
 from routeplan.errors import InputDataError
-from routeplan.export import GPX_NS, format_clock, safe_cell, write_exports
+from routeplan.render import export
+from routeplan.render.export import GPX_NS, format_clock, safe_cell, write_exports
 
 LAYERS = ("households", "stops", "routes", "service_points")
 NS = {"g": GPX_NS}

@@ -11,8 +11,8 @@ import pytest
 
 from routeplan.config import OutputSettings, Settings
 from routeplan.errors import InputDataError
-from routeplan.maps import volunteer_style, write_maps
 from routeplan.planner import Plan
+from routeplan.render.maps import volunteer_style, write_maps
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 HOSTILE = "<script>alert(1)</script>"

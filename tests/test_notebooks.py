@@ -17,8 +17,8 @@ NEEDS = {
         "routeplan.registers",
         "routeplan.network",
         "routeplan.matrix",
-        "routeplan.solve",
-        "routeplan.maps",
+        "routeplan.planner.solve",
+        "routeplan.render.maps",
     ),
     "02_coverage_whatif.ipynb": ("routeplan.registers", "routeplan.network", "routeplan.matrix"),
 }

@@ -12,11 +12,11 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import pytest
 
-from routeplan import sheets
 from routeplan.config import OutputSettings, Settings
 from routeplan.errors import InputDataError
 from routeplan.planner import Plan, Route, Stop
-from routeplan.sheets import write_sheets
+from routeplan.render import sheets
+from routeplan.render.sheets import write_sheets
 
 
 def pdf_text(path: Path) -> list[str]:

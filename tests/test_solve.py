@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pytest
 
-from routeplan.solve import solve_cvrp, solve_vrptw
+from routeplan.planner.solve import solve_cvrp, solve_vrptw
 
 
 def _euclid(pts: np.ndarray) -> np.ndarray:

@@ -47,14 +47,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import __version__
-from ._io import write_text
-from ._labels import LABELS, label
-from .config import Settings
-from .errors import InputDataError, Problem, RouteplanError
-from .export import format_clock, service_labels
-from .planner import Change, Plan, Route, Stop, Unassigned
-from .timewindows import Window, fold, format_windows, merge_windows, slug
+from .. import __version__
+from .._io import write_text
+from .._labels import LABELS, label
+from ..config import Settings
+from ..errors import InputDataError, Problem, RouteplanError
+from ..planner import Change, Plan, Route, Stop, Unassigned
+from ..render.text import service_labels
+from ..timewindows import Window, fold, format_clock, format_windows, merge_windows, slug
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
@@ -2237,9 +2237,9 @@ def plan_week(
         If ``week_start`` is not a Monday, or no network is given or remembered.
 
     """
-    from .matrix import build_matrix, points_frame
-    from .network import load_network
-    from .planner import plan as make_plan
+    from ..matrix import build_matrix, points_frame
+    from ..network import load_network
+    from ..planner import plan as make_plan
 
     settings = settings or Settings()
     households, volunteers, previous, carry = next_week_inputs(path, week_start, settings=settings)
@@ -2735,7 +2735,7 @@ def write_progress(report: ProgressReport, out_dir: PathLike) -> list[Path]:
     (UTF-8 with BOM for Excel, injection-safe) and ``progress.html`` (one page with
     inline SVG charts: opens offline).
     """
-    from .export import write_csv
+    from ..render.export import write_csv
 
     out = Path(out_dir)
     paths = []

@@ -65,13 +65,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from . import __version__
-from ._geo import haversine_m
-from ._io import write_with
-from ._osmfile import OsmData, RawWay, is_osm_file, read_osm
-from ._osmfile import read_places as _read_places
-from .config import NetworkSettings
-from .errors import InputDataError, NetworkError, Problem
+from .. import __version__
+from .._geo import haversine_m
+from .._io import write_with
+from ..config import NetworkSettings
+from ..errors import InputDataError, NetworkError, Problem
+from .osmfile import OsmData, RawWay, is_osm_file, read_osm
+from .osmfile import read_places as _read_places
+from .ways import each_way_once, way_key
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -86,6 +87,7 @@ __all__ = [
     "Network",
     "NetworkReport",
     "Place",
+    "each_way_once",
     "load_network",
     "read_places",
 ]
@@ -417,7 +419,7 @@ class Network:
     def km_by_class(self) -> dict[str, float]:
         """Kilometres of way per ``highway`` class (each way counted once, not per direction)."""
         km: dict[str, float] = defaultdict(float)
-        for _, d in _undirected_edges(self.graph):
+        for _, _, d in each_way_once(self.graph):
             km[d["highway"]] += d["length"] / 1000.0
         return dict(sorted(km.items(), key=lambda kv: -kv[1]))
 
@@ -425,7 +427,7 @@ class Network:
 def read_places(path: str | os.PathLike[str]) -> dict[str, tuple[float, float]]:
     """Place names (village, hamlet, town, ...) -> (lon, lat) from a local OSM file.
 
-    See :func:`routeplan._osmfile.read_places` for the rules on duplicate names.
+    See :func:`routeplan.network.osmfile.read_places` for the rules on duplicate names.
     """
     return _read_places(path)
 
@@ -1389,18 +1391,6 @@ def fingerprint(graph: nx.MultiDiGraph) -> str:
     return h.hexdigest()[:16]
 
 
-def _undirected_edges(graph: nx.MultiDiGraph) -> Iterable[tuple[tuple[int, int], dict[str, Any]]]:
-    """Each way piece once: the forward edge, or the reversed one when alone."""
-    forward = set()
-    for u, v, d in graph.edges(data=True):
-        if not d.get("reversed", False):
-            forward.add((u, v, d["osmid"], d["length"]))
-            yield (u, v), d
-    for u, v, d in graph.edges(data=True):
-        if d.get("reversed", False) and (v, u, d["osmid"], d["length"]) not in forward:
-            yield (v, u), d
-
-
 def _n(count: int, noun: str) -> str:
     return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
@@ -1410,12 +1400,9 @@ def _summary(net: Network) -> str:
     km = net.km_by_class()
     total = sum(km.values())
     ride_km = walk_km = 0.0
-    rideable_pairs: set[tuple[int, int, int, float]] = set()
-    for u, v, d in g.edges(data=True):
-        if math.isfinite(d["ride_s"]):
-            rideable_pairs.add((min(u, v), max(u, v), d["osmid"], d["length"]))
-    for (u, v), d in _undirected_edges(g):
-        if (min(u, v), max(u, v), d["osmid"], d["length"]) in rideable_pairs:
+    rideable = {way_key(u, v, d) for u, v, d in g.edges(data=True) if math.isfinite(d["ride_s"])}
+    for u, v, d in each_way_once(g):
+        if way_key(u, v, d) in rideable:
             ride_km += d["length"] / 1000
         else:
             walk_km += d["length"] / 1000

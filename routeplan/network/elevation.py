@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from .errors import InputDataError, Problem
+from ..errors import InputDataError, Problem
 
 __all__ = ["Dem", "parse_ele", "read_dem", "sample_dems"]
 

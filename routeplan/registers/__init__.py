@@ -38,10 +38,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from ._geo import haversine_m
-from .config import Settings
-from .errors import InputDataError, Problem, Severity
-from .timewindows import Window, WindowSyntaxError, parse_windows, slug
+from .._geo import haversine_m
+from ..config import Settings
+from ..errors import InputDataError, Problem, Severity
+from ..timewindows import Window, WindowSyntaxError, parse_windows, slug
 
 __all__ = [
     "HOUSEHOLD_COLUMNS",

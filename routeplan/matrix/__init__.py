@@ -66,7 +66,7 @@ import math
 import time
 import weakref
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Final, Protocol
@@ -76,9 +76,9 @@ import pandas as pd
 import shapely
 from scipy.sparse import csgraph, csr_matrix
 
-from ._io import atomic_write
-from .config import NetworkSettings, Settings
-from .errors import InputDataError, NetworkError, Problem
+from .._io import atomic_write
+from ..config import NetworkSettings, Settings
+from ..errors import InputDataError, NetworkError, Problem
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
@@ -90,7 +90,10 @@ __all__ = [
     "RoutableNetwork",
     "TravelMatrix",
     "build_matrix",
+    "find_home",
+    "home_point_id",
     "points_frame",
+    "service_point_id",
 ]
 
 log = logging.getLogger(__name__)
@@ -103,6 +106,33 @@ MODES: Final = ("walking", "motorbike")
 
 KINDS: Final = ("household", "home", "service_point")
 """Kinds of point in a points frame."""
+
+HOME_PREFIX: Final = "home:"
+SERVICE_POINT_PREFIX: Final = "sp:"
+
+
+def home_point_id(volunteer_id: str) -> str:
+    """Return the matrix point id of volunteer ``volunteer_id``'s home (``home:<id>``)."""
+    return f"{HOME_PREFIX}{volunteer_id}"
+
+
+def service_point_id(point_id: str) -> str:
+    """Return the matrix point id of service point ``point_id`` (``sp:<id>``)."""
+    return f"{SERVICE_POINT_PREFIX}{point_id}"
+
+
+def find_home(ids: Iterable[str], volunteer_id: str) -> str | None:
+    """Return the id under which ``volunteer_id``'s home is among ``ids``, or ``None``.
+
+    The one lookup of a home in a matrix: ``home:<volunteer_id>`` (as the coverage
+    report and :func:`home_point_id` name it) first, then the bare volunteer id (as
+    :func:`points_frame` names it).
+    """
+    ids = ids if isinstance(ids, set | frozenset | dict) else set(ids)
+    for candidate in (home_point_id(volunteer_id), volunteer_id):
+        if candidate in ids:
+            return candidate
+    return None
 
 _CACHE_FORMAT: Final = "routeplan-matrix-1"
 _EARTH_M: Final = 6_371_008.8
@@ -218,7 +248,9 @@ def points_frame(
 
     Households keep their ``household_id`` (kind ``"household"``), volunteers their
     ``volunteer_id`` at their home (kind ``"home"``) and service points their
-    ``point_id`` (kind ``"service_point"``), in that order.
+    ``point_id`` (kind ``"service_point"``), in that order: the ids are unique across
+    all three. (Homes are found by :func:`find_home`, which also accepts
+    ``home:<volunteer_id>``, the name the coverage report gives them.)
 
     Raises
     ------

@@ -17,46 +17,35 @@
     GPX 1.1 for OsmAnd and Organic Maps: the volunteer's households as waypoints in
     visit order and each day's round as a track along the roads.
 
-Every file is written atomically (see :mod:`routeplan._io`). The helpers
-:func:`route_legs`, :func:`route_coords`, :func:`format_clock`, :func:`format_duration`,
-:func:`clean_text` and :func:`round_date` are shared with :mod:`routeplan.maps` and
-:mod:`routeplan.sheets`.
+Every file is written atomically (see :mod:`routeplan._io`).
 """
 
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import logging
 import math
 import re
-import unicodedata
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ._io import atomic_path, atomic_write, write_bytes
-from ._labels import day_label, label
-from .config import Settings
-from .planner import Plan, Route
+from .._io import atomic_path, atomic_write, write_bytes
+from ..config import Settings
+from ..planner import Plan, Route
+from ..timewindows import format_clock
+from .legs import Coord, route_coords
+from .text import day_name, round_date, safe_file_name, service_labels
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
 
-    from .matrix import TravelMatrix
+    from ..matrix import TravelMatrix
 
 __all__ = [
     "GPX_NS",
-    "clean_text",
-    "format_clock",
-    "format_duration",
-    "home_point_id",
-    "round_date",
-    "route_coords",
-    "route_legs",
     "safe_cell",
-    "service_labels",
     "write_csv",
     "write_exports",
     "write_gpx",
@@ -72,124 +61,6 @@ _CREATOR = "routeplan"
 
 ProgressFn = Callable[[str, float], None]
 
-Coord = tuple[float, float]
-
-
-# --- helpers shared with sheets.py -----------------------------------------------------
-
-
-def format_clock(seconds: float) -> str:
-    """Format seconds since midnight as ``HH:MM`` (rounded to the minute)."""
-    minutes = round(seconds / 60.0)
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
-
-
-def clean_text(value: Any) -> str:
-    """Return ``value`` as trimmed Unicode NFC text; ``None`` and NaN become ``""``."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and math.isnan(value):
-        return ""
-    return unicodedata.normalize("NFC", str(value)).strip()
-
-
-def format_duration(seconds: float, language: str = "vi") -> str:
-    """Format a duration in words, rounded to the minute: ``"1 giờ 5 phút"``, ``"1 h 5 min"``."""
-    minutes = round(seconds / 60.0)
-    if minutes >= 60 and minutes % 60:
-        return label("hours_minutes", language).format(h=minutes // 60, m=minutes % 60)
-    if minutes >= 60:
-        return label("hours", language).format(h=minutes // 60)
-    return label("minutes", language).format(m=minutes)
-
-
-def round_date(week_start: dt.date | None, day: int) -> dt.date | None:
-    """Return the calendar date of weekday ``day`` (0 = Monday) in the week of ``week_start``.
-
-    ``week_start`` is normally a Monday; any other date means "the week starting
-    then", so the round falls on the first ``day`` on or after it.
-    """
-    if week_start is None:
-        return None
-    return week_start + dt.timedelta(days=(day - week_start.weekday()) % 7)
-
-
-def day_name(day: int, language: str = "vi") -> str:
-    """Return the weekday's name (0 = Monday) in ``language`` (``"vi"`` or ``"en"``)."""
-    return day_label(day, language)
-
-
-def service_labels(codes: Iterable[str], settings: Settings, language: str = "vi") -> list[str]:
-    """Return the names of service ``codes`` in ``language``; unknown codes stay as they are."""
-    out = []
-    for code in codes:
-        svc = settings.services.get(code)
-        text = ""
-        if svc is not None:
-            text = svc.label_en if language == "en" else svc.label_vi
-        out.append(text or code)
-    return out
-
-
-def home_point_id(matrix: TravelMatrix, volunteer_id: str) -> str | None:
-    """Return the id of ``volunteer_id``'s home in ``matrix``, or ``None`` if it has none.
-
-    The planner puts homes into the matrix under ``home:<volunteer_id>``; a bare
-    volunteer id is accepted too.
-    """
-    ids = set(matrix.ids)
-    for candidate in (f"home:{volunteer_id}", volunteer_id):
-        if candidate in ids:
-            return candidate
-    return None
-
-
-def _leg(
-    matrix: TravelMatrix | None, a: str | None, b: str | None, pa: Coord, pb: Coord
-) -> list[Coord]:
-    """Return the coordinates from point ``a`` to ``b``: along the roads, else straight."""
-    if matrix is not None and a is not None and b is not None:
-        try:
-            path = matrix.path(matrix.index(a), matrix.index(b))
-        except (KeyError, IndexError, ValueError) as exc:
-            log.debug("no path %s -> %s: %s", a, b, exc)
-            path = []
-        if len(path) >= 2:
-            return [(float(x), float(y)) for x, y in path]
-    return [pa, pb]
-
-
-def route_legs(
-    route: Route, matrix: TravelMatrix | None, home: Coord, stop_xy: Mapping[str, Coord]
-) -> list[list[Coord]]:
-    """Return the lon/lat lines of ``route``'s legs: home -> 1, 1 -> 2, ..., n -> home.
-
-    Each leg follows ``matrix.path`` (the roads travelled); a leg the matrix cannot
-    draw (no matrix, a point missing from it, no path) is a straight line.
-    """
-    home_id = home_point_id(matrix, route.volunteer_id) if matrix is not None else None
-    matrix_ids = set(matrix.ids) if matrix is not None else set()
-    ids: list[str | None] = [home_id]
-    xys: list[Coord] = [home]
-    for stop in route.stops:
-        ids.append(stop.household_id if stop.household_id in matrix_ids else None)
-        xys.append(stop_xy[stop.household_id])
-    ids.append(home_id)
-    xys.append(home)
-    return [_leg(matrix, ids[k], ids[k + 1], xys[k], xys[k + 1]) for k in range(len(ids) - 1)]
-
-
-def route_coords(
-    route: Route, matrix: TravelMatrix | None, home: Coord, stop_xy: Mapping[str, Coord]
-) -> list[Coord]:
-    """Return the lon/lat line of ``route`` from home through every stop and back home.
-
-    The legs of :func:`route_legs` joined into one line.
-    """
-    line: list[Coord] = []
-    for piece in route_legs(route, matrix, home, stop_xy):
-        line.extend(piece[1:] if line and line[-1] == piece[0] else piece)
-    return line
 
 
 # --- CSV ------------------------------------------------------------------------------
@@ -263,7 +134,7 @@ class _Tables:
         missing = sorted({s.household_id for r in plan.routes for s in r.stops} - set(self.hh_xy))
         missing_v = sorted({r.volunteer_id for r in plan.routes} - set(self.volunteers))
         if missing or missing_v:
-            from .errors import InputDataError, Problem
+            from ..errors import InputDataError, Problem
 
             problems = [
                 Problem(
@@ -652,7 +523,7 @@ def write_exports(
     vids = sorted({r.volunteer_id for r in tables.routes})
     for k, vid in enumerate(vids):
         report("exports: GPX", 0.8 + 0.2 * k / max(len(vids), 1))
-        written.append(write_gpx(tables, vid, out / "gpx" / f"{_safe_name(vid)}.gpx"))
+        written.append(write_gpx(tables, vid, out / "gpx" / f"{safe_file_name(vid)}.gpx"))
     report("exports: done", 1.0)
     log.info("wrote %d export files to %s", len(written), out)
     return written
@@ -691,12 +562,3 @@ def write_plan_tables(plan: Plan, out_dir: str | Path) -> list[Path]:
             )
         )
     return written
-
-
-_UNSAFE = re.compile(r"[^\w.\-]+", re.UNICODE)
-
-
-def _safe_name(text: str) -> str:
-    """Return ``text`` usable as a file name on every system."""
-    cleaned = _UNSAFE.sub("_", text).strip("._")
-    return cleaned or "volunteer"

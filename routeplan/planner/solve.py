@@ -42,7 +42,7 @@ from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 from ortools.graph.python import min_cost_flow
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .planner import Plan, Problem
+    from . import Plan, Problem
 
 __all__ = ["choose_sites", "solve_cvrp", "solve_problem", "solve_vrptw"]
 
@@ -1204,7 +1204,7 @@ def solve_problem(
 
 
 def _to_plan(problem: Problem, assign: NDArray[np.int64], results: dict[int, _SubResult]) -> Plan:
-    from .planner import Plan, Route, Stop, Unassigned
+    from . import Plan, Route, Stop, Unassigned
 
     H = problem.n_households
     hid = problem.household_ids
@@ -1317,7 +1317,7 @@ def choose_sites(
     import numpy as np
     from ortools.sat.python import cp_model
 
-    from .errors import InfeasibleError
+    from ..errors import InfeasibleError
 
     t = np.asarray(times, dtype=np.int64)
     w = np.asarray(weights, dtype=np.int64)

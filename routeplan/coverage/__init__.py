@@ -13,7 +13,7 @@ volunteer can reach in a reasonable time, and answers two what-if questions:
 
 * what changes if a service point is added here (coordinates, or a hamlet by name)?
 * which ``k`` of these candidate sites would help most (maximal covering or
-  p-median, solved by :func:`routeplan.solve.choose_sites`)?
+  p-median, solved by :func:`routeplan.planner.solve.choose_sites`)?
 
 The entry points are :func:`assess_coverage` (from the registers and the road
 network) and :func:`assess` (from ready-made travel-time matrices), both returning a
@@ -40,18 +40,18 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ._io import atomic_path, write_text
-from .config import CoverageSettings, Settings
-from .errors import InputDataError, Problem, RouteplanError
-from .matrix import UNREACHABLE
-from .timewindows import fold
+from .._io import atomic_path, write_text
+from ..config import CoverageSettings, Settings
+from ..errors import InputDataError, Problem, RouteplanError
+from ..matrix import UNREACHABLE, home_point_id, service_point_id
+from ..timewindows import fold
 
 if TYPE_CHECKING:  # pragma: no cover
     import folium
     import geopandas as gpd
 
-    from .matrix import TravelMatrix
-    from .planner import Plan
+    from ..matrix import TravelMatrix
+    from ..planner import Plan
 
 __all__ = [
     "MODES",
@@ -91,16 +91,6 @@ TOTAL = "All hamlets"
 
 _BAND_COLOURS = ("#1a9850", "#91cf60", "#d9ef8b", "#fee08b", "#fdae61", "#f46d43", "#d73027")
 _NO_ACCESS_COLOUR = "#6a3d9a"
-
-
-def sp_id(point_id: str) -> str:
-    """Return the matrix id of service point ``point_id``."""
-    return f"sp:{point_id}"
-
-
-def home_id(volunteer_id: str) -> str:
-    """Return the matrix id of volunteer ``volunteer_id``'s home."""
-    return f"home:{volunteer_id}"
 
 
 # --- bands ------------------------------------------------------------------------------
@@ -499,7 +489,7 @@ def hamlet_sites(
 
 def read_candidates(path: str | Path) -> gpd.GeoDataFrame:
     """Read candidate sites from a file laid out like the service-point register."""
-    from .registers import read_service_points
+    from ..registers import read_service_points
 
     frame = read_service_points(path)
     frame = frame[["point_id", "name", "geometry"]].copy()
@@ -535,7 +525,7 @@ def coverage_points(
         parts.append(
             pd.DataFrame(
                 {
-                    "point_id": [sp_id(p) for p in frame["point_id"]],
+                    "point_id": [service_point_id(p) for p in frame["point_id"]],
                     "kind": "service_point",
                     "geometry": frame.geometry.values,
                 }
@@ -545,7 +535,7 @@ def coverage_points(
         parts.append(
             pd.DataFrame(
                 {
-                    "point_id": [home_id(v) for v in volunteers["volunteer_id"]],
+                    "point_id": [home_point_id(v) for v in volunteers["volunteer_id"]],
                     "kind": "home",
                     "geometry": volunteers.geometry.values,
                 }
@@ -567,7 +557,7 @@ def _nearest(
 ) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], list[str]]:
     """Minutes to the nearest point, minutes back from it, and which point (``""``: none)."""
     rows = _rows(matrix, household_ids)
-    cols = _rows(matrix, [sp_id(p) for p in point_ids])
+    cols = _rows(matrix, [service_point_id(p) for p in point_ids])
     to = np.asarray(matrix.seconds)[np.ix_(rows, cols)].astype(np.int64)
     back = np.asarray(matrix.seconds)[np.ix_(cols, rows)].T.astype(np.int64)
     j = to.argmin(axis=1)
@@ -832,7 +822,7 @@ def _volunteer_need(
     cov = settings.coverage
     mode = cov.mode
     homes = (
-        [home_id(v) for v in volunteers["volunteer_id"]]
+        [home_point_id(v) for v in volunteers["volunteer_id"]]
         if volunteers is not None and len(volunteers)
         else []
     )
@@ -876,7 +866,7 @@ def _volunteer_need(
             strict=True,
         ):
             m = matrices.get(str(vmode), matrices[mode])
-            row = np.asarray(m.seconds)[m.index(home_id(vid)), _rows(m, hh_ids)].astype(float)
+            row = np.asarray(m.seconds)[m.index(home_point_id(vid)), _rows(m, hh_ids)].astype(float)
             row[row >= UNREACHABLE] = np.inf
             better = row < best
             best[better], who[better] = row[better], vid
@@ -1040,13 +1030,14 @@ def _choose(
     objective: str,
     modes: Sequence[str],
 ) -> SiteChoice:
-    from .solve import choose_sites
+    from ..planner.solve import choose_sites
 
     cov = settings.coverage
     m = matrices[cov.mode]
     ids = list(baseline.households["household_id"])
     sites = [str(p) for p in service_points["point_id"]] + [str(p) for p in candidates["point_id"]]
-    times = np.asarray(m.seconds)[np.ix_(_rows(m, ids), _rows(m, [sp_id(s) for s in sites]))]
+    site_rows = _rows(m, [service_point_id(s) for s in sites])
+    times = np.asarray(m.seconds)[np.ix_(_rows(m, ids), site_rows)]
     n_old = len(service_points)
     chosen, optimal = choose_sites(
         times,
@@ -1121,7 +1112,7 @@ def assess_coverage(
     CoverageReport
 
     """
-    from .matrix import build_matrix
+    from ..matrix import build_matrix
 
     settings = settings or Settings()
     places = hamlet_places(network) if places is None else places
@@ -1298,14 +1289,11 @@ def _roads(network: Any) -> gpd.GeoDataFrame:
     import geopandas as gpd
     import shapely
 
+    from ..network import each_way_once
+
     graph = network.graph
-    seen: set[tuple[Any, Any]] = set()
     rows = []
-    for u, v, data in graph.edges(data=True):
-        key = (min(u, v), max(u, v))
-        if key in seen:
-            continue
-        seen.add(key)
+    for u, v, data in each_way_once(graph):
         geom = data.get("geometry")
         if geom is None:
             geom = shapely.LineString(
@@ -1509,11 +1497,11 @@ def coverage_map(report: CoverageReport) -> folium.Map:
     """Return the report's map: households by band, areas per band, points, hamlets.
 
     Works offline: no tiles (the roads of the network are drawn instead) and Leaflet
-    is inlined (:func:`routeplan.maps.offline_map`).
+    is inlined (:func:`routeplan.render.maps.offline_map`).
     """
     import folium
 
-    from .maps import offline_map
+    from ..render.maps import offline_map
 
     base = report.baseline
     colours = dict(zip(report.bands, _colours(len(report.bands) - 1), strict=True))
@@ -1782,8 +1770,8 @@ def write_coverage(report: CoverageReport, out_dir: str | Path) -> list[Path]:
     """
     import pyogrio
 
-    from .export import write_csv
-    from .maps import offline_html
+    from ..render.export import write_csv
+    from ..render.maps import offline_html
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)

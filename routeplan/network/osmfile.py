@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import InputDataError, Problem
+from ..errors import InputDataError, Problem
 
 __all__ = ["OSM_SUFFIXES", "OsmData", "RawWay", "is_osm_file", "read_osm", "read_places"]
 

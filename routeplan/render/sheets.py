@@ -27,29 +27,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ._io import atomic_path
-from ._labels import LABELS, label
-from .config import Settings
-from .errors import InputDataError, Problem
-from .export import (
-    _records,
-    _safe_name,
-    clean_text,
-    day_name,
-    format_clock,
-    format_duration,
-    round_date,
-    route_legs,
-    service_labels,
-)
-from .network import WALK_ONLY
-from .planner import Plan, Route
+from .._io import atomic_path
+from .._labels import LABELS, label
+from ..config import Settings
+from ..errors import InputDataError, Problem
+from ..network import WALK_ONLY, each_way_once
+from ..planner import Plan, Route
+from ..timewindows import format_clock
+from .export import _records
+from .legs import route_legs
+from .text import clean_text, day_name, format_duration, round_date, safe_file_name, service_labels
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
     from fpdf import FPDF
 
-    from .matrix import TravelMatrix
+    from ..matrix import TravelMatrix
 
 __all__ = ["font_paths", "write_sheets"]
 
@@ -127,7 +120,7 @@ def font_paths() -> dict[str, Path]:
     paths = {style: folder / name for style, name in files.items()}
     missing = [str(p) for p in paths.values() if not p.is_file()]
     if missing:
-        from .errors import RouteplanError
+        from ..errors import RouteplanError
 
         raise RouteplanError(
             "the DejaVu Sans fonts that matplotlib ships are missing "
@@ -174,13 +167,8 @@ class _Roads:
 
         lines: list[Any] = []
         kinds: list[str] = []
-        seen: set[tuple[Any, Any, float]] = set()
         nodes = graph.nodes
-        for u, v, data in graph.edges(data=True):
-            key = (min(u, v, key=str), max(u, v, key=str), round(float(data.get("length", 0)), 1))
-            if key in seen:
-                continue
-            seen.add(key)
+        for u, v, data in each_way_once(graph):
             geom = data.get("geometry")
             if geom is not None:
                 coords = np.asarray(geom.coords, dtype=float)[:, :2]
@@ -931,7 +919,7 @@ def _split(source: Path, pages: Mapping[str, Sequence[int]], folder: Path) -> li
             dst = pdfium.PdfDocument.new()
             try:
                 dst.import_pages(src, pages=list(indices))
-                target = folder / f"{_safe_name(vid)}.pdf"
+                target = folder / f"{safe_file_name(vid)}.pdf"
                 with atomic_path(target) as tmp:
                     dst.save(str(tmp))
             finally:
@@ -1120,7 +1108,7 @@ def write_sheets(
     title = label("sheet_title", language)
     if volunteer_id is not None:
         name = vol_names.get(volunteer_id, "")
-        target = out / "sheets" / f"{_safe_name(volunteer_id)}.pdf"
+        target = out / "sheets" / f"{safe_file_name(volunteer_id)}.pdf"
         render(target, [volunteer_id], f"{title}: {name} ({volunteer_id})")
         written = [target]
     elif not sheets:

@@ -41,28 +41,21 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ._io import write_text
-from ._labels import label
-from .config import Settings
-from .errors import InputDataError, Problem
-from .export import (
-    _safe_name,
-    clean_text,
-    day_name,
-    format_clock,
-    format_duration,
-    round_date,
-    route_coords,
-    service_labels,
-)
-from .network import WALK_ONLY
-from .planner import Plan, Route
+from .._io import write_text
+from .._labels import label
+from ..config import Settings
+from ..errors import InputDataError, Problem
+from ..network import WALK_ONLY, each_way_once
+from ..planner import Plan, Route
+from ..timewindows import format_clock
+from .legs import route_coords
+from .text import clean_text, day_name, format_duration, round_date, safe_file_name, service_labels
 
 if TYPE_CHECKING:  # pragma: no cover
     import folium
     import geopandas as gpd
 
-    from .matrix import TravelMatrix
+    from ..matrix import TravelMatrix
 
 __all__ = [
     "DAY_COLOURS",
@@ -585,15 +578,9 @@ def _road_lines(network: Any) -> list[_RoadLine]:
         return []
     from shapely import LineString, MultiLineString, line_merge
 
-    seen: set[tuple[Any, Any, int]] = set()
     parts: dict[str, list[Any]] = {"road": [], "path": []}
     nodes = graph.nodes
-    for u, v, data in graph.edges(data=True):
-        length = data.get("length", 0.0)
-        key = (min(u, v, key=str), max(u, v, key=str), round(float(length or 0.0)))
-        if key in seen:
-            continue
-        seen.add(key)
+    for u, v, data in each_way_once(graph):
         hw = data.get("highway", "")
         if isinstance(hw, list):
             hw = hw[0] if hw else ""
@@ -876,7 +863,7 @@ class _Data:
 
 @lru_cache(maxsize=1)
 def _label_keys() -> frozenset[str]:
-    from ._labels import LABELS
+    from .._labels import LABELS
 
     return frozenset(LABELS)
 
@@ -1262,7 +1249,7 @@ def _summary_html(
     t, lang = data.t, data.lang
     body = []
     for vid, name, style, n_hh, n_routes, secs in rows:
-        page = f"volunteers/{_safe_name(vid)}.html"
+        page = f"volunteers/{safe_file_name(vid)}.html"
         body.append(
             f'<tr><td>{style.swatch()}<button class="rp-link" data-vid="{_esc(vid)}">'
             f"{_esc(name)}</button> <small>{_esc(vid)}</small></td>"
@@ -1667,7 +1654,7 @@ def write_maps(
         if progress:
             progress(f"maps: volunteer {vid}", 0.1 + 0.9 * k / max(len(vids), 1))
         page = _volunteer_page(data, vid, roads)
-        paths.append(write_text(out / "volunteers" / f"{_safe_name(vid)}.html", page))
+        paths.append(write_text(out / "volunteers" / f"{safe_file_name(vid)}.html", page))
     if progress:
         progress("maps: done", 1.0)
     log.info("wrote %d map pages into %s", len(paths), out)

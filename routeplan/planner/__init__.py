@@ -10,7 +10,7 @@ Times are seconds since midnight of the round's day; days are 0 = Monday .. 6 = 
 
 :func:`plan` is the entry point: it builds a :class:`Problem` from the registers and the
 travel matrices (who may serve whom and why not, each volunteer's shifts, travel times
-between households and homes), hands it to :mod:`routeplan.solve` and checks the
+between households and homes), hands it to :mod:`routeplan.planner.solve` and checks the
 result against every hard rule before returning it (:meth:`Problem.check`).
 """
 
@@ -27,9 +27,11 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 from numpy.typing import NDArray
 
-from .config import Settings
-from .errors import InfeasibleError, InputDataError, RouteplanError
-from .errors import Problem as InputProblem
+from ..config import Settings
+from ..errors import InfeasibleError, InputDataError, RouteplanError
+from ..errors import Problem as InputProblem
+from ..matrix import find_home, home_point_id
+from ..timewindows import format_clock
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -44,7 +46,6 @@ __all__ = [
     "Stop",
     "Unassigned",
     "build_problem",
-    "home_id",
     "plan",
     "read_previous",
 ]
@@ -211,7 +212,8 @@ class Plan:
         for vid in sorted(count):
             routes = sorted(per_v.get(vid, []), key=lambda r: (r.day, r.start_s))
             days = ", ".join(
-                f"{DAY_NAMES[r.day]} {_clock(r.start_s)}-{_clock(r.end_s)} ({len(r.stops)})"
+                f"{DAY_NAMES[r.day]} {format_clock(r.start_s)}-{format_clock(r.end_s)} "
+                f"({len(r.stops)})"
                 for r in routes
             )
             extra = f"; {rolled[vid]} rolled over" if rolled[vid] else ""
@@ -251,8 +253,8 @@ class Plan:
                         "household_id": s.household_id,
                         "arrival_s": s.arrival_s,
                         "departure_s": s.departure_s,
-                        "arrival": _clock(s.arrival_s),
-                        "departure": _clock(s.departure_s),
+                        "arrival": format_clock(s.arrival_s),
+                        "departure": format_clock(s.departure_s),
                         "service_s": s.service_s,
                         "travel_s": s.travel_s,
                         "mode": r.mode,
@@ -317,11 +319,6 @@ class Plan:
         )
 
 
-def _clock(seconds: int) -> str:
-    seconds = int(seconds)
-    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}"
-
-
 def _count_text(codes: Any) -> str:
     counts = Counter(codes)
     return ", ".join(f"{n} {code}" for code, n in sorted(counts.items(), key=lambda kv: -kv[1]))
@@ -350,11 +347,6 @@ class _Matrix(Protocol):
 
 Shift = tuple[int, int, int]
 """``(day, start_s, end_s)``: a window of availability in seconds since midnight."""
-
-
-def home_id(volunteer_id: str) -> str:
-    """Return the matrix point id of a volunteer's home (``home:<volunteer_id>``)."""
-    return f"home:{volunteer_id}"
 
 
 @dataclass(frozen=True)
@@ -465,13 +457,13 @@ class Problem:
 
     def reason_text(self, key: str, **fields: Any) -> str:
         """Return the reason ``key`` in ``settings.output.language`` (see ``_labels``)."""
-        from ._labels import label
+        from .._labels import label
 
         return label(key, self.settings.output.language).format(**fields)
 
     def language_name(self, slug: str) -> str:
         """Return a minority language's name in the output language (``co_tu`` -> Cơ Tu)."""
-        from ._labels import LABELS
+        from .._labels import LABELS
 
         if f"lang_{slug}" in LABELS:
             return self.reason_text(f"lang_{slug}")
@@ -566,8 +558,8 @@ class Problem:
                 d == r.day and a <= r.start_s and r.end_s <= b for d, a, b in self.shifts[v]
             ):
                 errors.append(
-                    f"{r.volunteer_id} day {r.day}: round {_clock(r.start_s)}-"
-                    f"{_clock(r.end_s)} is outside their hours"
+                    f"{r.volunteer_id} day {r.day}: round {format_clock(r.start_s)}-"
+                    f"{format_clock(r.end_s)} is outside their hours"
                 )
             t = self.travel_of(v)
             prev, clock, travel, service = self.n_households + v, r.start_s, 0, 0
@@ -592,7 +584,8 @@ class Problem:
                     for d, hs, he in self.hh_windows[h]
                 ):
                     errors.append(
-                        f"{s.household_id}: visit {_clock(s.arrival_s)} outside its availability"
+                        f"{s.household_id}: visit {format_clock(s.arrival_s)} "
+                        "outside its availability"
                     )
                 travel += leg
                 service += s.service_s
@@ -714,12 +707,13 @@ def build_problem(
         for i, hid in enumerate(hids):
             idx[i] = pos.get(hid, -1)
         for v, vid in enumerate(vids):
-            idx[H + v] = pos.get(home_id(vid), pos.get(vid, -1))
+            home_pid = find_home(pos, vid)
+            idx[H + v] = -1 if home_pid is None else pos[home_pid]
             if idx[H + v] < 0 and modes[v] == mode:
                 problems.append(
                     InputProblem(
                         f"home of volunteer {vid} is not in the {mode} travel matrix",
-                        f"add point {home_id(vid)!r} to the matrix",
+                        f"add point {home_point_id(vid)!r} to the matrix",
                     )
                 )
         sec = np.asarray(mat.seconds)
