@@ -50,6 +50,7 @@ __all__ = [
     "Bounds",
     "ValidationReport",
     "check_files",
+    "read_cells",
     "read_households",
     "read_service_points",
     "read_volunteers",
@@ -374,9 +375,8 @@ def _decode(data: bytes, out: _Problems) -> str:
     return text
 
 
-def _pick_grid(text: str, kind: Kind) -> list[list[str]]:
+def _pick_grid(text: str, index: Mapping[str, str]) -> list[list[str]]:
     """Parse CSV text with the delimiter that yields the most known column names."""
-    index = _alias_index(kind)
     head = "\n".join(text.splitlines()[:12])
     best: tuple[int, int, str] = (-1, -1, ",")
     for delim in (",", ";", "\t", "|"):
@@ -518,9 +518,7 @@ def _closest_header(names: Sequence[str], aliases: Sequence[str], used: set[str]
     return None
 
 
-def _read_xlsx(
-    path: Path, kind: Kind, out: _Problems, *, coords_required: bool = True
-) -> _Table | None:
+def _xlsx_grid(path: Path, out: _Problems) -> list[list[str]] | None:
     try:
         raw = pd.read_excel(
             path, sheet_name=0, header=None, dtype=str, keep_default_na=False, engine="openpyxl"
@@ -531,8 +529,7 @@ def _read_xlsx(
             "open it in Excel and save it again as .xlsx, or save it as CSV UTF-8",
         )
         return None
-    grid = [[_excel_text(v) for v in r] for r in raw.itertuples(index=False)]
-    return _grid_to_table(grid, kind, out, coords_required=coords_required)
+    return [[_excel_text(v) for v in r] for r in raw.itertuples(index=False)]
 
 
 def _excel_text(value: object) -> str:
@@ -611,10 +608,8 @@ def _read_geo(path: Path, kind: Kind, out: _Problems) -> _Table | None:
     return table
 
 
-def _read_table(
-    path: PathLike, kind: Kind, out: _Problems, *, coords_required: bool = True
-) -> _Table | None:
-    path = Path(path)
+def _cells(path: Path, index: Mapping[str, str], out: _Problems) -> list[list[str]] | None:
+    """Read a CSV/TSV/TXT or XLSX file into rows of text cells; ``None`` if it cannot be."""
     if not path.exists():
         out.add("file not found", "check the path and the file name")
         return None
@@ -623,9 +618,7 @@ def _read_table(
         return None
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(path, kind, out, coords_required=coords_required)
-    if suffix in (".geojson", ".json", ".gpkg"):
-        return _read_geo(path, kind, out)
+        return _xlsx_grid(path, out)
     if suffix in (".xls", ".ods", ".numbers"):
         out.add(
             f"{suffix} files cannot be read", "save it as .xlsx (Excel Workbook) or as CSV UTF-8"
@@ -638,8 +631,51 @@ def _read_table(
     if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         out.add("this is not a text (CSV) file", "give a .csv, .xlsx, .geojson or .gpkg file")
         return None
-    text = _decode(data, out)
-    return _grid_to_table(_pick_grid(text, kind), kind, out, coords_required=coords_required)
+    return _pick_grid(_decode(data, out), index)
+
+
+def read_cells(
+    path: PathLike, columns: Mapping[str, Iterable[str]]
+) -> tuple[list[list[str]] | None, list[Problem]]:
+    """Read a table file (CSV, TSV, TXT or XLSX) into rows of text cells.
+
+    The one table reader of routeplan: the registers and the visit outcomes
+    (:func:`routeplan.campaign.record_outcomes`) both go through it, so a file typed
+    in Excel, saved with ``;`` or tabs, in UTF-8, UTF-16 or a legacy encoding, reads
+    the same everywhere.
+
+    Parameters
+    ----------
+    path
+        The file.
+    columns
+        The columns the file may have: canonical name -> the header spellings
+        accepted. The delimiter is the one whose first rows name most of them.
+
+    Returns
+    -------
+    cells, problems
+        The rows of text cells (the header row included, as typed), or ``None`` when
+        the file cannot be read; and every problem found (file-level errors, and
+        warnings such as a legacy encoding), each naming the file.
+
+    """
+    path = Path(path)
+    out = _Problems(path.name)
+    index = {slug(a): canon for canon, aliases in columns.items() for a in (canon, *aliases)}
+    return _cells(path, index, out), out.items
+
+
+def _read_table(
+    path: PathLike, kind: Kind, out: _Problems, *, coords_required: bool = True
+) -> _Table | None:
+    path = Path(path)
+    if path.suffix.lower() in (".geojson", ".json", ".gpkg") and path.is_file():
+        return _read_geo(path, kind, out)
+    grid = _cells(path, _alias_index(kind), out)
+    if grid is None:
+        return None
+    return _grid_to_table(grid, kind, out, coords_required=coords_required)
 
 
 # --- values -------------------------------------------------------------------------------
