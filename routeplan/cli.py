@@ -126,10 +126,9 @@ def _add_coverage(sub: argparse._SubParsersAction) -> None:  # type: ignore[type
 def _cmd_coverage(args: argparse.Namespace) -> int:
     import dataclasses
 
-    from .coverage import assess_coverage, hamlet_places, read_candidates, write_coverage
+    from .coverage import write_coverage
     from .errors import Problem
-    from .network import load_network, read_places
-    from .registers import read_households, read_service_points, read_volunteers
+    from .pipeline import InputFiles, WhatIf, run_coverage
 
     settings = _settings(args)
     if args.bands:
@@ -140,27 +139,18 @@ def _cmd_coverage(args: argparse.Namespace) -> int:
         except ValueError:
             raise InputDataError([Problem(f"--bands {args.bands!r} is not increasing minutes",
                                           "write e.g. --bands 15,30,60")]) from None
-    if args.choose < 0:
-        raise InputDataError([Problem("--choose must be 0 or more", "e.g. --choose 2")])
+    files = InputFiles(households=args.households, network=args.network,
+                       volunteers=args.volunteers, service_points=args.service_points,
+                       dem=args.dem)
+    what_if = WhatIf(add=tuple(args.add or ()), candidates=args.candidates,
+                     choose=args.choose, objective=args.objective)
     progress = Progress(not args.quiet)
-    network = load_network(args.network, settings=settings.network, dem=args.dem,
-                           progress=progress)
-    places = hamlet_places(network)
-    if not places and not str(args.network).lower().endswith(".graphml"):
-        places = read_places(args.network)
-    households = read_households(args.households, settings=settings, places=places)
-    points = read_service_points(args.service_points)
-    volunteers = (read_volunteers(args.volunteers, settings=settings)
-                  if args.volunteers else None)
-    candidates = args.candidates or ("hamlets" if args.choose else None)
-    if candidates is not None and candidates != "hamlets":
-        candidates = read_candidates(candidates)
-    report = assess_coverage(
-        households, points, network, settings=settings, volunteers=volunteers,
-        add=args.add, candidates=candidates, choose=args.choose, objective=args.objective,
-        places=places, cache_dir=args.cache, progress=progress)
-    paths = write_coverage(report, args.out)
-    progress.done()
+    try:
+        report = run_coverage(files, settings=settings, what_if=what_if, cache_dir=args.cache,
+                              progress=progress)
+        paths = write_coverage(report, args.out)
+    finally:
+        progress.done()
     print(report.summary())
     print(f"Report: {args.out / 'coverage.html'} ({len(paths)} files in {args.out})")
     return EXIT_OK
@@ -282,27 +272,16 @@ def _add_init(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg
 
 
 def _cmd_init(args: argparse.Namespace) -> int:
-    from .campaign import init_project
-    from .registers import read_households, read_service_points, read_volunteers
+    from .pipeline import update_project
 
-    settings = _settings(args)
     progress = Progress(not args.quiet)
-    places = None
-    if args.households and args.network and not str(args.network).lower().endswith(
-            ".graphml"):
-        from .network import read_places
-
-        places = read_places(args.network)
-    update = init_project(
-        args.project,
-        households=(read_households(args.households, settings=settings, places=places)
-                    if args.households else None),
-        volunteers=(read_volunteers(args.volunteers, settings=settings)
-                    if args.volunteers else None),
-        service_points=(read_service_points(args.service_points)
-                        if args.service_points else None),
-        network=args.network, progress=progress)
-    progress.done()
+    try:
+        update = update_project(args.project, households=args.households,
+                                volunteers=args.volunteers, service_points=args.service_points,
+                                network=args.network, settings=_settings(args),
+                                progress=progress)
+    finally:
+        progress.done()
     print(update.summary())
     return EXIT_OK
 
@@ -406,7 +385,14 @@ def _cmd_plan(args: argparse.Namespace) -> int:
     import datetime as dt
 
     from .errors import Problem
-    from .pipeline import Inputs, load_inputs, make_plan, write_outputs
+    from .pipeline import (
+        InputFiles,
+        load_inputs,
+        make_plan,
+        plan_week,
+        week_inputs,
+        write_outputs,
+    )
     from .planner import read_previous
 
     settings = _with_overrides(_settings(args), time_limit=args.time_limit, seed=args.seed,
@@ -429,24 +415,16 @@ def _cmd_plan(args: argparse.Namespace) -> int:
     cache = args.out / ".cache"
     try:
         if args.project is not None:
-            from .campaign import plan_week
-            from .network import load_network
-
-            network = None
-            if args.network is not None:
-                network = load_network(args.network, settings=settings.network, dem=args.dem,
-                                       closures=args.closures, progress=progress)
             assert week_start is not None
-            week = plan_week(args.project, week_start, settings=settings, network=network,
-                             cache_dir=cache, progress=progress)
-            result = week.plan
-            inputs = Inputs(week.households, week.volunteers, week.service_points,
-                            week.network, dict(week.matrices), settings)
+            week = plan_week(args.project, week_start, settings=settings, network=args.network,
+                             dem=args.dem, closures=args.closures, cache_dir=cache,
+                             progress=progress)
+            result, inputs = week.plan, week_inputs(week, settings)
         else:
-            inputs = load_inputs(households=args.households, volunteers=args.volunteers,
-                                 network=args.network, service_points=args.service_points,
-                                 settings=settings, dem=args.dem, closures=args.closures,
-                                 cache_dir=cache, progress=progress)
+            files = InputFiles(households=args.households, volunteers=args.volunteers,
+                               network=args.network, service_points=args.service_points,
+                               dem=args.dem, closures=args.closures)
+            inputs = load_inputs(files, settings=settings, cache_dir=cache, progress=progress)
             previous = read_previous(args.previous) if args.previous else None
             result = make_plan(inputs, previous=previous, week_start=week_start,
                                progress=progress)
@@ -483,17 +461,17 @@ def _add_demo(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg
 
 def _cmd_demo(args: argparse.Namespace) -> int:
     from .demo import demo_files
-    from .pipeline import load_inputs, make_plan, write_outputs
+    from .pipeline import InputFiles, load_inputs, make_plan, write_outputs
 
     settings = _with_overrides(_settings(args), time_limit=args.time_limit, seed=args.seed,
                                language=args.language)
     files = demo_files()
     progress = Progress(not args.quiet)
     try:
-        inputs = load_inputs(households=files["households"], volunteers=files["volunteers"],
-                             service_points=files["service_points"], network=files["network"],
-                             settings=settings, cache_dir=args.out / ".cache",
-                             progress=progress)
+        inputs = load_inputs(
+            InputFiles(households=files["households"], volunteers=files["volunteers"],
+                       service_points=files["service_points"], network=files["network"]),
+            settings=settings, cache_dir=args.out / ".cache", progress=progress)
         result = make_plan(inputs, progress=progress)
         paths = write_outputs(result, inputs, args.out, progress=progress)
     finally:

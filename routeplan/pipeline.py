@@ -1,13 +1,19 @@
 """The whole job, one stage after the other: registers, network, matrices, plan, outputs.
 
-This module only chains the stages; each stage lives in its own module. The command
-line's ``plan`` and ``demo`` commands, the notebooks and the campaign all go through
-it, so the demo runs exactly the code path real data runs::
+This is the only module that chains the stages. The command line (``plan``,
+``plan --project``, ``demo``, ``coverage``), the notebooks and anything built on
+routeplan call it, so every entry point runs exactly the code path real data runs::
 
-    inputs = load_inputs(households="households.csv", volunteers="volunteers.csv",
-                         network="commune.osm.pbf", service_points="points.csv")
-    result = make_plan(inputs)
+    from routeplan.pipeline import InputFiles, load_inputs, make_plan, write_outputs
+
+    files = InputFiles(households="households.csv", volunteers="volunteers.csv",
+                       network="commune.osm.pbf", service_points="points.csv")
+    inputs = load_inputs(files)            # registers, network, travel matrices
+    result = make_plan(inputs)             # who visits whom, in which order, on which day
     paths = write_outputs(result, inputs, "out/")
+
+A week of a project file (``routeplan init``) is planned with :func:`plan_week`, and the
+planners' coverage report is made with :func:`run_coverage`.
 """
 
 from __future__ import annotations
@@ -26,11 +32,26 @@ from .errors import InputDataError, Problem
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
 
+    from .campaign import RegisterUpdate, WeekPlan
+    from .coverage import CoverageReport
     from .matrix import TravelMatrix
     from .network import Network
     from .planner import Plan
 
-__all__ = ["OUTPUTS", "Inputs", "load_inputs", "make_plan", "write_outputs"]
+__all__ = [
+    "OUTPUTS",
+    "InputFiles",
+    "Inputs",
+    "WhatIf",
+    "build_matrices",
+    "load_inputs",
+    "make_plan",
+    "plan_week",
+    "run_coverage",
+    "update_project",
+    "week_inputs",
+    "write_outputs",
+]
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +60,67 @@ PathLike = str | os.PathLike[str]
 
 OUTPUTS = ("tables", "exports", "maps", "sheets")
 """What :func:`write_outputs` can write, in the order it writes them."""
+
+
+# --- what goes in ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InputFiles:
+    """The files a plan or a coverage report is made from.
+
+    Attributes
+    ----------
+    households, volunteers, service_points
+        Register files (CSV, XLSX, GeoJSON or GeoPackage). ``volunteers`` is needed to
+        plan; the coverage report uses it when given.
+    network
+        An OSM file (``.osm``, ``.osm.bz2``, ``.osm.pbf``), a saved ``.graphml``, or a
+        loaded :class:`~routeplan.network.Network`.
+    dem
+        Elevation raster(s) for slope-aware walking times (optional).
+    closures
+        Closed or flooded ways for this run (optional).
+
+    """
+
+    households: PathLike
+    network: PathLike | Network
+    volunteers: PathLike | None = None
+    service_points: PathLike | None = None
+    dem: PathLike | Sequence[PathLike] | None = None
+    closures: PathLike | None = None
+
+    def check(self) -> None:
+        """Raise one :class:`InputDataError` naming every given file that does not exist.
+
+        Run before any slow work, so a typo is reported at once.
+        """
+        given: dict[str, Any] = {
+            "households": self.households,
+            "volunteers": self.volunteers,
+            "service points": self.service_points,
+            "closures": self.closures,
+            **_dem_files(self.dem),
+        }
+        _check_exist({**given, "network": self.network})
+
+
+def _dem_files(dem: PathLike | Sequence[PathLike] | None) -> dict[str, PathLike]:
+    if dem is None:
+        return {}
+    dems = [dem] if isinstance(dem, str | os.PathLike) else list(dem)
+    return {f"elevation ({Path(d).name})": d for d in dems}
+
+
+def _check_exist(given: Mapping[str, Any]) -> None:
+    missing = [
+        Problem(f"{what} file not found", "check the path", file=str(path))
+        for what, path in given.items()
+        if isinstance(path, str | os.PathLike) and not Path(path).exists()
+    ]
+    if missing:  # say every missing file at once, before any slow work
+        raise InputDataError(missing, subject="inputs")
 
 
 @dataclass
@@ -72,41 +154,110 @@ class Inputs:
         return dict(self.network.places)
 
 
+def _load_network(files: InputFiles, settings: Settings, progress: ProgressFn | None) -> Network:
+    from .network import Network, load_network
+
+    if isinstance(files.network, Network):
+        return files.network
+    return load_network(
+        files.network,
+        settings=settings.network,
+        dem=files.dem,
+        closures=files.closures,
+        progress=progress,
+    )
+
+
 def _area(network: Network) -> tuple[float, float, float, float]:
     xs = [d["x"] for _, d in network.graph.nodes(data=True)]
     ys = [d["y"] for _, d in network.graph.nodes(data=True)]
     return (min(xs), min(ys), max(xs), max(ys))
 
 
-def load_inputs(
+def _read_registers(
+    files: InputFiles, network: Network, settings: Settings
+) -> dict[str, gpd.GeoDataFrame]:
+    """Read every register given; raise once with the problems of all of them."""
+    from .registers import read_households, read_service_points, read_volunteers
+
+    area = _area(network)
+    readers: dict[str, Callable[[], Any]] = {
+        "households": lambda: read_households(
+            files.households, settings=settings, places=network.places, area=area
+        ),
+    }
+    if files.volunteers is not None:
+        volunteers = files.volunteers
+        readers["volunteers"] = lambda: read_volunteers(volunteers, settings=settings, area=area)
+    if files.service_points is not None:
+        points = files.service_points
+        readers["service_points"] = lambda: read_service_points(points, area=area)
+    problems: list[Problem] = []
+    frames: dict[str, gpd.GeoDataFrame] = {}
+    for name, read in readers.items():
+        try:
+            frames[name] = read()
+        except InputDataError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise InputDataError(problems, subject="registers")
+    return frames
+
+
+def build_matrices(
+    network: Network,
+    households: gpd.GeoDataFrame,
+    volunteers: gpd.GeoDataFrame,
+    service_points: gpd.GeoDataFrame | None = None,
     *,
-    households: PathLike,
-    volunteers: PathLike,
-    network: PathLike | Network,
-    service_points: PathLike | None = None,
     settings: Settings | None = None,
-    dem: PathLike | Sequence[PathLike] | None = None,
-    closures: PathLike | None = None,
+    cache_dir: PathLike | None = None,
+    progress: ProgressFn | None = None,
+) -> dict[str, TravelMatrix]:
+    """Build a travel-time matrix per mode the volunteers travel by.
+
+    Over the households, the volunteers' homes and the service points (see
+    :func:`routeplan.matrix.points_frame`). With ``cache_dir`` a re-plan with the same
+    inputs reuses the matrices.
+    """
+    from .matrix import build_matrix, points_frame
+
+    settings = settings or Settings()
+    points = points_frame(households, volunteers, service_points)
+    cache = None if cache_dir is None else Path(cache_dir)
+    return {
+        mode: build_matrix(
+            network,
+            points,
+            mode=mode,
+            settings=settings.network,
+            cache_dir=cache,
+            progress=progress,
+        )
+        for mode in sorted(set(volunteers["mode"]))
+    }
+
+
+def load_inputs(
+    files: InputFiles,
+    *,
+    settings: Settings | None = None,
     cache_dir: PathLike | None = None,
     progress: ProgressFn | None = None,
 ) -> Inputs:
     """Read and validate the registers, load the network and build the matrices.
 
-    Problems in all three registers are collected and raised together, so a
-    coordinator sees every mistake at once. Points far outside the network's area are
-    reported as problems of the register they are in.
+    Missing files are reported together before any slow work. Problems in all three
+    registers are collected and raised together, so a coordinator sees every mistake
+    at once. Points far outside the network's area are reported as problems of the
+    register they are in.
 
     Parameters
     ----------
-    households, volunteers, service_points
-        Register files (CSV, XLSX, GeoJSON or GeoPackage).
-    network
-        An OSM file (``.osm``, ``.osm.bz2``, ``.osm.pbf``), a saved ``.graphml``, or a
-        loaded :class:`~routeplan.network.Network`.
+    files
+        The registers, the road network and the optional elevation and closures.
     settings
         Settings; the defaults when ``None``.
-    dem, closures
-        Elevation raster(s) and closed ways, see :func:`routeplan.network.load_network`.
     cache_dir
         Folder for the travel-matrix cache (a re-plan with the same inputs reuses it).
     progress
@@ -115,53 +266,26 @@ def load_inputs(
     Raises
     ------
     InputDataError
-        Listing every problem in every register.
+        Listing every missing file, or every problem in every register.
 
     """
-    from .matrix import build_matrix, points_frame
-    from .network import Network, load_network
-    from .registers import read_households, read_service_points, read_volunteers
-
     settings = settings or Settings()
-    given = {"households": households, "volunteers": volunteers,
-             "service points": service_points, "closures": closures}
-    if not isinstance(network, Network):
-        given["network"] = network
-    missing = [Problem(f"{what} file not found", "check the path", file=str(path))
-               for what, path in given.items()
-               if path is not None and not Path(path).exists()]
-    if missing:  # say every missing file at once, before any slow work
-        raise InputDataError(missing, subject="inputs")
-    if not isinstance(network, Network):
-        network = load_network(network, settings=settings.network, dem=dem, closures=closures,
-                               progress=progress)
-    area = _area(network)
-    problems: list[Problem] = []
-    frames: dict[str, Any] = {}
-    readers: list[tuple[str, Callable[[], Any]]] = [
-        ("households", lambda: read_households(households, settings=settings,
-                                               places=network.places, area=area)),
-        ("volunteers", lambda: read_volunteers(volunteers, settings=settings, area=area)),
-    ]
-    if service_points is not None:
-        readers.append(("service_points", lambda: read_service_points(service_points,
-                                                                      area=area)))
-    for name, read in readers:
-        try:
-            frames[name] = read()
-        except InputDataError as exc:
-            problems.extend(exc.problems)
-    if problems:
-        raise InputDataError(problems, subject="registers")
+    if files.volunteers is None:
+        raise InputDataError(
+            [Problem("no volunteer register given", "give the volunteers file")],
+            subject="inputs",
+        )
+    files.check()
+    network = _load_network(files, settings, progress)
+    frames = _read_registers(files, network, settings)
     hh, vol, sp = frames["households"], frames["volunteers"], frames.get("service_points")
-    points = points_frame(hh, vol, sp)
-    modes = sorted(set(vol["mode"]))
-    matrices = {}
-    for mode in modes:
-        matrices[mode] = build_matrix(network, points, mode=mode, settings=settings.network,
-                                      cache_dir=None if cache_dir is None else Path(cache_dir),
-                                      progress=progress)
+    matrices = build_matrices(
+        network, hh, vol, sp, settings=settings, cache_dir=cache_dir, progress=progress
+    )
     return Inputs(hh, vol, sp, network, matrices, settings)
+
+
+# --- the plan -------------------------------------------------------------------------------
 
 
 def make_plan(
@@ -174,9 +298,173 @@ def make_plan(
     """Plan the week from loaded inputs (see :func:`routeplan.planner.plan`)."""
     from .planner import plan
 
-    return plan(inputs.households, inputs.volunteers, inputs.matrices,
-                settings=inputs.settings, previous=previous, week_start=week_start,
-                progress=progress)
+    return plan(
+        inputs.households,
+        inputs.volunteers,
+        inputs.matrices,
+        settings=inputs.settings,
+        previous=previous,
+        week_start=week_start,
+        progress=progress,
+    )
+
+
+def _project_network(
+    project: PathLike,
+    network: PathLike | Network | None,
+    *,
+    dem: PathLike | Sequence[PathLike] | None,
+    closures: PathLike | None,
+    settings: Settings,
+    progress: ProgressFn | None,
+) -> Network:
+    """Load the network given, else the one the project remembers (``init --network``)."""
+    from .campaign import project_network
+    from .network import Network, load_network
+
+    if isinstance(network, Network):
+        return network
+    source = network if network is not None else project_network(project)
+    if source is None:
+        raise InputDataError(
+            [
+                Problem(
+                    "the project does not say which road network to plan with",
+                    "give --network OSM, or run `routeplan init PROJECT --network OSM` once",
+                )
+            ]
+        )
+    _check_exist({"network": source, "closures": closures, **_dem_files(dem)})
+    return load_network(
+        source, settings=settings.network, dem=dem, closures=closures, progress=progress
+    )
+
+
+def plan_week(
+    project: PathLike,
+    week_start: dt.date,
+    *,
+    settings: Settings | None = None,
+    network: PathLike | Network | None = None,
+    dem: PathLike | Sequence[PathLike] | None = None,
+    closures: PathLike | None = None,
+    cache_dir: PathLike | None = None,
+    progress: ProgressFn | None = None,
+) -> WeekPlan:
+    """Plan ``week_start`` from the project file and store the plan in it.
+
+    :func:`routeplan.campaign.next_week_inputs` (this week's households with what is
+    left to do, last week's volunteers), then :func:`build_matrices`, then
+    :func:`routeplan.planner.plan` with the previous assignment, then
+    :func:`routeplan.campaign.save_plan` (an earlier plan of the same week is replaced).
+
+    Parameters
+    ----------
+    project
+        The project file.
+    week_start
+        The Monday of the week to plan.
+    settings
+        All settings.
+    network
+        A loaded :class:`~routeplan.network.Network` or a network file; default: the
+        file given to ``routeplan init --network``.
+    dem, closures
+        Elevation raster(s) and closed ways for this week, applied when the network
+        is loaded from a file (see :func:`routeplan.network.load_network`).
+    cache_dir
+        Folder of cached travel matrices.
+    progress
+        Optional ``progress(message, fraction)`` callback.
+
+    Raises
+    ------
+    InputDataError
+        If ``week_start`` is not a Monday, or no network is given or remembered.
+
+    """
+    from .campaign import WeekPlan, next_week_inputs, save_plan
+    from .planner import plan
+
+    settings = settings or Settings()
+    households, volunteers, previous, carry = next_week_inputs(
+        project, week_start, settings=settings
+    )
+    net = _project_network(
+        project, network, dem=dem, closures=closures, settings=settings, progress=progress
+    )
+    matrices = build_matrices(
+        net,
+        households,
+        volunteers,
+        carry.service_points,
+        settings=settings,
+        cache_dir=cache_dir,
+        progress=progress,
+    )
+    result = plan(
+        households,
+        volunteers,
+        matrices,
+        settings=settings,
+        previous=previous,
+        week_start=week_start,
+        progress=progress,
+    )
+    save_plan(project, result, households=households)
+    return WeekPlan(result, households, volunteers, carry.service_points, matrices, net, carry)
+
+
+def week_inputs(week: WeekPlan, settings: Settings) -> Inputs:
+    """Return what a week planned by :func:`plan_week` was made from, for the writers."""
+    return Inputs(
+        week.households,
+        week.volunteers,
+        week.service_points,
+        week.network,
+        dict(week.matrices),
+        settings,
+    )
+
+
+def update_project(
+    project: PathLike,
+    *,
+    households: PathLike | None = None,
+    volunteers: PathLike | None = None,
+    service_points: PathLike | None = None,
+    network: PathLike | None = None,
+    settings: Settings | None = None,
+    progress: ProgressFn | None = None,
+) -> RegisterUpdate:
+    """Create the project file from the registers given, or update it with them.
+
+    Households without coordinates are placed at their village, found among the named
+    places of ``network`` (an OSM file; a saved GraphML has none). The network file is
+    remembered by the project for :func:`plan_week`. See
+    :func:`routeplan.campaign.init_project`.
+    """
+    from .campaign import init_project
+    from .network import read_places
+    from .registers import read_households, read_service_points, read_volunteers
+
+    settings = settings or Settings()
+    places = None
+    if households and network and not str(network).lower().endswith(".graphml"):
+        places = read_places(network)
+    return init_project(
+        project,
+        households=(
+            read_households(households, settings=settings, places=places) if households else None
+        ),
+        volunteers=read_volunteers(volunteers, settings=settings) if volunteers else None,
+        service_points=read_service_points(service_points) if service_points else None,
+        network=network,
+        progress=progress,
+    )
+
+
+# --- what comes out --------------------------------------------------------------------------
 
 
 def write_outputs(
@@ -188,6 +476,9 @@ def write_outputs(
     progress: ProgressFn | None = None,
 ) -> list[Path]:
     """Write the plan's files into ``out_dir`` and return their paths.
+
+    The plan and its registers are joined and checked once
+    (:func:`routeplan.render.bundle`); every writer takes that bundle.
 
     Parameters
     ----------
@@ -205,15 +496,25 @@ def write_outputs(
         Optional ``progress(message, fraction)`` callback.
 
     """
+    from .render import bundle
+
     wanted = list(what)
     unknown = sorted(set(wanted) - set(OUTPUTS))
     if unknown:
-        raise InputDataError([Problem(f"unknown output {u!r}", f"choose from {', '.join(OUTPUTS)}")
-                              for u in unknown])
+        raise InputDataError(
+            [Problem(f"unknown output {u!r}", f"choose from {', '.join(OUTPUTS)}") for u in unknown]
+        )
+    checked = bundle(
+        result,
+        inputs.households,
+        inputs.volunteers,
+        service_points=inputs.service_points,
+        matrices=inputs.matrices,
+        settings=inputs.settings,
+    )
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    args = (result, inputs.households, inputs.volunteers)
     if "tables" in wanted:
         from .render.export import write_plan_tables
 
@@ -221,18 +522,98 @@ def write_outputs(
     if "exports" in wanted:
         from .render.export import write_exports
 
-        written += write_exports(*args, inputs.service_points, inputs.matrices, out,
-                                 settings=inputs.settings, progress=progress)
+        written += write_exports(checked, out, progress=progress)
     if "maps" in wanted:
         from .render.maps import write_maps
 
-        written += write_maps(*args, inputs.service_points, inputs.matrices, out,
-                              network=inputs.network, settings=inputs.settings,
-                              places=inputs.places, progress=progress)
+        written += write_maps(
+            checked, out, network=inputs.network, places=inputs.places, progress=progress
+        )
     if "sheets" in wanted:
         from .render.sheets import write_sheets
 
-        written += write_sheets(*args, inputs.matrices, out, network=inputs.network,
-                                settings=inputs.settings, progress=progress)
+        written += write_sheets(checked, out, network=inputs.network, progress=progress)
     log.info("wrote %d files to %s", len(written), out)
     return written
+
+
+# --- the planners' coverage report -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    """The what-ifs of a coverage report: new service points to try.
+
+    Attributes
+    ----------
+    add
+        Sites to add: ``"lat,lon"`` or a hamlet name.
+    candidates
+        Candidate sites to choose from: a file laid out like the service points, or
+        ``"hamlets"`` (every hamlet); defaults to the hamlets when ``choose`` > 0.
+    choose
+        How many candidates to choose (0: none).
+    objective
+        ``"coverage"`` (most households within the band) or ``"median"`` (least
+        total travel).
+
+    """
+
+    add: tuple[str, ...] = ()
+    candidates: PathLike | None = None
+    choose: int = 0
+    objective: str = "coverage"
+
+
+def run_coverage(
+    files: InputFiles,
+    *,
+    settings: Settings | None = None,
+    what_if: WhatIf | None = None,
+    cache_dir: PathLike | None = None,
+    progress: ProgressFn | None = None,
+) -> CoverageReport:
+    """Assess who is hard to reach from the service points, and what new ones would change.
+
+    Reads the registers the way :func:`load_inputs` does (with the network's places
+    and area), then :func:`routeplan.coverage.assess_coverage`. Write the report with
+    :func:`routeplan.coverage.write_coverage`.
+
+    Raises
+    ------
+    InputDataError
+        Listing every missing file, or every problem in every register; or if
+        ``files.service_points`` is not given.
+
+    """
+    from .coverage import assess_coverage, hamlet_places, read_candidates
+
+    settings = settings or Settings()
+    what_if = what_if or WhatIf()
+    if files.service_points is None:
+        raise InputDataError(
+            [Problem("no service points given", "give the service points file")],
+            subject="inputs",
+        )
+    if what_if.choose < 0:
+        raise InputDataError([Problem("--choose must be 0 or more", "e.g. --choose 2")])
+    files.check()
+    network = _load_network(files, settings, progress)
+    frames = _read_registers(files, network, settings)
+    candidates: Any = what_if.candidates or ("hamlets" if what_if.choose else None)
+    if candidates is not None and candidates != "hamlets":
+        candidates = read_candidates(candidates)
+    return assess_coverage(
+        frames["households"],
+        frames["service_points"],
+        network,
+        settings=settings,
+        volunteers=frames.get("volunteers"),
+        add=list(what_if.add),
+        candidates=candidates,
+        choose=what_if.choose,
+        objective=what_if.objective,
+        places=hamlet_places(network),
+        cache_dir=None if cache_dir is None else Path(cache_dir),
+        progress=progress,
+    )

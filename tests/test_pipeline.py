@@ -1,0 +1,122 @@
+"""The one pipeline every entry point calls: files in, plan, outputs, project weeks, coverage."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from routeplan.config import PlannerSettings, Settings
+from routeplan.errors import InputDataError
+from routeplan.pipeline import (
+    InputFiles,
+    WhatIf,
+    load_inputs,
+    make_plan,
+    plan_week,
+    run_coverage,
+    update_project,
+    write_outputs,
+)
+
+SETTINGS = Settings(planner=PlannerSettings(time_limit_s=60, route_solutions=30, improve_rounds=2))
+
+
+@pytest.fixture(scope="module")
+def small_commune(demo_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> InputFiles:
+    """A corner of the demo commune: 60 households, 3 volunteers, the demo map."""
+    folder = tmp_path_factory.mktemp("small")
+    hh = pd.read_csv(demo_dir / "households.csv", dtype=str, keep_default_na=False)
+    vol = pd.read_csv(demo_dir / "volunteers.csv", dtype=str, keep_default_na=False)
+    hh.iloc[:60].to_csv(folder / "households.csv", index=False)
+    vol.iloc[:3].to_csv(folder / "volunteers.csv", index=False)
+    return InputFiles(
+        households=folder / "households.csv",
+        volunteers=folder / "volunteers.csv",
+        service_points=demo_dir / "service_points.csv",
+        network=demo_dir / "hoabac.osm",
+    )
+
+
+def test_every_missing_file_is_named_before_any_work(tmp_path: Path) -> None:
+    files = InputFiles(
+        households=tmp_path / "hh.csv",
+        volunteers=tmp_path / "vol.csv",
+        service_points=tmp_path / "sp.csv",
+        network=tmp_path / "map.osm.pbf",
+        dem=[tmp_path / "a.hgt"],
+        closures=tmp_path / "closed.csv",
+    )
+    with pytest.raises(InputDataError) as err:
+        load_inputs(files)
+    text = str(err.value)
+    for name in ("hh.csv", "vol.csv", "sp.csv", "map.osm.pbf", "a.hgt", "closed.csv"):
+        assert name in text
+    assert len(err.value.problems) == 6
+
+
+def test_problems_of_every_register_come_together(fixtures_dir: Path, demo_dir: Path) -> None:
+    files = InputFiles(
+        households=fixtures_dir / "registers" / "households_broken.csv",
+        volunteers=fixtures_dir / "registers" / "volunteers_broken.csv",
+        service_points=fixtures_dir / "registers" / "service_points_broken.csv",
+        network=demo_dir / "hoabac.osm",
+    )
+    with pytest.raises(InputDataError) as err:
+        load_inputs(files)
+    named = {p.file for p in err.value.problems if p.severity == "error"}
+    assert {"households_broken.csv", "volunteers_broken.csv", "service_points_broken.csv"} <= named
+
+
+def test_plan_and_outputs_from_files(small_commune: InputFiles, tmp_path: Path) -> None:
+    inputs = load_inputs(small_commune, settings=SETTINGS)
+    assert set(inputs.matrices) == set(inputs.volunteers["mode"])
+    plan = make_plan(inputs, week_start=dt.date(2026, 12, 7))
+    visited = {s.household_id for r in plan.routes for s in r.stops}
+    missed = {u.household_id for u in plan.unassigned + plan.rollover}
+    assert visited | missed == set(inputs.households["household_id"])  # nobody dropped
+    paths = write_outputs(plan, inputs, tmp_path, what=["tables", "exports"])
+    names = {p.name for p in paths}
+    assert {"assignment.csv", "unassigned.csv", "plan_stops.csv", "plan.gpkg"} <= names
+    stops = pd.read_csv(tmp_path / "plan_stops.csv", dtype=str, encoding="utf-8-sig")
+    assert len(stops) == len(visited)
+
+
+def test_unknown_output_is_refused_before_writing(small_commune: InputFiles, tmp_path: Path) -> None:
+    inputs = load_inputs(small_commune, settings=SETTINGS)
+    plan = make_plan(inputs)
+    with pytest.raises(InputDataError, match="unknown output 'pdf'"):
+        write_outputs(plan, inputs, tmp_path / "out", what=["tables", "pdf"])
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_project_week_goes_through_the_same_stages(
+    small_commune: InputFiles, tmp_path: Path
+) -> None:
+    project = tmp_path / "p.gpkg"
+    update_project(
+        project,
+        households=small_commune.households,
+        volunteers=small_commune.volunteers,
+        service_points=small_commune.service_points,
+        network=small_commune.network,
+        settings=SETTINGS,
+    )
+    week = plan_week(project, dt.date(2026, 12, 7), settings=SETTINGS)  # remembered network
+    inputs = load_inputs(small_commune, settings=SETTINGS)
+    direct = make_plan(inputs, week_start=dt.date(2026, 12, 7))
+    assert week.plan.assignment == direct.assignment  # same registers, same plan
+    with pytest.raises(InputDataError, match="closures file not found"):
+        plan_week(project, dt.date(2026, 12, 14), settings=SETTINGS,
+                  closures=tmp_path / "nope.csv")
+
+
+def test_coverage_reads_the_registers_like_the_plan(small_commune: InputFiles) -> None:
+    settings = dataclasses.replace(SETTINGS)
+    report = run_coverage(small_commune, settings=settings, what_if=WhatIf(add=("Tà Lang",)))
+    assert "60 households" in report.summary()
+    with pytest.raises(InputDataError, match="no service points given"):
+        run_coverage(dataclasses.replace(small_commune, service_points=None))
