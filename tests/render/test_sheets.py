@@ -15,8 +15,9 @@ import pytest
 from routeplan.config import OutputSettings, Settings
 from routeplan.errors import InputDataError
 from routeplan.planner import Plan, Route, Stop
-from routeplan.render import sheets
+from routeplan.render.bundle import bundle
 from routeplan.render.sheets import write_sheets
+from routeplan.render.sheets.writer import SheetWriter
 
 
 def pdf_text(path: Path) -> list[str]:
@@ -72,9 +73,8 @@ def vi_sheets(small_plan: Any, tmp_path_factory: pytest.TempPathFactory) -> list
     out = tmp_path_factory.mktemp("sheets_vi")
     settings = Settings(output=OutputSettings(coordinator="Lê Văn Hùng 0905 000 111"))
     p = small_plan
-    return write_sheets(
-        p.plan, p.households, p.volunteers, p.matrices, out, network=p.network, settings=settings
-    )
+    checked = bundle(p.plan, p.households, p.volunteers, matrices=p.matrices, settings=settings)
+    return write_sheets(checked, out, network=p.network)
 
 
 def test_writes_one_file_for_the_week_and_one_per_volunteer(vi_sheets: list[Path]) -> None:
@@ -161,15 +161,8 @@ def test_pages_render_and_show_a_map(vi_sheets: list[Path]) -> None:
 def test_english_labels(small_plan: Any, tmp_path: Path) -> None:
     p = small_plan
     settings = Settings(output=OutputSettings(language="en"))
-    paths = write_sheets(
-        p.plan,
-        p.households,
-        p.volunteers,
-        p.matrices,
-        tmp_path,
-        settings=settings,
-        volunteer_id="TN-01",
-    )
+    checked = bundle(p.plan, p.households, p.volunteers, matrices=p.matrices, settings=settings)
+    paths = write_sheets(checked, tmp_path, volunteer_id="TN-01")
     text = " ".join(pdf_text(paths[0]))
     for words in (
         "Done",
@@ -190,15 +183,8 @@ def test_english_labels(small_plan: Any, tmp_path: Path) -> None:
 
 def test_one_volunteers_file_has_only_them(small_plan: Any, tmp_path: Path) -> None:
     p = small_plan
-    paths = write_sheets(
-        p.plan,
-        p.households,
-        p.volunteers,
-        p.matrices,
-        tmp_path,
-        network=p.network,
-        volunteer_id="TN-02",
-    )
+    checked = bundle(p.plan, p.households, p.volunteers, matrices=p.matrices)
+    paths = write_sheets(checked, tmp_path, network=p.network, volunteer_id="TN-02")
     assert paths == [tmp_path / "sheets" / "TN-02.pdf"]
     assert not (tmp_path / "route_sheets_all.pdf").exists()
     pages = pdf_text(paths[0])
@@ -211,19 +197,19 @@ def test_one_volunteers_file_has_only_them(small_plan: Any, tmp_path: Path) -> N
 
 def test_volunteer_without_rounds_gets_a_notice(small_plan: Any, tmp_path: Path) -> None:
     p = small_plan
-    (path,) = write_sheets(
-        p.plan, p.households, p.volunteers, p.matrices, tmp_path, volunteer_id="TN-03"
-    )
+    checked = bundle(p.plan, p.households, p.volunteers, matrices=p.matrices)
+    (path,) = write_sheets(checked, tmp_path, volunteer_id="TN-03")
     (text,) = pdf_text(path)
     assert "Đoàn Văn Rảnh" in text and "Không có lượt đi thăm" in text
 
 
 def test_unknown_volunteer_or_household_is_reported(small_plan: Any, tmp_path: Path) -> None:
     p = small_plan
+    checked = bundle(p.plan, p.households, p.volunteers, matrices=p.matrices)
     with pytest.raises(InputDataError, match="TN-99"):
-        write_sheets(p.plan, p.households, p.volunteers, p.matrices, tmp_path, volunteer_id="TN-99")
+        write_sheets(checked, tmp_path, volunteer_id="TN-99")
     with pytest.raises(InputDataError, match="HB-0001"):
-        write_sheets(p.plan, p.households.iloc[1:], p.volunteers, p.matrices, tmp_path)
+        bundle(p.plan, p.households.iloc[1:], p.volunteers, matrices=p.matrices)
     assert not list(tmp_path.rglob("*.pdf"))
 
 
@@ -233,15 +219,8 @@ def test_long_round_continues_with_the_header(small_plan: Any, tmp_path: Path) -
     stops = tuple(Stop(h, k + 1, 8 * 3600 + 1800 * k, 1200, 300) for k, h in enumerate(ids))
     long = Route("TN-03", 5, "walking", 8 * 3600 - 600, 8 * 3600 + 1800 * 12, stops, 4000, 14400)
     plan = Plan(routes=[long], assignment=dict.fromkeys(ids, "TN-03"))
-    (path,) = write_sheets(
-        plan,
-        p.households,
-        p.volunteers,
-        p.matrices,
-        tmp_path,
-        network=p.network,
-        volunteer_id="TN-03",
-    )
+    checked = bundle(plan, p.households, p.volunteers, matrices=p.matrices)
+    (path,) = write_sheets(checked, tmp_path, network=p.network, volunteer_id="TN-03")
     pages = pdf_text(path)
     assert len(pages) >= 2
     for page in pages:
@@ -260,9 +239,8 @@ def test_decomposed_unicode_is_printed_composed(small_plan: Any, tmp_path: Path)
     p = small_plan
     households = p.households.copy()
     households.loc[0, "head_name"] = unicodedata.normalize("NFD", "Nguyễn Thị Ánh")
-    (path,) = write_sheets(
-        p.plan, households, p.volunteers, p.matrices, tmp_path, volunteer_id="TN-01"
-    )
+    checked = bundle(p.plan, households, p.volunteers, matrices=p.matrices)
+    (path,) = write_sheets(checked, tmp_path, volunteer_id="TN-01")
     assert "Nguyễn Thị Ánh" in " ".join(pdf_text(path))
 
 
@@ -278,9 +256,10 @@ def test_failed_write_leaves_no_partial_file(
         Path(path).write_bytes(b"%PDF-1.4 half a file")
         raise OSError("disk full")
 
-    monkeypatch.setattr(sheets._Writer, "output", broken)
+    monkeypatch.setattr(SheetWriter, "output", broken)
+    checked = bundle(p.plan, p.households, p.volunteers, matrices=p.matrices)
     with pytest.raises(OSError, match="disk full"):
-        write_sheets(p.plan, p.households, p.volunteers, p.matrices, tmp_path, volunteer_id="TN-01")
+        write_sheets(checked, tmp_path, volunteer_id="TN-01")
     assert target.read_bytes() == b"last week's sheet"
     assert sorted(x.name for x in tmp_path.rglob("*")) == ["TN-01.pdf", "sheets"]
 
@@ -295,23 +274,17 @@ def test_failed_split_leaves_no_partial_file(
         raise OSError("disk full")
 
     monkeypatch.setattr(pdfium.PdfDocument, "save", broken)
+    checked = bundle(p.plan, p.households, p.volunteers, matrices=p.matrices)
     with pytest.raises(OSError, match="disk full"):
-        write_sheets(p.plan, p.households, p.volunteers, p.matrices, tmp_path)
+        write_sheets(checked, tmp_path)
     assert [x.name for x in tmp_path.rglob("*.pdf")] == ["route_sheets_all.pdf"]
     assert not [x for x in tmp_path.rglob(".*")]
 
 
 def test_demo_commune_sheets(demo_outputs_plan: Any, tmp_path: Path) -> None:
     p = demo_outputs_plan
-    paths = write_sheets(
-        p.plan,
-        p.households,
-        p.volunteers,
-        p.matrices,
-        tmp_path,
-        network=p.network,
-        settings=p.settings,
-    )
+    checked = bundle(p.plan, p.households, p.volunteers, matrices=p.matrices, settings=p.settings)
+    paths = write_sheets(checked, tmp_path, network=p.network)
     pages = pdf_text(paths[0])
     assert len(pages) >= len(p.plan.routes) > 0
     text = squash(" ".join(pages))

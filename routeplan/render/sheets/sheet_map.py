@@ -1,0 +1,149 @@
+"""The map of a round on its sheet, drawn in vectors from the road network (no tiles).
+
+In order: the frame, the roads and paths around the round (when there is a network),
+the round (a white casing under a coloured line, the way home dashed, an arrowhead
+on each leg), the volunteer's home, the numbered stops (pushed apart where they would
+overlap, with a leader line to the real spot), a scale bar, a north arrow and the
+OpenStreetMap credit.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from ..legs import Coord
+from . import marks
+from .layout import GREY_TEXT, INK, ROAD_MAJOR, ROAD_MINOR, ROUTE, WHITE
+from .model import Sheet
+from .pen import Pen
+from .projection import Box, Projection, free_spot
+from .roads import Roads
+
+__all__ = ["draw_map"]
+
+_ROAD_STYLES = {  # kind: (colour, width, dash), drawn in this order
+    "minor": (ROAD_MINOR, 0.3, 0.0),
+    "foot": (ROAD_MINOR, 0.3, 1.0),
+    "major": (ROAD_MAJOR, 0.6, 0.0),
+}
+_STOP_R = 3.0  # radius of a numbered stop marker
+
+
+def _polyline(pen: Pen, coords: Sequence[Coord], inner: Box) -> None:
+    """Draw a line of page coordinates, clipped to the rectangle ``inner`` (x0, y0, x1, y1)."""
+    import shapely
+    from shapely.geometry import LineString
+
+    if len(coords) < 2:
+        return
+    clipped = shapely.clip_by_rect(LineString(coords), *inner)
+    parts = getattr(clipped, "geoms", [clipped])
+    for part in parts:
+        if part.is_empty or part.geom_type != "LineString":
+            continue
+        pen.pdf.polyline(list(part.coords))
+
+
+def _draw_roads(pen: Pen, roads: Roads, proj: Projection, inner: Box) -> None:
+    pdf = pen.pdf
+    by_kind: dict[str, list[list[Coord]]] = {"minor": [], "foot": [], "major": []}
+    for kind, lonlat in roads.within(proj.lonlat_box()):
+        by_kind[kind].append([proj(x, y) for x, y in lonlat])
+    for kind, (color, width, dash) in _ROAD_STYLES.items():
+        pdf.set_draw_color(*color)
+        pdf.set_line_width(width)
+        pen.dash(dash, dash * 0.8)
+        for coords in by_kind[kind]:
+            _polyline(pen, coords, inner)
+    pdf.set_dash_pattern()
+
+
+def _draw_route(pen: Pen, sheet: Sheet, proj: Projection, inner: Box) -> None:
+    """Draw the round: a white casing under a coloured line; the way home dashed."""
+    pdf = pen.pdf
+    legs = [[proj(x, y) for x, y in leg] for leg in sheet.legs]
+    for casing in (True, False):
+        for k, leg in enumerate(legs):
+            last = k == len(legs) - 1 and len(legs) > 1
+            if casing:
+                pdf.set_draw_color(*WHITE)
+                pdf.set_line_width(1.6)
+                pdf.set_dash_pattern()
+            else:
+                pdf.set_draw_color(*ROUTE)
+                pdf.set_line_width(0.8)
+                pen.dash(2.0 if last else 0.0, 1.2)
+            _polyline(pen, leg, inner)
+    pdf.set_dash_pattern()
+    for leg in legs[:-1] if len(legs) > 1 else legs:
+        marks.arrow(pen, leg)
+
+
+def _draw_stops(pen: Pen, sheet: Sheet, proj: Projection, inner: Box, home: Coord | None) -> None:
+    """Draw the numbered stops, pushed apart where they would overlap, with a leader line."""
+    pdf = pen.pdf
+    radius = _STOP_R
+    placed: list[Coord] = [home] if home is not None else []
+    markers: list[tuple[Coord, Coord, int]] = []
+    for row in sheet.rows:
+        px, py = proj(*row.xy)
+        mx, my = free_spot(px, py, placed, 2 * radius + 0.4, inner, radius)
+        placed.append((mx, my))
+        markers.append(((px, py), (mx, my), row.order))
+    pdf.set_line_width(0.3)
+    for (px, py), (mx, my), _ in markers:
+        if math.hypot(mx - px, my - py) > 0.5:
+            pdf.set_draw_color(*INK)
+            pdf.line(px, py, mx, my)
+            pdf.set_fill_color(*INK)
+            pdf.ellipse(px - 0.7, py - 0.7, 1.4, 1.4, style="F")
+    for _, (mx, my), order in markers:
+        pdf.set_draw_color(*INK)
+        pdf.set_fill_color(*WHITE)
+        pdf.set_line_width(0.45)
+        pdf.ellipse(mx - radius, my - radius, 2 * radius, 2 * radius, style="DF")
+        text = str(order)
+        pen.font(10 if len(text) < 2 else 8.5, "B")
+        pen.put(mx - radius, my - radius, 2 * radius, 2 * radius, text, "C")
+
+
+def _osm_credit(pen: Pen, box: Box) -> None:
+    """Write the OpenStreetMap credit in the map's bottom right corner."""
+    bx, by, bw, bh = box
+    pdf = pen.pdf
+    pen.font(7, color=GREY_TEXT)
+    text = pen.t("osm")
+    w = pdf.get_string_width(text) + 2
+    pdf.set_fill_color(*WHITE)
+    pdf.set_xy(bx + bw - w - 0.5, by + bh - 4)
+    pdf.cell(w, 3.5, text, align="R", fill=True)
+
+
+def draw_map(pen: Pen, sheet: Sheet, box: Box, roads: Roads | None) -> None:
+    """Draw the map of ``sheet``'s round in ``box`` (x, y, width, height in mm).
+
+    ``roads`` are drawn around the round when given.
+    """
+    pdf = pen.pdf
+    bx, by, bw, bh = box
+    start = [sheet.home] if sheet.home is not None else []
+    pts = start + [p for leg in sheet.legs for p in leg] + [r.xy for r in sheet.rows]
+    proj = Projection(pts, box)
+    inner = (bx + 0.3, by + 0.3, bx + bw - 0.3, by + bh - 0.3)
+
+    pdf.set_fill_color(*WHITE)
+    pdf.set_draw_color(*INK)
+    pdf.set_line_width(0.4)
+    pdf.rect(bx, by, bw, bh, style="D")
+    if roads is not None:
+        _draw_roads(pen, roads, proj, inner)
+    _draw_route(pen, sheet, proj, inner)
+    home = proj(*sheet.home) if sheet.home is not None else None
+    if home is not None:
+        marks.house(pen, *home, 3.2)
+    _draw_stops(pen, sheet, proj, inner, home)
+    marks.scale_bar(pen, proj, bx + 4, by + bh - 4)
+    marks.north_arrow(pen, bx + bw - 9, by + 4)
+    if roads is not None:
+        _osm_credit(pen, box)
