@@ -36,6 +36,10 @@ from shapely.geometry import Point
 
 from routeplan import matrix as mx
 from routeplan.config import Settings
+from routeplan.matrix.graph import Edges, layered, split
+from routeplan.matrix.points import check_points
+from routeplan.matrix.prepare import forget_prepared, prepare
+from routeplan.matrix.snap import snap
 from routeplan.network import load_network, read_places
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -120,15 +124,12 @@ def andorra_points(network: Any, places: dict[str, tuple[float, float]]) -> gpd.
 
 def split_graph(network: Any, points: gpd.GeoDataFrame, mode: str) -> tuple[Any, Any, Any]:
     """The full split graph (a node per point, no reduction): CSR, sources, targets."""
-    lonlat = mx._check_points(points)[2]
-    prep = mx._prepare(network)
-    pieces = mx._split(prep, mx._snap(prep, lonlat, mode))
+    lonlat = check_points(points)[2]
+    prep = prepare(network)
+    pieces = split(prep, snap(prep, lonlat, mode))
     base = pieces.n - len(lonlat)
-    graph, sources, targets, _ = mx._layered(
-        pieces.src,
-        pieces.dst,
-        pieces.walk,
-        pieces.ride,
+    graph, sources, targets, _ = layered(
+        Edges(pieces.src, pieces.dst, pieces.walk, pieces.ride),
         pieces.n,
         np.arange(base, pieces.n),
         mode,
@@ -165,7 +166,7 @@ def run(
     for mode in mx.MODES:
 
         def cold(mode: str = mode) -> Any:
-            mx._PREPARED.clear()
+            forget_prepared()
             return mx.build_matrix(network, points, mode=mode, settings=settings)
 
         def again(mode: str = mode) -> Any:
