@@ -79,7 +79,7 @@ def run_cvrp(args: argparse.Namespace) -> None:
         inst = vrplib.read_instance(str(SHARED / "cvrplib" / f"{name}.vrp"))
         dist = np.rint(inst["edge_weight"]).astype(np.int64)  # CVRPLIB rounds to nearest
         if args.solver in ("ortools", "both"):
-            from routeplan.planner.solve import solve_cvrp
+            from routeplan.planner.solve import SearchOptions, solve_cvrp
 
             t0 = time.monotonic()
             routes, cost = solve_cvrp(
@@ -87,8 +87,7 @@ def run_cvrp(args: argparse.Namespace) -> None:
                 inst["demand"],
                 int(inst["capacity"]),
                 num_vehicles=fleet(name),
-                time_limit_s=tl,
-                seed=args.seed,
+                search=SearchOptions(time_limit_s=tl, seed=args.seed),
             )
             _record(
                 args.results,
@@ -158,7 +157,7 @@ def run_solomon(args: argparse.Namespace) -> None:
     for name in names:
         inst = read_solomon(SHARED / "solomon" / f"{name}.txt")
         if args.solver in ("ortools", "both"):
-            from routeplan.planner.solve import solve_vrptw
+            from routeplan.planner.solve import SearchOptions, solve_vrptw
 
             t0 = time.monotonic()
             routes, cost = solve_vrptw(
@@ -168,8 +167,7 @@ def run_solomon(args: argparse.Namespace) -> None:
                 inst["tw"],
                 inst["service"],
                 num_vehicles=inst["vehicles"],
-                time_limit_s=tl,
-                seed=args.seed,
+                search=SearchOptions(time_limit_s=tl, seed=args.seed),
             )
             _record(
                 args.results,

@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pytest
 
-from routeplan.planner.solve import solve_cvrp, solve_vrptw
+from routeplan.planner.solve import SearchOptions, solve_cvrp, solve_vrptw
 
 
 def _euclid(pts: np.ndarray) -> np.ndarray:
@@ -44,7 +44,9 @@ def tiny() -> tuple[np.ndarray, np.ndarray, int]:
 
 def test_cvrp_finds_the_brute_force_optimum(tiny: tuple[np.ndarray, np.ndarray, int]) -> None:
     d, dem, cap = tiny
-    routes, cost = solve_cvrp(d, dem, cap, num_vehicles=5, time_limit_s=5, solution_limit=2000)
+    routes, cost = solve_cvrp(
+        d, dem, cap, num_vehicles=5, search=SearchOptions(time_limit_s=5, solution_limit=2000)
+    )
     assert sorted(c for r in routes for c in r) == list(range(1, 8))
     assert all(sum(dem[c] for c in r) <= cap for r in routes)
     assert cost == _best_cvrp(d, dem, cap)
@@ -54,7 +56,11 @@ def test_cvrp_is_reproducible_on_a_solution_limit(tiny: tuple[np.ndarray, np.nda
     d, dem, cap = tiny
     runs = [
         solve_cvrp(
-            d, dem, cap, num_vehicles=5, time_limit_s=30, solution_limit=200, metaheuristic=m
+            d,
+            dem,
+            cap,
+            num_vehicles=5,
+            search=SearchOptions(time_limit_s=30, solution_limit=200, metaheuristic=m),
         )
         for m in ("ils", "ils", "gls", "gls")
     ]
@@ -64,7 +70,7 @@ def test_cvrp_is_reproducible_on_a_solution_limit(tiny: tuple[np.ndarray, np.nda
 def test_cvrp_rejects_a_demand_above_capacity() -> None:
     d = np.zeros((3, 3), dtype=int)
     with pytest.raises(ValueError, match="exceeds the vehicle capacity"):
-        solve_cvrp(d, [0, 5, 1], 4, num_vehicles=2, time_limit_s=1)
+        solve_cvrp(d, [0, 5, 1], 4, num_vehicles=2, search=SearchOptions(time_limit_s=1))
 
 
 def test_vrptw_respects_windows_and_matches_brute_force() -> None:
@@ -79,8 +85,7 @@ def test_vrptw_respects_windows_and_matches_brute_force() -> None:
         windows,
         service,
         num_vehicles=3,
-        time_limit_s=5,
-        solution_limit=2000,
+        search=SearchOptions(time_limit_s=5, solution_limit=2000),
     )
 
     def feasible(route: list[int]) -> bool:

@@ -1,0 +1,329 @@
+"""Step 2: one volunteer's week as a small multi-day routing problem (OR-Tools routing).
+
+:func:`make_sub` cuts a volunteer's week out of the problem (:class:`Sub`, picklable
+for worker processes); :func:`route_volunteer` solves it into rounds
+(:class:`SubResult`): vehicles are the volunteer's shifts, each starting and ending at
+home within its hours, and every household may be dropped (rolled over to next week)
+at a priority-weighted penalty. :func:`route_all` does this for many volunteers on a
+pool of workers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from concurrent.futures import Executor
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from numpy.typing import NDArray
+from ortools.constraint_solver import pywrapcp
+
+from ._costs import DROP_PRIORITY_S, DROP_S
+from ._search import int_matrix, run_search, search_parameters
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..problem import RoutingProblem
+
+__all__ = ["Sub", "SubResult", "make_sub", "route_all", "route_volunteer"]
+
+_WEEK_S = 7 * 86400
+# Guided local search for the volunteers' weeks: the iterated local search found
+# slightly shorter rounds (about 1%) but on some volunteers its ruin-and-recreate
+# perturbations kept failing (a visit may only go into the shifts its hours meet), so
+# it never reached its solution limit and ran on until the time limit: slower, and
+# not reproducible. Guided local search always stops on the solution limit.
+_SUB_METAHEURISTIC = "gls"
+
+
+@dataclass(frozen=True)
+class Sub:
+    """One volunteer's week as a small routing problem (picklable for worker processes)."""
+
+    v: int
+    households: tuple[int, ...]
+    travel: NDArray[np.int64]  # node 0 = home, node k = households[k - 1]
+    service: tuple[int, ...]
+    priority: tuple[bool, ...]
+    intervals: tuple[tuple[tuple[int, int, int], ...], ...]  # per household (shift, lo, hi)
+    shifts: tuple[tuple[int, int, int], ...]
+    solutions: int
+    time_limit_s: float
+    metaheuristic: str
+
+
+@dataclass(frozen=True)
+class SubResult:
+    """One volunteer's rounds: per used shift, the households with arrival times."""
+
+    v: int
+    rounds: tuple[tuple[int, int, int, tuple[tuple[int, int], ...]], ...]
+    # (shift index, start (week s), end (week s), ((household, arrival week s), ...))
+    dropped: tuple[int, ...]
+    travel_s: int
+    service_s: int
+    penalty: int
+
+    @property
+    def cost(self) -> int:
+        """Travel plus drop penalties."""
+        return self.travel_s + self.penalty
+
+
+def make_sub(
+    problem: RoutingProblem,
+    v: int,
+    members: Sequence[int] | NDArray[Any],
+    *,
+    solutions: int,
+    time_limit_s: float,
+) -> Sub:
+    """Return volunteer ``v``'s week with households ``members`` as a :class:`Sub`.
+
+    With ``planner.seed`` set the households come in another (seeded) order, so that
+    ties are broken another way.
+    """
+    members = tuple(sorted(int(h) for h in members))
+    seed = problem.settings.planner.seed
+    if seed:  # another seed: another node order, so other ties broken another way
+        rng = np.random.default_rng([seed, v])
+        members = tuple(members[i] for i in rng.permutation(len(members)))
+    nodes = [problem.n_households + v, *members]
+    t = problem.travel_of(v)[np.ix_(nodes, nodes)]
+    return Sub(
+        v=v,
+        households=members,
+        travel=t,
+        service=tuple(int(problem.service_s[h]) for h in members),
+        priority=tuple(bool(problem.priority[h]) for h in members),
+        intervals=tuple(tuple(problem.visit_intervals(h, v)) for h in members),
+        shifts=problem.shifts[v],
+        solutions=solutions,
+        time_limit_s=time_limit_s,
+        metaheuristic=_SUB_METAHEURISTIC,
+    )
+
+
+def route_all(
+    problem: RoutingProblem,
+    assign: NDArray[np.int64],
+    vols: Sequence[int],
+    pool: Executor,
+    *,
+    solutions: int,
+    time_limit_s: float,
+) -> dict[int, SubResult]:
+    """Plan the weeks of volunteers ``vols`` for ``assign`` on ``pool``; by volunteer."""
+    subs = [
+        make_sub(
+            problem, v, np.flatnonzero(assign == v), solutions=solutions, time_limit_s=time_limit_s
+        )
+        for v in vols
+    ]
+    # largest first, so that the workers finish together
+    order = sorted(range(len(subs)), key=lambda i: -len(subs[i].households))
+    results = list(pool.map(route_volunteer, [subs[i] for i in order]))
+    return {subs[i].v: r for i, r in zip(order, results, strict=True)}
+
+
+def route_volunteer(sub: Sub) -> SubResult:
+    """Solve one volunteer's multi-day routing problem with the OR-Tools routing library.
+
+    Vehicles are the volunteer's shifts, each starting and ending at home within its
+    hours; every household may be dropped at a (priority-weighted) penalty.
+
+    Priority first: if the search leaves a priority household out while it visits an
+    ordinary one, the week is planned again starting from the rounds of the priority
+    households alone (planned first, on their own), and the cheaper of the two weeks
+    is kept. A local search rarely finds the big reshuffle that makes room for a long
+    priority visit by leaving several short ordinary ones out; starting from the
+    priority rounds it does not need to.
+    """
+    first = _route_volunteer_once(sub)
+    dropped = set(first.dropped)
+    pos = {h: i for i, h in enumerate(sub.households)}
+    if not any(sub.priority[pos[h]] for h in dropped) or all(
+        sub.priority[i] for i, h in enumerate(sub.households) if h not in dropped
+    ):
+        return first
+    seed_rounds = _route_volunteer_once(_priority_only(sub))
+    second = _route_volunteer_once(sub, initial=seed_rounds)
+    return second if second.cost < first.cost else first
+
+
+def _priority_only(sub: Sub) -> Sub:
+    """Return ``sub`` with its priority households alone."""
+    keep = [i for i in range(len(sub.households)) if sub.priority[i]]
+    nodes = [0, *(i + 1 for i in keep)]
+    return Sub(
+        v=sub.v,
+        households=tuple(sub.households[i] for i in keep),
+        travel=sub.travel[np.ix_(nodes, nodes)],
+        service=tuple(sub.service[i] for i in keep),
+        priority=tuple(True for _ in keep),
+        intervals=tuple(sub.intervals[i] for i in keep),
+        shifts=sub.shifts,
+        solutions=sub.solutions,
+        time_limit_s=sub.time_limit_s,
+        metaheuristic=sub.metaheuristic,
+    )
+
+
+def _route_volunteer_once(sub: Sub, *, initial: SubResult | None = None) -> SubResult:
+    """Solve ``sub`` once, from ``initial``'s rounds if given (see :func:`route_volunteer`)."""
+    n = len(sub.households)
+    if n == 0 or not sub.shifts:
+        return _nothing_visited(sub)
+    model = _Model.build(sub)
+    # One household: the first solution is optimal (the same trip on any day), and
+    # guided local search, finding no other solution, would run on to its time limit.
+    meta = "greedy" if n == 1 else sub.metaheuristic
+    params = search_parameters(
+        n_nodes=n + 1,
+        time_limit_s=sub.time_limit_s,
+        solution_limit=sub.solutions,
+        first_solution="PARALLEL_CHEAPEST_INSERTION",
+        metaheuristic=meta,
+    )
+    solution = model.search(params, meta, initial)
+    if solution is None:  # cannot happen (all may be dropped), but never crash on it
+        return _nothing_visited(sub)
+    return model.read(solution)
+
+
+def _nothing_visited(sub: Sub) -> SubResult:
+    pen = sum(DROP_PRIORITY_S if p else DROP_S for p in sub.priority)
+    return SubResult(sub.v, (), sub.households, 0, 0, pen)
+
+
+@dataclass(frozen=True)
+class _Model:
+    """The routing model of one :class:`Sub` (node 0 is home, node ``i + 1`` household ``i``)."""
+
+    sub: Sub
+    manager: Any
+    routing: Any
+    tdim: Any  # the "time" dimension: seconds of the week
+    travel: NDArray[np.int64]  # legs capped at a week (unreachable: longer than any shift)
+    svc: NDArray[np.int64]  # service seconds per node
+
+    @classmethod
+    def build(cls, sub: Sub) -> _Model:
+        """Vehicles = shifts (from home and back within its hours), visits may be dropped."""
+        n, k = len(sub.households), len(sub.shifts)
+        manager = pywrapcp.RoutingIndexManager(n + 1, k, 0)
+        routing = pywrapcp.RoutingModel(manager)
+        travel = np.minimum(sub.travel, _WEEK_S)  # unreachable legs: longer than any shift
+        arc = routing.RegisterTransitMatrix(int_matrix(travel))
+        routing.SetArcCostEvaluatorOfAllVehicles(arc)
+        svc = np.array([0, *sub.service], dtype=np.int64)
+        time_cb = routing.RegisterTransitMatrix(int_matrix(travel + svc[:, None]))
+        routing.AddDimension(time_cb, _WEEK_S, _WEEK_S, False, "time")
+        tdim = routing.GetDimensionOrDie("time")
+        for s, (day, a, b) in enumerate(sub.shifts):
+            lo, hi = day * 86400 + a, day * 86400 + b
+            tdim.CumulVar(routing.Start(s)).SetRange(lo, hi)
+            tdim.CumulVar(routing.End(s)).SetRange(lo, hi)
+            routing.AddVariableMaximizedByFinalizer(tdim.CumulVar(routing.Start(s)))
+            routing.AddVariableMinimizedByFinalizer(tdim.CumulVar(routing.End(s)))
+        model = cls(sub, manager, routing, tdim, travel, svc)
+        for i in range(n):
+            model.add_visit(i)
+        return model
+
+    def add_visit(self, i: int) -> None:
+        """Household ``i``: droppable, arriving within its intervals on their shifts only."""
+        sub, routing = self.sub, self.routing
+        idx = self.manager.NodeToIndex(i + 1)
+        ivs = sorted(sub.intervals[i], key=lambda x: x[1])
+        routing.AddDisjunction([idx], DROP_PRIORITY_S if sub.priority[i] else DROP_S)
+        if not ivs:
+            routing.ActiveVar(idx).SetValue(0)  # cannot be visited: dropped
+            return
+        cum = self.tdim.CumulVar(idx)
+        cum.SetRange(ivs[0][1], max(x[2] for x in ivs))
+        # On shift s the path already keeps the arrival in [S + out, E - back - service];
+        # only the household's own hours can cut holes into that, and only those are
+        # removed (RemoveInterval costs time linear in the values removed).
+        out_s, back_s = int(self.travel[0, i + 1]), int(self.travel[i + 1, 0])
+        for shift in sorted({x[0] for x in ivs}):
+            day, a, b = sub.shifts[shift]
+            lo_s = day * 86400 + a + out_s
+            hi_s = day * 86400 + b - back_s - sub.service[i]
+            cursor = lo_s
+            for _, lo, hi in (x for x in ivs if x[0] == shift):
+                if lo > cursor:
+                    cum.RemoveInterval(cursor, lo - 1)
+                cursor = max(cursor, hi + 1)
+            if cursor <= hi_s:
+                cum.RemoveInterval(cursor, hi_s)
+        # (SetAllowedVehiclesForIndex takes an absl::Span the Python wrapper cannot build)
+        routing.VehicleVar(idx).SetValues([-1, *sorted({x[0] for x in ivs})])
+
+    def search(self, params: Any, meta: str, initial: SubResult | None) -> Any:
+        """Search, from ``initial``'s rounds when given and readable; ``None`` if nothing found."""
+        solution = None
+        if initial is not None:
+            pos = {h: i for i, h in enumerate(self.sub.households)}
+            routes: list[list[int]] = [[] for _ in range(len(self.sub.shifts))]
+            for shift, _, _, seq in initial.rounds:
+                routes[shift] = [self.manager.NodeToIndex(pos[h] + 1) for h, _ in seq]
+            self.routing.CloseModelWithParameters(params)
+            given = self.routing.ReadAssignmentFromRoutes(routes, True)
+            if given is not None:
+                solution = self.routing.SolveFromAssignmentWithParameters(given, params)
+        if solution is None:
+            solution = run_search(self.routing, params, meta)
+        return solution
+
+    def read(self, solution: Any) -> SubResult:
+        """Return the rounds of ``solution``, each on its earliest schedule."""
+        sub, routing = self.sub, self.routing
+        n = len(sub.households)
+        rounds = []
+        visited: set[int] = set()
+        total_travel = total_service = 0
+        for s in range(len(sub.shifts)):
+            idx = solution.Value(routing.NextVar(routing.Start(s)))
+            nodes: list[int] = []
+            while not routing.IsEnd(idx):
+                nodes.append(self.manager.IndexToNode(idx))
+                idx = solution.Value(routing.NextVar(idx))
+            if not nodes:
+                continue
+            # earliest schedule from the (latest) start the solver chose
+            start = int(solution.Value(self.tdim.CumulVar(routing.Start(s))))
+            round_, travel_s, service_s = self.schedule(s, start, nodes)
+            rounds.append(round_)
+            visited.update(node - 1 for node in nodes)
+            total_travel += travel_s
+            total_service += service_s
+        dropped = tuple(sub.households[i] for i in range(n) if i not in visited)
+        pen = sum(
+            DROP_PRIORITY_S if sub.priority[i] else DROP_S for i in range(n) if i not in visited
+        )
+        return SubResult(sub.v, tuple(rounds), dropped, total_travel, total_service, pen)
+
+    def schedule(
+        self, s: int, start: int, nodes: list[int]
+    ) -> tuple[tuple[int, int, int, tuple[tuple[int, int], ...]], int, int]:
+        """Return shift ``s``'s round through ``nodes`` from ``start``, its travel and service.
+
+        Each visit starts on arrival, or when the household's interval opens.
+        """
+        sub, travel, svc = self.sub, self.travel, self.svc
+        clock, prev = start, 0
+        stops: list[tuple[int, int]] = []
+        total_travel = total_service = 0
+        for node in nodes:
+            arrive = clock + int(travel[prev, node])
+            for sh, lo, hi in sorted(sub.intervals[node - 1], key=lambda x: x[1]):
+                if sh == s and arrive <= hi:
+                    arrive = max(arrive, lo)
+                    break
+            stops.append((sub.households[node - 1], arrive))
+            total_travel += int(travel[prev, node])
+            total_service += int(svc[node])
+            clock, prev = arrive + int(svc[node]), node
+        total_travel += int(travel[prev, 0])
+        return (s, start, clock + int(travel[prev, 0]), tuple(stops)), total_travel, total_service

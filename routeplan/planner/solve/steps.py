@@ -1,0 +1,262 @@
+"""The planner's solve: :func:`solve_problem` runs the steps and :func:`to_plan` reads the result.
+
+Steps: (1) give households to volunteers (:mod:`.assign`), (2) plan each volunteer's
+week (:mod:`.route`), then give priority households that did not fit to volunteers
+with room (:mod:`.rescue`), and (3) move households between neighbouring volunteers
+when the re-planned rounds cost less (:mod:`.improve`).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from concurrent.futures import Executor
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..problem import RoutingProblem
+from ..result import Plan, Route, Stop, Unassigned
+from ._pool import count_workers, open_pool
+from .assign import assign_households
+from .improve import ImproveOptions, improve
+from .rescue import rescue_priority
+from .route import SubResult, make_sub, route_all, route_volunteer
+
+__all__ = ["solve_problem", "to_plan"]
+
+log = logging.getLogger("routeplan.planner.solve")  # the name it had as one module
+
+_BATCH = 16  # moves re-planned together (fixed: the plan must not depend on the cores)
+_AUTO_MOVES_PER_VOLUNTEER = 2  # improvement budget when planner.improve_moves is 0
+
+
+def solve_problem(
+    problem: RoutingProblem, *, progress: Callable[[str, float], None] | None = None
+) -> Plan:
+    """Plan a week for ``problem`` in three steps (assign, route, improve).
+
+    Stops reproducibly when the per-volunteer solution limits and the improvement's
+    move budget (``planner.improve_moves``, or two moves per volunteer) are used up;
+    ``planner.time_limit_s`` (wall clock) is a safety net, and ``stats`` says when it
+    cut the search short (``hit_time_limit``, ``improve["cut_by_time"]``).
+
+    Parameters
+    ----------
+    problem
+        Built by :func:`routeplan.planner.build_problem`.
+    progress
+        Optional ``progress(message, fraction)`` callback.
+
+    Returns
+    -------
+    Plan
+        Without ``changes`` and ``week_start`` (:func:`routeplan.planner.plan` adds them).
+
+    """
+    t0 = time.monotonic()
+    ps = problem.settings.planner
+
+    def report(message: str, fraction: float) -> None:
+        if progress is not None:
+            progress(message, fraction)
+
+    report("assigning households to volunteers", 0.0)
+    assign, arcs = assign_households(problem)
+    t1 = time.monotonic()
+    vols = [v for v in range(problem.n_volunteers) if (assign == v).any()]
+    budget = _Budget.of(problem, len(vols), start=t0)
+    report(f"planning the rounds of {len(vols)} volunteers ({budget.workers} processes)", 0.1)
+    with open_pool(budget.workers) as pool:
+        results = route_all(
+            problem, assign, vols, pool, solutions=ps.route_solutions, time_limit_s=budget.per_sub
+        )
+        t2 = time.monotonic()
+        report("giving priority households that did not fit to volunteers with time", 0.5)
+        assign, results, rstats = rescue_priority(
+            problem,
+            assign,
+            arcs,
+            results,
+            pool,
+            solutions=ps.route_solutions,
+            time_limit_s=budget.per_sub,
+        )
+        t2b = time.monotonic()
+        report("improving: moving households between neighbouring volunteers", 0.6)
+        options = budget.improve_options(problem, route_s=t2 - t1, n_vols=len(vols))
+        assign, results, istats = improve(problem, assign, results, pool, options, report)
+        _polish(problem, assign, results, pool, istats, time_limit_s=budget.per_sub)
+    t3 = time.monotonic()
+    plan = to_plan(problem, assign, results)
+    plan.stats.update(
+        {
+            "time_s": _step_times(t0, t1, t2, t2b, t3),
+            "rescue": rstats,
+            "improve": istats,
+            "improve_moves": budget.moves,
+            "workers": budget.workers,
+            "route_solutions": ps.route_solutions,
+            "hit_time_limit": t3 >= budget.deadline,
+        }
+    )
+    report("plan done", 1.0)
+    log.info("planned %d visits in %.1f s", plan.visits, t3 - t0)
+    return plan
+
+
+@dataclass(frozen=True)
+class _Budget:
+    """How many processes, how long per volunteer's week, how many moves, until when."""
+
+    workers: int
+    per_sub: float
+    moves: int
+    deadline: float
+
+    @classmethod
+    def of(cls, problem: RoutingProblem, n_vols: int, *, start: float) -> _Budget:
+        """Return the budget of planning ``n_vols`` volunteers' weeks from ``start``."""
+        ps = problem.settings.planner
+        workers = min(count_workers(ps.workers), max(1, n_vols // 4))
+        # Every sub-solve stops on its solution limit and the improvement loop on its move
+        # budget, so the same inputs give the same plan; the time limits are a safety net.
+        per_sub = max(1.0, 0.5 * ps.time_limit_s * workers / max(1, n_vols))
+        moves = ps.improve_moves if ps.improve_moves > 0 else _AUTO_MOVES_PER_VOLUNTEER * n_vols
+        return cls(workers, per_sub, moves, start + ps.time_limit_s)
+
+    def improve_options(
+        self, problem: RoutingProblem, *, route_s: float, n_vols: int
+    ) -> ImproveOptions:
+        """Return the improvement's options; planning all weeks took ``route_s`` seconds."""
+        ps = problem.settings.planner
+        # re-plans inside the loop explore fewer solutions: they only judge a move
+        solutions = max(30, ps.route_solutions // 4)
+        return ImproveOptions(
+            deadline=self.deadline,
+            rounds=ps.improve_rounds,
+            moves=self.moves,
+            solutions=solutions,
+            time_limit_s=self.per_sub,
+            batch=_BATCH,
+            workers=self.workers,
+            sub_seconds=route_s * self.workers / max(1, n_vols) * solutions / ps.route_solutions,
+        )
+
+
+def _step_times(t0: float, t1: float, t2: float, t2b: float, t3: float) -> dict[str, float]:
+    """Seconds of each step (rounded), from the times between them."""
+    return {
+        "assign": round(t1 - t0, 2),
+        "route": round(t2 - t1, 2),
+        "rescue": round(t2b - t2, 2),
+        "improve": round(t3 - t2b, 2),
+        "total": round(t3 - t0, 2),
+    }
+
+
+def _polish(
+    problem: RoutingProblem,
+    assign: NDArray[np.int64],
+    results: dict[int, SubResult],
+    pool: Executor,
+    istats: dict[str, int],
+    *,
+    time_limit_s: float,
+) -> None:
+    """Plan again, harder, every week that still leaves a priority household out.
+
+    The improvement loop's re-plans are quick ones; a better week replaces the one in
+    ``results`` and is counted in ``istats["polished"]``.
+    """
+    ps = problem.settings.planner
+    polish = [v for v in sorted(results) if any(problem.priority[h] for h in results[v].dropped)]
+    subs = [
+        make_sub(
+            problem,
+            v,
+            np.flatnonzero(assign == v),
+            solutions=2 * ps.route_solutions,
+            time_limit_s=time_limit_s,
+        )
+        for v in polish
+    ]
+    for v, r in zip(polish, pool.map(route_volunteer, subs), strict=True):
+        if r.cost < results[v].cost:
+            results[v] = r
+            istats["polished"] = istats.get("polished", 0) + 1
+
+
+def to_plan(
+    problem: RoutingProblem, assign: NDArray[np.int64], results: dict[int, SubResult]
+) -> Plan:
+    """Return the :class:`~routeplan.planner.Plan` of ``assign`` and the volunteers' rounds."""
+    H = problem.n_households
+    hid = problem.household_ids
+    routes: list[Route] = []
+    rollover: list[Unassigned] = []
+    for v in sorted(results):
+        routes += _routes_of(problem, results[v])
+        vid = problem.volunteer_ids[v]
+        for h in results[v].dropped:
+            if problem.hh_windows[h]:
+                detail = problem.reason_text("rollover_window", hid=hid[h], vid=vid)
+                rollover.append(Unassigned(hid[h], "window", detail))
+            else:
+                detail = problem.reason_text("rollover_time", hid=hid[h], vid=vid)
+                rollover.append(Unassigned(hid[h], "time", detail))
+    unassigned: list[Unassigned] = []
+    for h in (int(x) for x in np.flatnonzero(assign < 0)):
+        if problem.eligible[h].any():
+            n = int(problem.eligible[h].sum())
+            detail = problem.reason_text("unassigned_capacity", hid=hid[h], n=n)
+            unassigned.append(Unassigned(hid[h], "capacity", detail))
+        else:
+            code, detail = problem.why_unserved(h)
+            unassigned.append(Unassigned(hid[h], code, detail))
+    assignment = {hid[h]: problem.volunteer_ids[int(assign[h])] for h in range(H) if assign[h] >= 0}
+    mismatch = int(
+        sum(1 for h in range(H) if assign[h] >= 0 and not problem.language_ok[h, int(assign[h])])
+    )
+    plan = Plan(
+        routes=sorted(routes, key=lambda r: (r.volunteer_id, r.day, r.start_s)),
+        assignment=assignment,
+        unassigned=unassigned,
+        rollover=sorted(rollover, key=lambda u: u.household_id),
+    )
+    plan.stats.update(
+        {"travel_s": plan.travel_s, "workload_s": plan.workload_s(), "language_mismatch": mismatch}
+    )
+    return plan
+
+
+def _routes_of(problem: RoutingProblem, r: SubResult) -> list[Route]:
+    """Volunteer ``r.v``'s rounds as :class:`~routeplan.planner.Route` (times of the day)."""
+    H, v = problem.n_households, r.v
+    hid = problem.household_ids
+    vid, t = problem.volunteer_ids[v], problem.travel_of(v)
+    routes: list[Route] = []
+    for shift, start, end, stops in r.rounds:
+        day = problem.shifts[v][shift][0]
+        base = day * 86400
+        prev = H + v
+        out: list[Stop] = []
+        for k, (h, arrival) in enumerate(stops, start=1):
+            out.append(Stop(hid[h], k, arrival - base, int(problem.service_s[h]), int(t[prev, h])))
+            prev = h
+        travel = sum(s.travel_s for s in out) + int(t[prev, H + v])
+        routes.append(
+            Route(
+                vid,
+                day,
+                problem.modes[v],
+                start - base,
+                end - base,
+                tuple(out),
+                travel,
+                sum(s.service_s for s in out),
+            )
+        )
+    return routes
