@@ -128,7 +128,7 @@ def _cmd_coverage(args: argparse.Namespace) -> int:
 
     from .coverage import write_coverage
     from .errors import Problem
-    from .pipeline import InputFiles, WhatIf, run_coverage
+    from .pipeline import InputFiles, NewSites, run_coverage
 
     settings = _settings(args)
     if args.bands:
@@ -142,11 +142,11 @@ def _cmd_coverage(args: argparse.Namespace) -> int:
     files = InputFiles(households=args.households, network=args.network,
                        volunteers=args.volunteers, service_points=args.service_points,
                        dem=args.dem)
-    what_if = WhatIf(add=tuple(args.add or ()), candidates=args.candidates,
+    new_sites = NewSites(add=tuple(args.add or ()), candidates=args.candidates,
                      choose=args.choose, objective=args.objective)
     progress = Progress(not args.quiet)
     try:
-        report = run_coverage(files, settings=settings, what_if=what_if, cache_dir=args.cache,
+        report = run_coverage(files, settings=settings, new_sites=new_sites, cache_dir=args.cache,
                               progress=progress)
         paths = write_coverage(report, args.out)
     finally:

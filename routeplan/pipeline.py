@@ -42,7 +42,7 @@ __all__ = [
     "OUTPUTS",
     "InputFiles",
     "Inputs",
-    "WhatIf",
+    "NewSites",
     "build_matrices",
     "load_inputs",
     "make_plan",
@@ -56,7 +56,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 ProgressFn = Callable[[str, float], None]
-PathLike = str | os.PathLike[str]
+PathLike = str | Path
 
 OUTPUTS = ("tables", "exports", "maps", "sheets")
 """What :func:`write_outputs` can write, in the order it writes them."""
@@ -541,8 +541,8 @@ def write_outputs(
 
 
 @dataclass(frozen=True)
-class WhatIf:
-    """The what-ifs of a coverage report: new service points to try.
+class NewSites:
+    """The what-ifs of a coverage report: the new service points to try.
 
     Attributes
     ----------
@@ -569,7 +569,7 @@ def run_coverage(
     files: InputFiles,
     *,
     settings: Settings | None = None,
-    what_if: WhatIf | None = None,
+    new_sites: NewSites | None = None,
     cache_dir: PathLike | None = None,
     progress: ProgressFn | None = None,
 ) -> CoverageReport:
@@ -586,34 +586,37 @@ def run_coverage(
         ``files.service_points`` is not given.
 
     """
-    from .coverage import assess_coverage, hamlet_places, read_candidates
+    from .coverage import CoverageOptions, assess_coverage, hamlet_places, read_candidates
 
     settings = settings or Settings()
-    what_if = what_if or WhatIf()
+    new_sites = new_sites or NewSites()
     if files.service_points is None:
         raise InputDataError(
             [Problem("no service points given", "give the service points file")],
             subject="inputs",
         )
-    if what_if.choose < 0:
+    if new_sites.choose < 0:
         raise InputDataError([Problem("--choose must be 0 or more", "e.g. --choose 2")])
     files.check()
     network = _load_network(files, settings, progress)
     frames = _read_registers(files, network, settings)
-    candidates: Any = what_if.candidates or ("hamlets" if what_if.choose else None)
+    candidates: Any = new_sites.candidates or ("hamlets" if new_sites.choose else None)
     if candidates is not None and candidates != "hamlets":
         candidates = read_candidates(candidates)
+    options = CoverageOptions(
+        add=list(new_sites.add),
+        candidates=candidates,
+        choose=new_sites.choose,
+        objective=new_sites.objective,
+        places=hamlet_places(network),
+    )
     return assess_coverage(
         frames["households"],
         frames["service_points"],
         network,
         settings=settings,
         volunteers=frames.get("volunteers"),
-        add=list(what_if.add),
-        candidates=candidates,
-        choose=what_if.choose,
-        objective=what_if.objective,
-        places=hamlet_places(network),
+        options=options,
         cache_dir=None if cache_dir is None else Path(cache_dir),
         progress=progress,
     )

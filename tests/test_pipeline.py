@@ -13,7 +13,7 @@ from routeplan.config import PlannerSettings, Settings
 from routeplan.errors import InputDataError
 from routeplan.pipeline import (
     InputFiles,
-    WhatIf,
+    NewSites,
     load_inputs,
     make_plan,
     plan_week,
@@ -85,7 +85,9 @@ def test_plan_and_outputs_from_files(small_commune: InputFiles, tmp_path: Path) 
     assert len(stops) == len(visited)
 
 
-def test_unknown_output_is_refused_before_writing(small_commune: InputFiles, tmp_path: Path) -> None:
+def test_unknown_output_is_refused_before_writing(
+    small_commune: InputFiles, tmp_path: Path
+) -> None:
     inputs = load_inputs(small_commune, settings=SETTINGS)
     plan = make_plan(inputs)
     with pytest.raises(InputDataError, match="unknown output 'pdf'"):
@@ -110,13 +112,12 @@ def test_a_project_week_goes_through_the_same_stages(
     direct = make_plan(inputs, week_start=dt.date(2026, 12, 7))
     assert week.plan.assignment == direct.assignment  # same registers, same plan
     with pytest.raises(InputDataError, match="closures file not found"):
-        plan_week(project, dt.date(2026, 12, 14), settings=SETTINGS,
-                  closures=tmp_path / "nope.csv")
+        plan_week(project, dt.date(2026, 12, 14), settings=SETTINGS, closures=tmp_path / "nope.csv")
 
 
 def test_coverage_reads_the_registers_like_the_plan(small_commune: InputFiles) -> None:
     settings = dataclasses.replace(SETTINGS)
-    report = run_coverage(small_commune, settings=settings, what_if=WhatIf(add=("Tà Lang",)))
+    report = run_coverage(small_commune, settings=settings, new_sites=NewSites(add=("Tà Lang",)))
     assert "60 households" in report.summary()
     with pytest.raises(InputDataError, match="no service points given"):
         run_coverage(dataclasses.replace(small_commune, service_points=None))

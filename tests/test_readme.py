@@ -36,5 +36,5 @@ def test_readme_python_examples_run(
     monkeypatch.chdir(tmp_path)
     namespace: dict[str, object] = {"__name__": "readme"}
     for line, code in _examples():
-        exec(compile(code, f"README.md:{line}", "exec"), namespace)  # noqa: S102
+        exec(compile(code, f"README.md:{line}", "exec"), namespace)
     assert (tmp_path / "out" / "plan_stops.csv").exists()
