@@ -12,26 +12,26 @@ import pytest
 from routeplan.config import OutputSettings, Settings
 from routeplan.errors import InputDataError
 from routeplan.planner import Plan
+from routeplan.render import bundle
 from routeplan.render.maps import volunteer_style, write_maps
 
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 HOSTILE = "<script>alert(1)</script>"
 HOSTILE_NOTE = "<img src=x onerror=alert(2)> ${alert(3)} `x` </script>"
 HOSTILE_VOLUNTEER = '"><svg onload=alert(4)>'
 TEMPLATE_TEXT = "{{ 7*7 }} {% raw %} {# x"  # folium renders with Jinja: must stay text
 
 
-def _write(sp, out: Path, **kwargs):  # type: ignore[no-untyped-def]
-    return write_maps(
+def _write(sp, out: Path, *, settings=None, **kwargs):  # type: ignore[no-untyped-def]
+    checked = bundle(
         sp.plan,
         sp.households,
         sp.volunteers,
-        sp.service_points,
-        sp.matrices,
-        out,
-        network=sp.network,
-        **kwargs,
+        service_points=sp.service_points,
+        matrices=sp.matrices,
+        settings=settings,
     )
+    return write_maps(checked, out, network=sp.network, **kwargs)
 
 
 @pytest.fixture(scope="module")
@@ -303,9 +303,15 @@ def demo_maps(demo_dir, tmp_path_factory):  # type: ignore[no-untyped-def]
         households, volunteers, matrices, settings=settings, week_start=dt.date(2025, 5, 12)
     )
     out = tmp_path_factory.mktemp("demo_maps")
-    paths = write_maps(
-        plan, households, volunteers, points_sp, matrices, out, network=network, settings=settings
+    checked = bundle(
+        plan,
+        households,
+        volunteers,
+        service_points=points_sp,
+        matrices=matrices,
+        settings=settings,
     )
+    paths = write_maps(checked, out, network=network)
     return types.SimpleNamespace(plan=plan, paths=paths, out=out, volunteers=volunteers)
 
 
@@ -342,11 +348,7 @@ def test_demo_pipeline_maps_in_chromium(demo_maps, browser) -> None:  # type: ig
 def test_without_network_or_matrices(small_plan, tmp_path) -> None:  # type: ignore[no-untyped-def]
     calls: list[tuple[str, float]] = []
     paths = write_maps(
-        small_plan.plan,
-        small_plan.households,
-        small_plan.volunteers,
-        None,
-        {},
+        bundle(small_plan.plan, small_plan.households, small_plan.volunteers),
         tmp_path,
         progress=lambda message, fraction: calls.append((message, fraction)),
     )

@@ -1,9 +1,8 @@
-"""Exports for coordinators and phones: GeoPackage, GeoJSON, CSV and GPX."""
+"""Exports for coordinators and phones: GeoPackage, GeoJSON, CSV (GPX: test_gpx.py)."""
 
 from __future__ import annotations
 
 import csv
-import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
@@ -13,18 +12,32 @@ import pytest
 from shapely.geometry import Point
 
 from routeplan.errors import InputDataError
-from routeplan.render import export
-from routeplan.render.export import GPX_NS, format_clock, safe_cell, write_exports
+from routeplan.render import bundle
+from routeplan.render.export import csv as export_csv
+from routeplan.render.export import safe_cell, write_exports
+from routeplan.timewindows import format_clock
 
 LAYERS = ("households", "stops", "routes", "service_points")
-NS = {"g": GPX_NS}
+
+
+def _bundle(p: Any, **changes: Any) -> Any:
+    """The plan bundle of namespace ``p`` (plan, registers, matrices), some parts changed."""
+    parts = {**vars(p), **changes}
+    return bundle(
+        parts["plan"],
+        parts["households"],
+        parts["volunteers"],
+        service_points=parts["service_points"],
+        matrices=parts["matrices"],
+        settings=parts.get("settings"),
+    )
 
 
 @pytest.fixture(scope="session")
 def exported(small_plan: Any, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("exports")
     p = small_plan
-    write_exports(p.plan, p.households, p.volunteers, p.service_points, p.matrices, out)
+    write_exports(_bundle(p), out)
     return out
 
 
@@ -39,9 +52,7 @@ def plan_stops(plan: Any) -> list[tuple[str, int, int, str, int]]:
 
 def test_writes_every_file(small_plan: Any, tmp_path: Path) -> None:
     p = small_plan
-    paths = write_exports(
-        p.plan, p.households, p.volunteers, p.service_points, p.matrices, tmp_path
-    )
+    paths = write_exports(_bundle(p), tmp_path)
     names = sorted(str(x.relative_to(tmp_path)) for x in paths)
     assert names == sorted(
         [
@@ -183,47 +194,9 @@ def test_safe_cell(value: Any, expected: Any) -> None:
     assert safe_cell(value) == expected
 
 
-def test_gpx_is_gpx_1_1_in_visit_order(exported: Path, small_plan: Any) -> None:
-    p = small_plan
-    hh = p.households.set_index("household_id")
-    for vid in ("TN-01", "TN-02"):
-        root = ET.parse(exported / "gpx" / f"{vid}.gpx").getroot()
-        assert root.tag == f"{{{GPX_NS}}}gpx"
-        assert root.get("version") == "1.1" and root.get("creator")
-        # GPX 1.1 wants metadata, then waypoints, then routes, then tracks
-        kinds = [child.tag.split("}")[1] for child in root]
-        assert kinds == sorted(kinds, key=["metadata", "wpt", "rte", "trk"].index)
-        routes = sorted((r for r in p.plan.routes if r.volunteer_id == vid), key=lambda r: r.day)
-        stops = [s for r in routes for s in r.stops]
-        wpts = root.findall("g:wpt", NS)
-        assert [w.findtext("g:name", namespaces=NS) for w in wpts] == [
-            f"{s.order}. {hh.loc[s.household_id, 'head_name']}" for s in stops
-        ]
-        for w, s in zip(wpts, stops, strict=True):
-            point = hh.loc[s.household_id, "geometry"]
-            assert float(w.get("lat", "")) == pytest.approx(point.y, abs=1e-7)
-            assert float(w.get("lon", "")) == pytest.approx(point.x, abs=1e-7)
-            assert [c.tag.split("}")[1] for c in w] == ["name", "cmt", "desc", "type"]
-            assert format_clock(s.arrival_s) in (w.findtext("g:cmt", namespaces=NS) or "")
-        tracks = root.findall("g:trk", NS)
-        assert len(tracks) == len(routes)
-        home = p.volunteers.set_index("volunteer_id").loc[vid, "geometry"]
-        for trk in tracks:
-            pts = trk.findall("g:trkseg/g:trkpt", NS)
-            assert len(pts) > 4
-            assert float(pts[0].get("lat", "")) == pytest.approx(home.y, abs=1e-7)
-            assert float(pts[-1].get("lon", "")) == pytest.approx(home.x, abs=1e-7)
-    text = (exported / "gpx" / "TN-01.gpx").read_text(encoding="utf-8")
-    assert text.startswith('<?xml version="1.0" encoding="UTF-8"?>')
-    assert "&lt;b&gt;x&lt;/b&gt; &amp; Co" in text
-    root = ET.parse(exported / "gpx" / "TN-01.gpx").getroot()
-    descs = [w.findtext("g:desc", namespaces=NS) for w in root.findall("g:wpt", NS)]
-    assert descs[1] == "Hồ sơ trợ cấp xã hội; Bảo hiểm y tế"
-
-
 def test_without_matrix_routes_are_straight(small_plan: Any, tmp_path: Path) -> None:
     p = small_plan
-    write_exports(p.plan, p.households, p.volunteers, None, {}, tmp_path)
+    write_exports(_bundle(p, service_points=None, matrices={}), tmp_path)
     routes = gpd.read_file(tmp_path / "plan.gpkg", layer="routes")
     assert [len(g.coords) for g in routes.geometry] == [
         len(r.stops) + 2 for r in sorted(p.plan.routes, key=lambda r: (r.volunteer_id, r.day))
@@ -234,7 +207,9 @@ def test_without_matrix_routes_are_straight(small_plan: Any, tmp_path: Path) -> 
 def test_plan_and_registers_must_agree(small_plan: Any, tmp_path: Path) -> None:
     p = small_plan
     with pytest.raises(InputDataError, match="HB-0002"):
-        write_exports(p.plan, p.households.drop(index=1), p.volunteers, None, p.matrices, tmp_path)
+        write_exports(
+            _bundle(p, households=p.households.drop(index=1), service_points=None), tmp_path
+        )
     assert not list(tmp_path.iterdir())
 
 
@@ -255,7 +230,7 @@ def test_failed_geopackage_leaves_the_old_one(
 
     monkeypatch.setattr(pyogrio, "write_dataframe", failing)
     with pytest.raises(OSError, match="disk full"):
-        write_exports(p.plan, p.households, p.volunteers, None, p.matrices, tmp_path)
+        write_exports(_bundle(p, service_points=None), tmp_path)
     assert target.read_bytes() == b"last week's plan"
     assert [x.name for x in tmp_path.iterdir()] == ["plan.gpkg"]
 
@@ -264,7 +239,7 @@ def test_failed_csv_leaves_no_partial_file(
     small_plan: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     p = small_plan
-    real = export.safe_cell
+    real = export_csv.safe_cell
     seen = []
 
     def failing(value: Any) -> Any:
@@ -273,24 +248,16 @@ def test_failed_csv_leaves_no_partial_file(
             raise RuntimeError("bad cell")
         return real(value)
 
-    monkeypatch.setattr(export, "safe_cell", failing)
+    monkeypatch.setattr(export_csv, "safe_cell", failing)
     with pytest.raises(RuntimeError, match="bad cell"):
-        write_exports(p.plan, p.households, p.volunteers, None, p.matrices, tmp_path)
+        write_exports(_bundle(p, service_points=None), tmp_path)
     assert not (tmp_path / "plan_stops.csv").exists()
     assert not [x for x in tmp_path.iterdir() if x.name.startswith(".")]
 
 
 def test_demo_commune_exports(demo_outputs_plan: Any, tmp_path: Path) -> None:
     p = demo_outputs_plan
-    write_exports(
-        p.plan,
-        p.households,
-        p.volunteers,
-        p.service_points,
-        p.matrices,
-        tmp_path,
-        settings=p.settings,
-    )
+    write_exports(_bundle(p), tmp_path)
     stops = gpd.read_file(tmp_path / "plan.gpkg", layer="stops")
     assert list(
         zip(
