@@ -219,7 +219,11 @@ def bundle(
     hh = _records(households, "household_id")
     vol = _records(volunteers, "volunteer_id")
     _check(plan, hh, vol)
-    points = () if service_points is None else tuple(service_points.to_dict("records"))
+    points: tuple[Record, ...] = ()
+    if service_points is not None and len(service_points):
+        if service_points.crs is not None and not service_points.crs.equals("EPSG:4326"):
+            service_points = service_points.to_crs("EPSG:4326")
+        points = tuple(service_points.to_dict("records"))
     return PlanBundle(
         plan=plan,
         households=hh,

@@ -34,7 +34,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from ..bundle import PlanBundle
 from ..text import safe_file_name
@@ -117,13 +116,3 @@ def write_exports(
     log.info("wrote %d export files to %s", len(written), out)
     return written
 
-
-def _records(frame: Any, key: str) -> dict[str, dict[str, Any]]:
-    """Return a register's rows by id.
-
-    Kept only because ``render/sheets.py`` still imports it; delete once the sheets
-    take a :class:`~routeplan.render.bundle.PlanBundle`.
-    """
-    if frame is None or len(frame) == 0:
-        return {}
-    return {str(r[key]): r for r in frame.to_dict("records")}
