@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from campaign.support import HAMLETS, SETTINGS, WEEK1
+from helpers_campaign import HAMLETS, SETTINGS, WEEK1
 
 from routeplan.campaign import init_project
 

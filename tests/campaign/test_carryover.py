@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from campaign.support import SETTINGS, TODAY, WEEK1, _hand_plan, _services, _write_outcomes
+from helpers_campaign import SETTINGS, TODAY, WEEK1, _hand_plan, _services, _write_outcomes
 
 from routeplan.campaign import (
     carryover,

@@ -6,7 +6,7 @@ import warnings
 from pathlib import Path
 
 import pytest
-from campaign.support import TEMPLATES, _write_outcomes
+from helpers_campaign import TEMPLATES, _write_outcomes
 
 from routeplan import campaign
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from campaign.support import SETTINGS, TODAY, _dump, _services, _write_outcomes
+from helpers_campaign import SETTINGS, TODAY, _dump, _services, _write_outcomes
 
 from routeplan.campaign import record_outcomes
 from routeplan.errors import InputDataError

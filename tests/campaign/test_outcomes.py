@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from campaign.support import SETTINGS, TEMPLATES, TODAY, _dump, _import_in_process, _write_outcomes
+from helpers_campaign import SETTINGS, TEMPLATES, TODAY, _dump, _import_in_process, _write_outcomes
 
 from routeplan.campaign import init_project, outcomes, record_outcomes
 

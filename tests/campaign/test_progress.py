@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from campaign.support import SETTINGS, TODAY, WEEK1, _hand_plan, _services, _write_outcomes
+from helpers_campaign import SETTINGS, TODAY, WEEK1, _hand_plan, _services, _write_outcomes
 
 from routeplan.campaign import progress_report, record_outcomes, save_plan, write_progress
 from routeplan.config import Settings

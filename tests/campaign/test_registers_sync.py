@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from campaign.support import pd_concat
+from helpers_campaign import pd_concat
 
 from routeplan.campaign import init_project, read_registers
 from routeplan.errors import InputDataError

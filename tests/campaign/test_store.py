@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from campaign.support import SETTINGS, TODAY, _write_outcomes, pd_concat
+from helpers_campaign import SETTINGS, TODAY, _write_outcomes, pd_concat
 
 from routeplan import campaign
 from routeplan.campaign import init_project, read_registers, record_outcomes

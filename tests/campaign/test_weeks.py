@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from campaign.support import SETTINGS, TODAY, WEEK1, _services, _write_outcomes
+from helpers_campaign import SETTINGS, TODAY, WEEK1, _services, _write_outcomes
 
 from routeplan import campaign
 from routeplan.campaign import (

@@ -11,9 +11,9 @@ from typing import Any
 import geopandas as gpd
 import networkx as nx
 import pytest
-from coverage.commune import LAT0, LON0, FakeMatrix, FakeNetwork, fake_matrix
-from coverage.commune import gdf as _gdf
-from coverage.commune import pipeline_ready as _pipeline_ready
+from helpers_coverage import LAT0, LON0, FakeMatrix, FakeNetwork, fake_matrix
+from helpers_coverage import gdf as _gdf
+from helpers_coverage import pipeline_ready as _pipeline_ready
 
 from routeplan import coverage as cv
 from routeplan.config import Settings

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from coverage.commune import pipeline_ready as _pipeline_ready
+from helpers_coverage import pipeline_ready as _pipeline_ready
 
 
 @pytest.mark.slow

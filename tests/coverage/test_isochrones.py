@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from coverage.commune import LAT0, LON0
+from helpers_coverage import LAT0, LON0
 from shapely.geometry import Point
 
 from routeplan import coverage as cv

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import pytest
-from coverage.commune import gdf as _gdf
+from helpers_coverage import gdf as _gdf
 
 from routeplan import coverage as cv
 

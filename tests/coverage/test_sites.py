@@ -7,8 +7,8 @@ import math
 
 import numpy as np
 import pytest
-from coverage.commune import LAT0, LON0, UNREACHABLE
-from coverage.commune import gdf as _gdf
+from helpers_coverage import LAT0, LON0, UNREACHABLE
+from helpers_coverage import gdf as _gdf
 
 from routeplan import coverage as cv
 from routeplan.errors import InputDataError

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from matrix.ways import Ways
+from helpers_matrix import Ways
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from matrix.ways import SETTINGS, Ways, pts
+from helpers_matrix import SETTINGS, Ways, pts
 
 from routeplan.config import NetworkSettings
 from routeplan.matrix import build_matrix, compute

@@ -11,7 +11,7 @@ import geopandas as gpd
 import networkx as nx
 import numpy as np
 import pytest
-from matrix.ways import SETTINGS, WALK, Ways, cell, pts
+from helpers_matrix import SETTINGS, WALK, Ways, cell, pts
 from shapely.geometry import Point
 
 from routeplan.matrix import UNREACHABLE, build_matrix, compute

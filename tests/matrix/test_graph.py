@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from matrix.ways import SETTINGS, WALK, Ways, cell, pts
+from helpers_matrix import SETTINGS, WALK, Ways, cell, pts
 
 from routeplan.matrix import UNREACHABLE, build_matrix
 

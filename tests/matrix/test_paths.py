@@ -6,7 +6,7 @@ import itertools
 import math
 
 import pytest
-from matrix.ways import LAT0, LON0, M_LAT, M_LON, SETTINGS, WALK, Ways, at, pts
+from helpers_matrix import LAT0, LON0, M_LAT, M_LON, SETTINGS, WALK, Ways, at, pts
 
 from routeplan.matrix import build_matrix
 

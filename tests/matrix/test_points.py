@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import geopandas as gpd
 import pytest
-from matrix.ways import SETTINGS, Ways, at, pts
+from helpers_matrix import SETTINGS, Ways, at, pts
 from shapely.geometry import Point
 
 from routeplan.errors import InputDataError

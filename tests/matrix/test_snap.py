@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from matrix.ways import SETTINGS, WALK, Ways, cell, pts
+from helpers_matrix import SETTINGS, WALK, Ways, cell, pts
 
 from routeplan.matrix import build_matrix
 

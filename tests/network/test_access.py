@@ -6,7 +6,7 @@ import math
 from pathlib import Path
 
 import pytest
-from network.helpers import edge, edges_of
+from helpers_network import edge, edges_of
 
 from routeplan.config import NetworkSettings
 from routeplan.network import Network, load_network

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from network.helpers import edge, edges_of
+from helpers_network import edge, edges_of
 
 from routeplan.network import Network
 

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from network.helpers import edges_of
+from helpers_network import edges_of
 
 from routeplan.errors import InputDataError
 from routeplan.network import Network, load_network

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from network.helpers import edge
+from helpers_network import edge
 
 from routeplan.network import BBox, Network, Place, load_network
 

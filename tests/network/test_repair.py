@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from network.helpers import edges_of
+from helpers_network import edges_of
 
 from routeplan.network import Network
 

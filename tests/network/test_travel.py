@@ -6,7 +6,7 @@ import math
 from pathlib import Path
 
 import pytest
-from network.helpers import edge
+from helpers_network import edge
 
 from routeplan.config import NetworkSettings, load_settings
 from routeplan.network import Network, load_network, tobler_s_per_m

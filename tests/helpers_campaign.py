@@ -12,7 +12,7 @@ from routeplan.campaign import record_outcomes
 from routeplan.config import PlannerSettings, Settings
 from routeplan.planner import Plan, Route, Stop
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = ROOT / "data" / "templates"
 HAMLETS = ("Phò Nam", "Trường Định", "Nam Yên")
 WEEK1 = dt.date(2026, 11, 30)  # a Monday
