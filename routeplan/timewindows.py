@@ -29,7 +29,7 @@ import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .errors import InputDataError, Problem
 
@@ -241,6 +241,128 @@ def _is_day(tok: _Tok | None) -> bool:
     return tok is not None and tok.kind in ("viday", "enday", "dayset")
 
 
+def _no_hours(day: str, text: str) -> WindowSyntaxError:
+    return WindowSyntaxError(
+        f"{day!r} has no hours",
+        f"write the hours after the day, e.g. {day} 07:00-11:00",
+        text=text,
+    )
+
+
+def _check_order(first: _Tok, last: _Tok, start: int, end: int, text: str) -> None:
+    """Raise unless ``start``-``end`` (read from ``first`` and ``last``) is a window."""
+    if start == 24 * 60:
+        raise WindowSyntaxError(
+            f"a window cannot start at {first.raw.strip()!r}",
+            "start at 00:00 to 23:59",
+            text=text,
+        )
+    if end <= start:
+        shown = f"{first.raw.strip()}-{last.raw.strip()}"
+        if end == start:
+            raise WindowSyntaxError(
+                f"window {shown!r} is empty", "give an end later than the start", text=text
+            )
+        raise WindowSyntaxError(
+            f"window {shown!r} ends before it starts",
+            f"write the earlier time first ({_hhmm(end)}-{_hhmm(start)}); a window "
+            f"past midnight must be split, e.g. {_hhmm(start)}-24:00 and, on the "
+            f"next day, 00:00-{_hhmm(end)}",
+            text=text,
+        )
+
+
+def _unexpected(tok: _Tok, text: str) -> WindowSyntaxError:
+    """Return the error for a token that starts nothing: a lone dash or another word."""
+    if tok.kind == "dash":
+        return WindowSyntaxError(
+            f"a dash ({tok.raw.strip()!r}) without a time before it",
+            f"write windows like {EXAMPLE}",
+            text=text,
+        )
+    return WindowSyntaxError(
+        f"cannot read {tok.raw.strip()!r}: it is neither a day nor a time",
+        f"write windows like {EXAMPLE} (24-hour times; days Mon..Sun or T2..T7, CN)",
+        text=text,
+    )
+
+
+@dataclass
+class _Reader:
+    """The state of reading one availability text, token by token."""
+
+    text: str
+    toks: list[_Tok]
+    spans: list[Window] = field(default_factory=list)
+    days: list[int] | None = None  # the current group's days (None: every day)
+    has_spans: bool = False
+    pending_day: str = ""
+
+    def at(self, i: int) -> _Tok | None:
+        """Return the token at ``i``, ``None`` past the end."""
+        return self.toks[i] if i < len(self.toks) else None
+
+    def step(self, i: int) -> int:
+        """Read what starts at token ``i``; return the position of the next token."""
+        tok = self.toks[i]
+        if _is_day(tok):
+            return self.read_days(i)
+        if tok.kind == "time":
+            return self.read_window(i)
+        if tok.kind == "hard":
+            self.end_group()
+            return i + 1
+        if tok.kind == "soft":
+            return i + 1
+        raise _unexpected(tok, self.text)
+
+    def read_days(self, i: int) -> int:
+        """Read a day, a day set or a range of days (``T2-T6``) into the current group."""
+        tok, nxt, after = self.toks[i], self.at(i + 1), self.at(i + 2)
+        these = _day_of(tok)
+        label = tok.raw.strip()
+        if nxt is not None and nxt.kind == "dash" and _is_day(after):
+            assert after is not None
+            a, b = these[0], _day_of(after)[-1]
+            these = tuple((a + k) % 7 for k in range((b - a) % 7 + 1))
+            label = f"{label}-{after.raw.strip()}"
+            i += 2
+        if self.days is None or self.has_spans:
+            self.days, self.has_spans = list(these), False
+        else:
+            self.days.extend(d for d in these if d not in self.days)
+        self.pending_day = label
+        return i + 1
+
+    def read_window(self, i: int) -> int:
+        """Read ``start-end`` and add it on the current group's days."""
+        tok, nxt, after = self.toks[i], self.at(i + 1), self.at(i + 2)
+        if nxt is not None and nxt.kind == "time":
+            raise WindowSyntaxError(
+                f"{tok.raw.strip()!r} and {nxt.raw.strip()!r} have no dash between them",
+                f"join start and end with a dash: {tok.raw.strip()}-{nxt.raw.strip()}",
+                text=self.text,
+            )
+        if nxt is None or nxt.kind != "dash" or after is None or after.kind != "time":
+            raise WindowSyntaxError(
+                f"{tok.raw.strip()!r} is not a window: a window needs a start and an end",
+                f"write start-end, e.g. {tok.raw.strip()}-11:00",
+                text=self.text,
+            )
+        start, end = _minutes(tok, self.text), _minutes(after, self.text)
+        _check_order(tok, after, start, end, self.text)
+        for d in self.days if self.days is not None else _ALL_DAYS:
+            self.spans.append((d, start, end))
+        self.has_spans = True
+        return i + 3
+
+    def end_group(self) -> None:
+        """End the current group (at ``;`` or the end); a day part needs hours."""
+        if self.days is not None and not self.has_spans:
+            raise _no_hours(self.pending_day, self.text)
+        self.days, self.has_spans = None, False
+
+
 def parse_windows(text: str | None) -> tuple[Window, ...]:
     """Read an availability text into sorted, merged ``(weekday, start, end)`` windows.
 
@@ -272,99 +394,12 @@ def parse_windows(text: str | None) -> tuple[Window, ...]:
     """
     if text is None or not text.strip():
         return ()
-    toks = _tokens(text)
-    spans: list[Window] = []
-    days: list[int] | None = None  # the current group's days (None: every day)
-    has_spans = False
-    pending_day = ""
+    reader = _Reader(text, _tokens(text))
     i = 0
-
-    def no_hours(day: str) -> WindowSyntaxError:
-        return WindowSyntaxError(
-            f"{day!r} has no hours",
-            f"write the hours after the day, e.g. {day} 07:00-11:00",
-            text=text,
-        )
-
-    while i < len(toks):
-        tok = toks[i]
-        nxt = toks[i + 1] if i + 1 < len(toks) else None
-        if _is_day(tok):
-            these = _day_of(tok)
-            label = tok.raw.strip()
-            after = toks[i + 2] if i + 2 < len(toks) else None
-            if nxt is not None and nxt.kind == "dash" and _is_day(after):
-                assert after is not None
-                a, b = these[0], _day_of(after)[-1]
-                these = tuple((a + k) % 7 for k in range((b - a) % 7 + 1))
-                label = f"{label}-{after.raw.strip()}"
-                i += 2
-            if days is None or has_spans:
-                days, has_spans = list(these), False
-            else:
-                days.extend(d for d in these if d not in days)
-            pending_day = label
-            i += 1
-        elif tok.kind == "time":
-            after = toks[i + 2] if i + 2 < len(toks) else None
-            if nxt is not None and nxt.kind == "time":
-                raise WindowSyntaxError(
-                    f"{tok.raw.strip()!r} and {nxt.raw.strip()!r} have no dash between them",
-                    f"join start and end with a dash: {tok.raw.strip()}-{nxt.raw.strip()}",
-                    text=text,
-                )
-            if nxt is None or nxt.kind != "dash" or after is None or after.kind != "time":
-                raise WindowSyntaxError(
-                    f"{tok.raw.strip()!r} is not a window: a window needs a start and an end",
-                    f"write start-end, e.g. {tok.raw.strip()}-11:00",
-                    text=text,
-                )
-            start, end = _minutes(tok, text), _minutes(after, text)
-            if start == 24 * 60:
-                raise WindowSyntaxError(
-                    f"a window cannot start at {tok.raw.strip()!r}",
-                    "start at 00:00 to 23:59",
-                    text=text,
-                )
-            if end <= start:
-                shown = f"{tok.raw.strip()}-{after.raw.strip()}"
-                if end == start:
-                    raise WindowSyntaxError(
-                        f"window {shown!r} is empty", "give an end later than the start", text=text
-                    )
-                raise WindowSyntaxError(
-                    f"window {shown!r} ends before it starts",
-                    f"write the earlier time first ({_hhmm(end)}-{_hhmm(start)}); a window "
-                    f"past midnight must be split, e.g. {_hhmm(start)}-24:00 and, on the "
-                    f"next day, 00:00-{_hhmm(end)}",
-                    text=text,
-                )
-            for d in days if days is not None else _ALL_DAYS:
-                spans.append((d, start, end))
-            has_spans = True
-            i += 3
-        elif tok.kind == "hard":
-            if days is not None and not has_spans:
-                raise no_hours(pending_day)
-            days, has_spans = None, False
-            i += 1
-        elif tok.kind == "soft":
-            i += 1
-        elif tok.kind == "dash":
-            raise WindowSyntaxError(
-                f"a dash ({tok.raw.strip()!r}) without a time before it",
-                f"write windows like {EXAMPLE}",
-                text=text,
-            )
-        else:
-            raise WindowSyntaxError(
-                f"cannot read {tok.raw.strip()!r}: it is neither a day nor a time",
-                f"write windows like {EXAMPLE} (24-hour times; days Mon..Sun or T2..T7, CN)",
-                text=text,
-            )
-    if days is not None and not has_spans:
-        raise no_hours(pending_day)
-    return merge_windows(spans)
+    while i < len(reader.toks):
+        i = reader.step(i)
+    reader.end_group()
+    return merge_windows(reader.spans)
 
 
 def merge_windows(windows: Iterable[Window]) -> tuple[Window, ...]:

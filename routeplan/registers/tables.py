@@ -1,0 +1,547 @@
+"""Reading register files into text cells under canonical column names.
+
+:func:`read_cells` is the one table reader of routeplan (CSV, TSV, TXT, XLSX; the
+encoding repaired and reported, the delimiter chosen by the headers it names);
+:func:`read_table` builds on it, adds GeoJSON and GeoPackage, finds the header row and
+renames the columns a register has to their canonical names (:mod:`.columns`).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import functools
+import io
+import math
+import re
+import unicodedata
+import zipfile
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from ..errors import Problem
+from ..timewindows import slug
+from ._common import PathLike, Problems, closest, log, rows_text
+from .columns import COLUMNS, IGNORED, REQUIRED, Kind, alias_index
+
+__all__ = ["Table", "header_key", "match_header", "read_cells", "read_table"]
+
+_MOJIBAKE = re.compile("á»|áº|Ã[\u0080-\u00bf]|Æ°|Æ¡|Ä‘|Ä\u0090|Ä\u0083|Ã¡|Ã©")
+_UTF8_FIX = (
+    "in Excel use File > Save As > 'CSV UTF-8 (Comma delimited) (*.csv)'; in "
+    "LibreOffice tick 'Edit filter settings' and choose 'Unicode (UTF-8)'"
+)
+
+
+@dataclass
+class Table:
+    """A register as text cells under canonical column names, one row per input row."""
+
+    frame: pd.DataFrame
+    rows: list[str]
+    lon: np.ndarray[Any, np.dtype[np.float64]] | None = None  # from a geometry column
+    lat: np.ndarray[Any, np.dtype[np.float64]] | None = None
+    columns: dict[str, str] = field(default_factory=dict)  # canonical -> as typed
+    missing: set[str] = field(default_factory=set)  # required columns that are absent
+
+    def has(self, column: str) -> bool:
+        """Whether ``column`` can be checked row by row (present, or not required)."""
+        return column not in self.missing
+
+
+# --- header names ---------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=1024)
+def header_key(name: str) -> tuple[str, ...]:
+    """Candidate folded keys of a header cell: as typed, without and inside brackets."""
+    text = str(name)
+    keys = [slug(text), slug(re.sub(r"\(.*?\)|\[.*?\]", " ", text))]
+    keys += [slug(inner) for inner in re.findall(r"[(\[](.*?)[)\]]", text)]
+    return tuple(k for k in dict.fromkeys(keys) if k)
+
+
+def match_header(name: str, index: Mapping[str, str]) -> str | None:
+    """Return the canonical column a header cell names (``index``: folded -> canonical)."""
+    for key in header_key(name):
+        if key in index:
+            return index[key]
+    return None
+
+
+def _closest_header(names: Sequence[str], aliases: Sequence[str], used: set[str]) -> str | None:
+    for name in names:
+        if name in used:
+            continue
+        for key in header_key(name):
+            if closest(key, aliases, cutoff=0.75):
+                return name
+    return None
+
+
+# --- text files -----------------------------------------------------------------------------
+
+
+def _undo_mojibake(text: str) -> str | None:
+    """Undo UTF-8 bytes read as Windows-1252/Latin-1; ``None`` if the text is not that."""
+    raw = bytearray()
+    for ch in text:
+        code = ord(ch)
+        if code < 128:
+            raw.append(code)
+            continue
+        try:
+            raw += ch.encode("cp1252")
+        except UnicodeEncodeError:
+            if code >= 256:
+                return None
+            raw.append(code)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def _repair_mojibake(text: str, out: Problems) -> str:
+    """Repair (or report) UTF-8 text that went through a wrong-encoding round trip."""
+    bad = _MOJIBAKE.search(text)
+    if bad:
+        sample = text[max(0, bad.start() - 6) : bad.end() + 6].strip()
+        repaired = _undo_mojibake(text)
+        if repaired is not None:
+            text = unicodedata.normalize("NFC", repaired)
+            out.add(
+                f"the text was garbled (e.g. {sample!r}): the file was opened with the "
+                "wrong encoding and saved again; it was repaired, check the names",
+                _UTF8_FIX,
+                severity="warning",
+            )
+        else:
+            out.add(
+                f"the text looks garbled (e.g. {sample!r}): the file was opened with the "
+                "wrong encoding and saved again",
+                "retype the garbled names, then " + _UTF8_FIX,
+                severity="warning",
+            )
+    return text
+
+
+def _report_lost_letters(text: str, out: Problems) -> None:
+    """Warn about letters saved as ``?`` by an encoding without Vietnamese letters."""
+    lost = re.search(r"\w\?\w", text)
+    if lost:
+        sample = text[max(0, lost.start() - 6) : lost.end() + 6].strip()
+        out.add(
+            f"some letters were replaced by '?' (e.g. {sample!r}): the file was saved in "
+            "an encoding without Vietnamese letters",
+            "save it again from the original, " + _UTF8_FIX,
+            severity="warning",
+        )
+
+
+def _decode(data: bytes, out: Problems) -> str:
+    """Decode UTF-8 (BOM or not), UTF-16 with a BOM, else Windows-1258 or Latin-1."""
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return unicodedata.normalize("NFC", data.decode("utf-16"))
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            text, enc = data.decode("cp1258"), "Windows-1258 (Vietnamese)"
+        except UnicodeDecodeError:
+            text, enc = data.decode("latin-1"), "Latin-1"
+        out.add(
+            f"the file is not saved as UTF-8; it was read as {enc}: check that the "
+            "Vietnamese letters came out right",
+            _UTF8_FIX,
+            severity="warning",
+        )
+    text = _repair_mojibake(unicodedata.normalize("NFC", text), out)
+    _report_lost_letters(text, out)
+    return text
+
+
+def _pick_grid(text: str, index: Mapping[str, str]) -> list[list[str]]:
+    """Parse CSV text with the delimiter that yields the most known column names."""
+    head = "\n".join(text.splitlines()[:12])
+    best: tuple[int, int, str] = (-1, -1, ",")
+    for delim in (",", ";", "\t", "|"):
+        rows = list(csv.reader(io.StringIO(head), delimiter=delim))
+        score = max(
+            (sum(match_header(c, index) is not None for c in r) for r in rows[:10]), default=0
+        )
+        width = max((len(r) for r in rows), default=0)
+        best = max(best, (score, width, delim))
+    return list(csv.reader(io.StringIO(text), delimiter=best[2]))
+
+
+# --- Excel ----------------------------------------------------------------------------------
+
+
+def _xlsx_grid(path: Path, out: Problems) -> list[list[str]] | None:
+    try:
+        raw = pd.read_excel(
+            path, sheet_name=0, header=None, dtype=str, keep_default_na=False, engine="openpyxl"
+        )
+    except (zipfile.BadZipFile, ValueError, KeyError, OSError) as exc:
+        out.add(
+            f"cannot read this Excel file ({exc})",
+            "open it in Excel and save it again as .xlsx, or save it as CSV UTF-8",
+        )
+        return None
+    return [[_excel_text(v) for v in r] for r in raw.itertuples(index=False)]
+
+
+def _excel_text(value: object) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    text = str(value)
+    return text[:-2] if re.fullmatch(r"-?\d+\.0", text) else text
+
+
+# --- the one table reader -------------------------------------------------------------------
+
+
+def _cells(path: Path, index: Mapping[str, str], out: Problems) -> list[list[str]] | None:
+    """Read a CSV/TSV/TXT or XLSX file into rows of text cells; ``None`` if it cannot be."""
+    if not path.exists():
+        out.add("file not found", "check the path and the file name")
+        return None
+    if path.is_dir():
+        out.add("this is a folder, not a file", "give the path of the register file")
+        return None
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return _xlsx_grid(path, out)
+    if suffix in (".xls", ".ods", ".numbers"):
+        out.add(
+            f"{suffix} files cannot be read", "save it as .xlsx (Excel Workbook) or as CSV UTF-8"
+        )
+        return None
+    if suffix not in (".csv", ".txt", ".tsv", ""):
+        out.add(f"unknown file type {suffix!r}", "give a .csv, .xlsx, .geojson or .gpkg file")
+        return None
+    data = path.read_bytes()
+    if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        out.add("this is not a text (CSV) file", "give a .csv, .xlsx, .geojson or .gpkg file")
+        return None
+    return _pick_grid(_decode(data, out), index)
+
+
+def read_cells(
+    path: PathLike, columns: Mapping[str, Iterable[str]]
+) -> tuple[list[list[str]] | None, list[Problem]]:
+    """Read a table file (CSV, TSV, TXT or XLSX) into rows of text cells.
+
+    The one table reader of routeplan: the registers and the visit outcomes
+    (:func:`routeplan.campaign.record_outcomes`) both go through it, so a file typed
+    in Excel, saved with ``;`` or tabs, in UTF-8, UTF-16 or a legacy encoding, reads
+    the same everywhere.
+
+    Parameters
+    ----------
+    path
+        The file.
+    columns
+        The columns the file may have: canonical name -> the header spellings
+        accepted. The delimiter is the one whose first rows name most of them.
+
+    Returns
+    -------
+    cells, problems
+        The rows of text cells (the header row included, as typed), or ``None`` when
+        the file cannot be read; and every problem found (file-level errors, and
+        warnings such as a legacy encoding), each naming the file.
+
+    """
+    path = Path(path)
+    out = Problems(path.name)
+    index = {slug(a): canon for canon, aliases in columns.items() for a in (canon, *aliases)}
+    return _cells(path, index, out), out.items
+
+
+# --- a grid of cells into a register table --------------------------------------------------
+
+
+def _grid_to_table(
+    grid: list[list[str]], kind: Kind, out: Problems, *, coords_required: bool = True
+) -> Table | None:
+    """Find the header row of a grid of cells and turn the rows below into a table."""
+    index = alias_index(kind)
+    if not any(any(c.strip() for c in r) for r in grid):
+        out.add(
+            "the file is empty",
+            f"fill in the {kind.replace('_', ' ')} register; start "
+            "from the template in data/templates",
+        )
+        return None
+    header_at = 0
+    scores = [sum(match_header(c, index) is not None for c in r) for r in grid[:10]]
+    if scores and max(scores) >= 2:
+        header_at = scores.index(max(scores))
+    else:
+        header_at = next(i for i, r in enumerate(grid) if any(c.strip() for c in r))
+    header = [str(c).strip() for c in grid[header_at]]
+    body = grid[header_at + 1 :]
+    width = len(header)
+    rows: list[str] = []
+    cells: list[list[str]] = []
+    for k, r in enumerate(body):
+        label = f"row {header_at + k + 2}"
+        r = [str(c) for c in r]
+        if not any(c.strip() for c in r):
+            continue
+        if len(r) > width:
+            out.add(
+                f"this row has {len(r)} cells but the header has {width} columns",
+                'put values that contain commas in double quotes ("vneid, sim"), or '
+                "separate services with ';'",
+                row=label,
+                severity="error" if any(c.strip() for c in r[width:]) else "warning",
+            )
+        r = (r + [""] * width)[:width]
+        rows.append(label)
+        cells.append(r)
+    frame = pd.DataFrame(cells, columns=list(range(width)), dtype=str)
+    return _name_columns(frame, header, rows, kind, out, coords_required=coords_required)
+
+
+def _match_columns(
+    positions: Iterable[Any], header: Sequence[str], index: Mapping[str, str], out: Problems
+) -> tuple[dict[str, str], dict[Any, str], list[str]]:
+    """Match header cells to canonical columns.
+
+    Returns canonical -> header as typed, frame position -> canonical, and the header
+    cells that name no column (other than row numbers and GIS ids).
+    """
+    columns: dict[str, str] = {}
+    keep: dict[Any, str] = {}
+    unknown: list[str] = []
+    for pos, name in zip(positions, header, strict=True):
+        if not name:
+            continue
+        canon = match_header(name, index)
+        if canon is None:
+            if not any(k in IGNORED or k.startswith("unnamed") for k in header_key(name)):
+                unknown.append(name)
+        elif canon in columns:
+            out.add(
+                f"columns {columns[canon]!r} and {name!r} both give {canon!r}",
+                "delete or rename one of them",
+                column=canon,
+            )
+        else:
+            columns[canon] = name
+            keep[pos] = canon
+    return columns, keep, unknown
+
+
+def _text_columns(
+    frame: pd.DataFrame, keep: Mapping[Any, str], spec: Iterable[str]
+) -> pd.DataFrame:
+    """Keep the matched columns under their canonical names; add the absent ones empty."""
+    table = frame[list(keep)].rename(columns=keep) if keep else frame.iloc[:, :0]
+    for canon in spec:
+        if canon not in table.columns:
+            table[canon] = pd.Series([""] * len(table), index=table.index, dtype=str)
+        else:
+            table[canon] = table[canon].fillna("").astype(str).str.strip()
+    return table
+
+
+def _report_missing(
+    missing: Sequence[str],
+    unknown: Sequence[str],
+    spec: Mapping[str, tuple[str, ...]],
+    out: Problems,
+) -> set[str]:
+    """Report the missing required columns; return the unknown headers named in a fix."""
+    used: set[str] = set()
+    for canon in missing:
+        near = _closest_header(unknown, spec[canon], used)
+        accepted = ", ".join(spec[canon][:6])
+        if near:
+            used.add(near)
+            fix = f"rename column {near!r} to {canon!r}"
+        else:
+            fix = f"add a column {canon!r} (accepted names: {accepted})"
+        out.add(f"column {canon!r} is missing", fix, column=canon)
+    return used
+
+
+def _report_unknown(
+    unknown: Sequence[str],
+    optional: Sequence[str],
+    spec: Mapping[str, tuple[str, ...]],
+    used: set[str],
+    out: Problems,
+) -> None:
+    """Suggest an optional column for a misspelled header; list the headers ignored."""
+    for name in unknown:
+        if name in used:
+            continue
+        near_canon = next((c for c in optional if _closest_header([name], spec[c], used)), None)
+        if near_canon:
+            used.add(name)
+            out.add(
+                f"unknown column {name!r}", f"did you mean {near_canon!r}? rename it", column=name
+            )
+    ignored = [n for n in unknown if n not in used]
+    if ignored:
+        out.add(
+            "ignored columns: " + ", ".join(repr(n) for n in ignored),
+            "rename a column if it should be read (known columns: " + ", ".join(spec) + ")",
+            severity="warning",
+        )
+
+
+def _name_columns(
+    frame: pd.DataFrame,
+    header: Sequence[str],
+    rows: list[str],
+    kind: Kind,
+    out: Problems,
+    *,
+    has_geometry: bool = False,
+    coords_required: bool = True,
+) -> Table | None:
+    """Rename recognised columns to their canonical names; report the others."""
+    spec = COLUMNS[kind]
+    columns, keep, unknown = _match_columns(frame.columns, header, alias_index(kind), out)
+    table = _text_columns(frame, keep, spec)
+    required = list(REQUIRED[kind])
+    if coords_required and not has_geometry and "coordinates" not in columns:
+        required += ["latitude", "longitude"]
+    missing = [c for c in required if c not in columns]
+    used = _report_missing(missing, unknown, spec, out)
+    optional = [c for c in spec if c not in columns and c not in missing and c != "coordinates"]
+    _report_unknown(unknown, optional, spec, used, out)
+    if not rows:
+        out.add(
+            "there are no rows below the header", f"add the {kind.replace('_', ' ')}, one per row"
+        )
+    return Table(table.reset_index(drop=True), rows, columns=columns, missing=set(missing))
+
+
+# --- GeoJSON and GeoPackage -----------------------------------------------------------------
+
+
+def _pick_layer(path: Path, kind: Kind, out: Problems) -> str | None:
+    """Return the layer holding the register (by name, else the first), or ``None``."""
+    import pyogrio
+
+    try:
+        layers = [str(name) for name, _ in pyogrio.list_layers(path)]
+    except Exception as exc:  # pyogrio raises its own DataSourceError family
+        out.add(
+            f"cannot read this file ({exc})", "check that it is a valid GeoJSON or GeoPackage file"
+        )
+        return None
+    if not layers:
+        out.add("the file has no layers", "export the points again")
+        return None
+    layer = next((n for n in layers if slug(n).startswith(kind.rstrip("s"))), layers[0])
+    if len(layers) > 1:
+        out.add(
+            f"the file has {len(layers)} layers; reading {layer!r}",
+            f"keep only the {kind.replace('_', ' ')} in the file",
+            severity="warning",
+        )
+    return layer
+
+
+def _points(
+    gdf: gpd.GeoDataFrame, rows: Sequence[str], out: Problems
+) -> tuple[np.ndarray[Any, np.dtype[np.float64]], np.ndarray[Any, np.dtype[np.float64]]]:
+    """Longitude and latitude of each feature (a point inside a shape), NaN if none."""
+    n = len(gdf)
+    lon = np.full(n, np.nan)
+    lat = np.full(n, np.nan)
+    geom = gdf.geometry
+    present = ~(geom.isna() | geom.is_empty).to_numpy()
+    if present.any():
+        kinds = geom[present].geom_type.to_numpy()
+        pts = geom[present]
+        not_point = kinds != "Point"
+        if not_point.any():
+            pts = pts.where(~not_point, pts.representative_point())
+            shown = [rows[int(i)] for i in np.flatnonzero(present)[not_point]]
+            out.add(
+                f"{rows_text(shown)} are not points; a point inside each shape is used",
+                "store one point per row",
+                severity="warning",
+            )
+        lon[present] = pts.x.to_numpy()
+        lat[present] = pts.y.to_numpy()
+    return lon, lat
+
+
+def _read_geo(path: Path, kind: Kind, out: Problems) -> Table | None:
+    layer = _pick_layer(path, kind, out)
+    if layer is None:
+        return None
+    try:
+        gdf = gpd.read_file(path, layer=layer, engine="pyogrio")
+    except Exception as exc:
+        out.add(f"cannot read layer {layer!r} ({exc})", "export the points again")
+        return None
+    if gdf.crs is None:
+        out.add(
+            "the file says nothing about its coordinate system; assuming longitude/"
+            "latitude (EPSG:4326)",
+            "export it with a CRS",
+            severity="warning",
+        )
+    elif gdf.crs.to_epsg() != 4326:
+        log.info("%s: reprojecting from %s to EPSG:4326", out.file, gdf.crs.to_string())
+        gdf = gdf.to_crs(4326)
+    n = len(gdf)
+    rows = [f"feature {i + 1}" for i in range(n)]
+    lon, lat = _points(gdf, rows, out)
+    props = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))
+    frame = pd.DataFrame(
+        {c: [_excel_text(v) for v in props[c].tolist()] for c in props.columns},
+        index=range(n),
+        dtype=str,
+    )
+    header = [str(c) for c in props.columns]
+    frame.columns = pd.Index(range(len(header)))
+    table = _name_columns(frame, header, rows, kind, out, has_geometry=True)
+    if table is not None:
+        table.lon, table.lat = lon, lat
+    return table
+
+
+def read_table(
+    path: PathLike, kind: Kind, out: Problems, *, coords_required: bool = True
+) -> Table | None:
+    """Read a register file into a :class:`Table`; ``None`` if it cannot be read.
+
+    Parameters
+    ----------
+    path
+        A CSV/TSV/TXT, XLSX, GeoJSON or GeoPackage file.
+    kind
+        Which register it is (its columns are in :data:`.columns.COLUMNS`).
+    out
+        Collects every problem found.
+    coords_required
+        Whether latitude and longitude columns are required (without a geometry or a
+        ``coordinates`` column).
+
+    """
+    path = Path(path)
+    if path.suffix.lower() in (".geojson", ".json", ".gpkg") and path.is_file():
+        return _read_geo(path, kind, out)
+    grid = _cells(path, alias_index(kind), out)
+    if grid is None:
+        return None
+    return _grid_to_table(grid, kind, out, coords_required=coords_required)
