@@ -7,7 +7,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from registers.support import HEADER, REG, TEMPLATES, write
+from helpers_registers import HEADER, REG, TEMPLATES, write
 
 from routeplan.cli import main
 from routeplan.config import Settings, load_settings

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from registers.support import HEADER, write
+from helpers_registers import HEADER, write
 
 from routeplan.errors import InputDataError
 from routeplan.registers import read_households

@@ -7,7 +7,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import pytest
-from registers.support import HEADER, HOUSEHOLD_CONTRACT, REG, write
+from helpers_registers import HEADER, HOUSEHOLD_CONTRACT, REG, write
 
 from routeplan.errors import InputDataError
 from routeplan.registers import read_households

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from registers.support import REG, problems_of, where
+from helpers_registers import REG, problems_of, where
 
 from routeplan.errors import InputDataError
 from routeplan.registers import read_service_points

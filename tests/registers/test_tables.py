@@ -9,7 +9,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import pytest
-from registers.support import HEADER, HOUSEHOLD_CONTRACT, REG, problems_of, where, write
+from helpers_registers import HEADER, HOUSEHOLD_CONTRACT, REG, problems_of, where, write
 from shapely.geometry import Point, Polygon
 
 from routeplan.errors import InputDataError

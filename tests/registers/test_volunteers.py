@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from registers.support import REG, VOLUNTEER_CONTRACT
+from helpers_registers import REG, VOLUNTEER_CONTRACT
 
 from routeplan.config import Settings
 from routeplan.errors import InputDataError

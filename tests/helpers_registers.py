@@ -8,7 +8,7 @@ import pytest
 
 from routeplan.errors import InputDataError, Problem
 
-TESTS = Path(__file__).resolve().parents[1]
+TESTS = Path(__file__).resolve().parent
 REG = TESTS / "fixtures" / "registers"
 TEMPLATES = TESTS.parent / "data" / "templates"
 
