@@ -778,8 +778,18 @@ def build_hamlet(
     reach = 16 if h.mountain else 14
     near = road[max(0, k0 - reach) : k0 + reach + 1]
     hn = HamletNet(h, centre, near)
-    # origins spread along the road, away from the centre node itself
-    slots = [i for i in near if i != centre]
+    origins = _origins(rng, hn)
+    _build_lanes(rng, net, river, hn, origins)
+    _build_tracks(rng, net, river, hn, origins)
+    _build_crossings(rng, net, river, hn, origins)
+    _build_loop_lane(rng, net, river, hn)
+    return hn
+
+
+def _origins(rng: np.random.Generator, hn: HamletNet) -> list[int]:
+    """Road nodes to start the hamlet's ways from, spread along the road, not the centre."""
+    h = hn.hamlet
+    slots = [i for i in hn.road if i != hn.centre]
     picks = sorted(
         rng.choice(
             len(slots), size=min(len(slots), h.streets + h.tracks + h.crossings + 2), replace=False
@@ -787,106 +797,152 @@ def build_hamlet(
     )
     origins = [slots[int(i)] for i in picks]
     rng.shuffle(origins)
-    # lanes: concrete village lanes, mostly away from the river; some with side lanes
-    for s in range(h.streets):
-        origin = origins.pop()
-        p = net.at(origin)
-        up = river.away(p)
-        side = up if s % 3 != 2 else -up
-        side = _rot(side, rng.uniform(-0.35, 0.35))
-        length = rng.uniform(300, 750)
-        if s % 3 == 2:  # toward the river: keep clear of the bank
-            gap = float(np.hypot(*(p - river.nearest(p))))
-            length = min(length, max(gap - 90.0, 0.0))
-            if length < 120:
-                side, length = up, rng.uniform(300, 600)
-        bend = _rot(side, rng.uniform(-0.6, 0.6))
-        half = p + side * length * 0.5
-        pts = curve(rng, [p, half, half + bend * length * 0.5], spacing=(18, 45), wiggle=8)
-        hw = (
-            "residential"
-            if rng.random() < 0.6
-            else ("unclassified" if rng.random() < 0.7 else "service")
-        )
-        surface = "concrete" if rng.random() < 0.85 else "asphalt"
-        pts = clip(river, pts, 60.0)
-        if len(pts) < 3:
-            continue
-        ids = net.chain(pts, start=origin)
-        net.way(ids, {"highway": hw, "surface": surface}, h.name)
-        hn.lanes += ids[1:]
-        if len(ids) > 6 and rng.random() < 0.6:  # a side lane
-            o2 = ids[int(rng.integers(2, len(ids) - 2))]
-            q = net.at(o2)
-            d2 = _rot(_unit(net.at(ids[-1]) - p), rng.choice([-1.2, 1.2]))
-            l2 = rng.uniform(150, 350)
-            pts2 = clip(
-                river,
-                curve(
-                    rng, [q, q + d2 * l2 / 2, q + _rot(d2, 0.3) * l2], spacing=(20, 45), wiggle=5
-                ),
-                60.0,
-            )
-            if len(pts2) < 3:
-                continue
-            ids2 = net.chain(pts2, start=o2)
-            net.way(
-                ids2,
-                {
-                    "highway": "service" if rng.random() < 0.5 else "residential",
-                    "surface": "concrete",
-                },
-                h.name,
-            )
-            hn.lanes += ids2[1:]
-    # tracks up the side valleys (zig-zagging), some with forest branches
-    for _ in range(h.tracks):
+    return origins
+
+
+def _build_lanes(
+    rng: np.random.Generator, net: Net, river: River, hn: HamletNet, origins: list[int]
+) -> None:
+    """Concrete village lanes, mostly away from the river; some with side lanes."""
+    for s in range(hn.hamlet.streets):
+        _lane(rng, net, river, hn, origins.pop(), s)
+
+
+def _lane(
+    rng: np.random.Generator, net: Net, river: River, hn: HamletNet, origin: int, s: int
+) -> None:
+    """The ``s``-th lane from road node ``origin`` (every third one toward the river)."""
+    p = net.at(origin)
+    up = river.away(p)
+    side = up if s % 3 != 2 else -up
+    side = _rot(side, rng.uniform(-0.35, 0.35))
+    length = rng.uniform(300, 750)
+    if s % 3 == 2:  # toward the river: keep clear of the bank
+        gap = float(np.hypot(*(p - river.nearest(p))))
+        length = min(length, max(gap - 90.0, 0.0))
+        if length < 120:
+            side, length = up, rng.uniform(300, 600)
+    bend = _rot(side, rng.uniform(-0.6, 0.6))
+    half = p + side * length * 0.5
+    pts = curve(rng, [p, half, half + bend * length * 0.5], spacing=(18, 45), wiggle=8)
+    hw = (
+        "residential"
+        if rng.random() < 0.6
+        else ("unclassified" if rng.random() < 0.7 else "service")
+    )
+    surface = "concrete" if rng.random() < 0.85 else "asphalt"
+    pts = clip(river, pts, 60.0)
+    if len(pts) < 3:
+        return
+    ids = net.chain(pts, start=origin)
+    net.way(ids, {"highway": hw, "surface": surface}, hn.hamlet.name)
+    hn.lanes += ids[1:]
+    if len(ids) > 6 and rng.random() < 0.6:
+        _side_lane(rng, net, river, hn, ids, p)
+
+
+def _side_lane(
+    rng: np.random.Generator,
+    net: Net,
+    river: River,
+    hn: HamletNet,
+    ids: list[int],
+    p: np.ndarray,
+) -> None:
+    """A side lane off the lane ``ids`` that starts at ``p``."""
+    o2 = ids[int(rng.integers(2, len(ids) - 2))]
+    q = net.at(o2)
+    d2 = _rot(_unit(net.at(ids[-1]) - p), rng.choice([-1.2, 1.2]))
+    l2 = rng.uniform(150, 350)
+    pts2 = clip(
+        river,
+        curve(rng, [q, q + d2 * l2 / 2, q + _rot(d2, 0.3) * l2], spacing=(20, 45), wiggle=5),
+        60.0,
+    )
+    if len(pts2) < 3:
+        return
+    ids2 = net.chain(pts2, start=o2)
+    net.way(
+        ids2,
+        {
+            "highway": "service" if rng.random() < 0.5 else "residential",
+            "surface": "concrete",
+        },
+        hn.hamlet.name,
+    )
+    hn.lanes += ids2[1:]
+
+
+def _build_tracks(
+    rng: np.random.Generator, net: Net, river: River, hn: HamletNet, origins: list[int]
+) -> None:
+    """Tracks up the side valleys (zig-zagging), some with forest branches."""
+    for _ in range(hn.hamlet.tracks):
         origin = origins.pop() if origins else hn.lanes[int(rng.integers(len(hn.lanes)))]
-        p = net.at(origin)
-        up = river.away(p)
-        length = rng.uniform(1800, 3000) if h.mountain else rng.uniform(1200, 2400)
-        ang = rng.uniform(0.5, 0.9) * rng.choice([-1.0, 1.0])
-        ctrl = [p]
-        q = p.copy()
-        n_legs = int(length // 450) + 1
-        for leg in range(n_legs):
-            heading = _rot(up, ang if leg % 2 == 0 else -ang * rng.uniform(0.3, 0.8))
-            q = q + heading * (length / n_legs)
-            ctrl.append(q)
-        pts = curve(rng, ctrl, spacing=(20, 60), wiggle=20)
-        tags = {
-            "highway": "track",
-            "tracktype": str(rng.choice(["grade3", "grade4", "grade4"])),
-            "surface": str(rng.choice(["dirt", "dirt", "gravel", "ground"])),
-        }
-        pts = clip(river, pts, 60.0)
-        if len(pts) < 3:
+        _track(rng, net, river, hn, origin)
+
+
+def _track(rng: np.random.Generator, net: Net, river: River, hn: HamletNet, origin: int) -> None:
+    """One zig-zag track up the slope from ``origin``, with its branches."""
+    h = hn.hamlet
+    p = net.at(origin)
+    up = river.away(p)
+    length = rng.uniform(1800, 3000) if h.mountain else rng.uniform(1200, 2400)
+    ang = rng.uniform(0.5, 0.9) * rng.choice([-1.0, 1.0])
+    ctrl = [p]
+    q = p.copy()
+    n_legs = int(length // 450) + 1
+    for leg in range(n_legs):
+        heading = _rot(up, ang if leg % 2 == 0 else -ang * rng.uniform(0.3, 0.8))
+        q = q + heading * (length / n_legs)
+        ctrl.append(q)
+    pts = curve(rng, ctrl, spacing=(20, 60), wiggle=20)
+    tags = {
+        "highway": "track",
+        "tracktype": str(rng.choice(["grade3", "grade4", "grade4"])),
+        "surface": str(rng.choice(["dirt", "dirt", "gravel", "ground"])),
+    }
+    pts = clip(river, pts, 60.0)
+    if len(pts) < 3:
+        return
+    ids = net.chain(pts, start=origin)
+    net.way(ids, tags, h.name)
+    hn.tracks += ids[1:]
+    _track_branches(rng, net, river, hn, ids)
+
+
+def _track_branches(
+    rng: np.random.Generator, net: Net, river: River, hn: HamletNet, ids: list[int]
+) -> None:
+    """One or two forest branches off the track ``ids`` (none if it is short)."""
+    for _branch in range(int(rng.integers(1, 3))):
+        if len(ids) <= 10:
+            break
+        o2 = ids[int(rng.integers(len(ids) // 4, len(ids) - 3))]
+        q = net.at(o2)
+        d2 = _rot(river.away(q), rng.uniform(-1.3, 1.3))
+        l2 = rng.uniform(400, 1100)
+        pts2 = clip(
+            river,
+            curve(rng, [q, q + d2 * l2 / 2, q + _rot(d2, 0.4) * l2], spacing=(20, 60), wiggle=15),
+            60.0,
+        )
+        if len(pts2) < 3:
             continue
-        ids = net.chain(pts, start=origin)
-        net.way(ids, tags, h.name)
-        hn.tracks += ids[1:]
-        for _branch in range(int(rng.integers(1, 3))):
-            if len(ids) <= 10:
-                break
-            o2 = ids[int(rng.integers(len(ids) // 4, len(ids) - 3))]
-            q = net.at(o2)
-            d2 = _rot(river.away(q), rng.uniform(-1.3, 1.3))
-            l2 = rng.uniform(400, 1100)
-            pts2 = clip(
-                river,
-                curve(
-                    rng, [q, q + d2 * l2 / 2, q + _rot(d2, 0.4) * l2], spacing=(20, 60), wiggle=15
-                ),
-                60.0,
-            )
-            if len(pts2) < 3:
-                continue
-            ids2 = net.chain(pts2, start=o2)
-            net.way(ids2, {"highway": "track", "tracktype": "grade4", "surface": "ground"}, h.name)
-            hn.tracks += ids2[1:]
-    # river crossings: lanes on bridges in the valley, tracks through fords in the mountains
+        ids2 = net.chain(pts2, start=o2)
+        net.way(
+            ids2, {"highway": "track", "tracktype": "grade4", "surface": "ground"}, hn.hamlet.name
+        )
+        hn.tracks += ids2[1:]
+
+
+def _build_crossings(
+    rng: np.random.Generator, net: Net, river: River, hn: HamletNet, origins: list[int]
+) -> None:
+    """River crossings: lanes on bridges in the valley, tracks through fords in the mountains."""
+    h = hn.hamlet
     for c in range(h.crossings):
-        origin = origins.pop() if origins else centre
+        origin = origins.pop() if origins else hn.centre
         kind = "ford" if (h.mountain or c == 1) else "lane"
         new, beyond = _crossing(
             rng, net, river, origin, kind=kind, hamlet=h.name, far=rng.uniform(300, 800)
@@ -894,18 +950,22 @@ def build_hamlet(
         (hn.tracks if kind == "ford" else hn.lanes).extend(new)
         if kind == "lane":
             hn.south.extend(beyond)
-    # a loop lane parallel to the road, rejoining it
-    if len(near) > 10:
-        a, b = near[2], near[-3]
-        pa, pb = net.at(a), net.at(b)
-        mid = (pa + pb) / 2 + river.away((pa + pb) / 2) * rng.uniform(120, 220)
-        pts = curve(rng, [pa, mid, pb], spacing=(20, 55), wiggle=10)
-        if len(clip(river, pts, 50.0)) < len(pts):
-            return hn
-        ids = net.chain(pts, start=a, end=b)
-        net.way(ids, {"highway": "residential", "surface": "concrete"}, h.name)
-        hn.lanes += ids[1:-1]
-    return hn
+
+
+def _build_loop_lane(rng: np.random.Generator, net: Net, river: River, hn: HamletNet) -> None:
+    """A loop lane parallel to the road, rejoining it (none if it would reach the river)."""
+    near = hn.road
+    if len(near) <= 10:
+        return
+    a, b = near[2], near[-3]
+    pa, pb = net.at(a), net.at(b)
+    mid = (pa + pb) / 2 + river.away((pa + pb) / 2) * rng.uniform(120, 220)
+    pts = curve(rng, [pa, mid, pb], spacing=(20, 55), wiggle=10)
+    if len(clip(river, pts, 50.0)) < len(pts):
+        return
+    ids = net.chain(pts, start=a, end=b)
+    net.way(ids, {"highway": "residential", "surface": "concrete"}, hn.hamlet.name)
+    hn.lanes += ids[1:-1]
 
 
 def build_market_loop(rng: np.random.Generator, net: Net, hn: HamletNet, river: River) -> None:
@@ -1031,113 +1091,158 @@ def _seg_dist(q: np.ndarray, segs: np.ndarray) -> float:
     return float(np.min(np.hypot(c[:, 0] - q[0], c[:, 1] - q[1])))
 
 
+@dataclass(frozen=True)
+class SitePlan:
+    """How many sites each hamlet gets and how they are spread (see :func:`place_sites`)."""
+
+    count: dict[str, int]  # sites per hamlet name
+    footpath_share: float  # share of a hamlet's sites at the end of new footpaths
+    far: int  # sites far from any way in a mountain hamlet (a quarter of it elsewhere)
+    offset: tuple[float, float]  # range (m) of a roadside site's distance from its way
+    build_paths: bool  # whether to build footpaths at all
+
+
+@dataclass
+class _Plot:
+    """The sites placed so far, and who owns a point (the hamlet with the nearest centre)."""
+
+    river: River
+    names: list[str]
+    centres: np.ndarray  # rows x, y in the order of ``names``
+    sites: list[Site] = field(default_factory=list)
+    taken: list[tuple[float, float]] = field(default_factory=list)
+    steps_done: bool = False  # the one flight of steps is built
+
+    def owner_of(self, p: np.ndarray) -> str:
+        carr = self.centres
+        return self.names[int(np.argmin(np.hypot(carr[:, 0] - p[0], carr[:, 1] - p[1])))]
+
+    def free(self, p: np.ndarray, gap: float) -> bool:
+        """Clear of the river and at least ``gap`` from every site placed so far."""
+        if float(self.river.line.distance(shapely.Point(p))) < 45:
+            return False
+        if not self.taken:
+            return True
+        t = np.asarray(self.taken)
+        return bool(np.min(np.hypot(t[:, 0] - p[0], t[:, 1] - p[1])) >= gap)
+
+    def add(self, hamlet: str, q: np.ndarray, kind: str) -> None:
+        self.sites.append(Site(hamlet, float(q[0]), float(q[1]), kind))
+        self.taken.append((float(q[0]), float(q[1])))
+
+
+def _spread(h: Hamlet) -> tuple[float, float]:
+    """How far (m) a hamlet's sites reach from its centre, and how fast they thin out."""
+    radius = 3200.0 if h.mountain else 1600.0
+    decay = 1500.0 if h.mountain else 700.0
+    return radius, decay
+
+
 def place_sites(
-    rng: np.random.Generator,
-    net: Net,
-    river: River,
-    hns: list[HamletNet],
-    count: dict[str, int],
-    *,
-    footpath_share: float,
-    far: int,
-    offset: tuple[float, float],
-    build_paths: bool,
+    rng: np.random.Generator, net: Net, river: River, hns: list[HamletNet], plan: SitePlan
 ) -> list[Site]:
     """Sites along the ways of each hamlet, some at the end of new footpaths up the slope."""
     centres = {hn.hamlet.name: net.at(hn.centre) for hn in hns}
     names = list(centres)
-    carr = np.array([centres[n] for n in names])
-
-    def owner_of(p: np.ndarray) -> str:
-        return names[int(np.argmin(np.hypot(carr[:, 0] - p[0], carr[:, 1] - p[1])))]
-
-    sites: list[Site] = []
-    taken: list[tuple[float, float]] = []
-
-    def free(p: np.ndarray, gap: float) -> bool:
-        if float(river.line.distance(shapely.Point(p))) < 45:
-            return False
-        if not taken:
-            return True
-        t = np.asarray(taken)
-        return bool(np.min(np.hypot(t[:, 0] - p[0], t[:, 1] - p[1])) >= gap)
-
-    steps_done = False
+    plot = _Plot(river, names, np.array([centres[n] for n in names]))
     for hn in hns:
-        h = hn.hamlet
-        n = count.get(h.name, 0)
+        n = plan.count.get(hn.hamlet.name, 0)
         if n == 0:
             continue
-        centre = centres[h.name]
-        radius = 3200.0 if h.mountain else 1600.0
-        decay = 1500.0 if h.mountain else 700.0
-        # footpath groups: a path up the slope with 1-3 houses at its end
-        n_foot = round(n * footpath_share) if build_paths else 0
-        placed_foot = 0
-        starts = hn.lanes + hn.tracks + hn.road
-        while placed_foot < n_foot:
-            o = starts[int(rng.integers(len(starts)))]
-            p = net.at(o)
-            if owner_of(p) != h.name or np.hypot(*(p - centre)) > radius:
-                continue
-            up = _rot(river.away(p), rng.uniform(-0.9, 0.9))
-            length = rng.uniform(100, 200)
-            tip = p + _rot(up, rng.uniform(-0.4, 0.4)) * length
-            pts = curve(rng, [p, p + up * length / 2, tip], spacing=(18, 40), wiggle=6)
-            pts = clip(river, pts, 60.0)
-            end = pts[-1]
-            if len(pts) < 4 or not free(end, 25):
-                continue
-            ids = net.chain(pts, start=o)
-            village = np.hypot(*(p - centre)) < 700 and not h.mountain
-            hw = "footway" if village else "path"
-            tags = {"highway": hw, "surface": "concrete" if village else "dirt"}
-            if not steps_done and h.name == "Nam Yên" and len(ids) >= 5:
-                net.way(ids[:2], tags, h.name)
-                net.way(ids[1:3], {"highway": "steps", "step_count": "36"}, h.name)
-                net.way(ids[2:], tags, h.name)
-                steps_done = True
-            else:
-                if rng.random() < 0.02:
-                    net.node_tags[ids[len(ids) // 2]] = {"ford": "yes"}
-                net.way(ids, tags, h.name)
-            group = min(int(rng.choice([1, 1, 2, 2, 3])), n_foot - placed_foot)
-            for _ in range(group):
-                for _try in range(30):
-                    q = end + _rot(up, rng.uniform(-1.2, 1.2)) * rng.uniform(8, 25)
-                    if free(q, 10):
-                        break
-                sites.append(Site(h.name, float(q[0]), float(q[1]), "footpath"))
-                taken.append((float(q[0]), float(q[1])))
-                placed_foot += 1
-        # the rest along roads, lanes and tracks
-        segs, ws = _segments(net, centre, radius, decay)
-        keep = np.array([owner_of((s[:2] + s[2:]) / 2) == h.name for s in segs])
-        segs, ws = segs[keep], ws[keep]
-        prob = ws / ws.sum()
-        n_far = far if h.mountain else far // 4
-        placed = 0
-        while placed < n - placed_foot:
-            s = segs[int(rng.choice(len(segs), p=prob))]
-            a, b = s[:2], s[2:]
-            t = rng.random()
-            base = a + (b - a) * t
-            normal = _rot(_unit(b - a), math.pi / 2) * rng.choice([-1.0, 1.0])
-            is_far = placed < n_far
-            dist = (
-                rng.uniform(140, 220)
-                if is_far
-                else offset[0] + (offset[1] - offset[0]) * rng.beta(1.6, 3.0)
-            )
-            q = base + normal * dist
-            if not free(q, 14 if not is_far else 60):
-                continue
-            if is_far and not 100 <= _seg_dist(q, segs) <= 230:
-                continue
-            sites.append(Site(h.name, float(q[0]), float(q[1]), "far" if is_far else "road"))
-            taken.append((float(q[0]), float(q[1])))
-            placed += 1
-    return sites
+        n_foot = round(n * plan.footpath_share) if plan.build_paths else 0
+        _place_footpaths(rng, net, plot, hn, n_foot)
+        _place_along_ways(rng, net, plot, hn, n - n_foot, plan)
+    return plot.sites
+
+
+def _place_footpaths(
+    rng: np.random.Generator, net: Net, plot: _Plot, hn: HamletNet, n_foot: int
+) -> None:
+    """``n_foot`` sites in footpath groups: a path up the slope with 1-3 houses at its end."""
+    h = hn.hamlet
+    placed_foot = 0
+    starts = hn.lanes + hn.tracks + hn.road
+    while placed_foot < n_foot:
+        built = _footpath(rng, net, plot, hn, starts)
+        if built is None:
+            continue
+        end, up = built
+        group = min(int(rng.choice([1, 1, 2, 2, 3])), n_foot - placed_foot)
+        for _ in range(group):
+            for _try in range(30):
+                q = end + _rot(up, rng.uniform(-1.2, 1.2)) * rng.uniform(8, 25)
+                if plot.free(q, 10):
+                    break
+            plot.add(h.name, q, "footpath")
+            placed_foot += 1
+
+
+def _footpath(
+    rng: np.random.Generator, net: Net, plot: _Plot, hn: HamletNet, starts: list[int]
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """A footpath up the slope from one of ``starts``: its end and heading, or None if not."""
+    h = hn.hamlet
+    centre = net.at(hn.centre)
+    radius, _ = _spread(h)
+    o = starts[int(rng.integers(len(starts)))]
+    p = net.at(o)
+    if plot.owner_of(p) != h.name or np.hypot(*(p - centre)) > radius:
+        return None
+    up = _rot(plot.river.away(p), rng.uniform(-0.9, 0.9))
+    length = rng.uniform(100, 200)
+    tip = p + _rot(up, rng.uniform(-0.4, 0.4)) * length
+    pts = curve(rng, [p, p + up * length / 2, tip], spacing=(18, 40), wiggle=6)
+    pts = clip(plot.river, pts, 60.0)
+    end = pts[-1]
+    if len(pts) < 4 or not plot.free(end, 25):
+        return None
+    ids = net.chain(pts, start=o)
+    village = np.hypot(*(p - centre)) < 700 and not h.mountain
+    hw = "footway" if village else "path"
+    tags = {"highway": hw, "surface": "concrete" if village else "dirt"}
+    if not plot.steps_done and h.name == "Nam Yên" and len(ids) >= 5:
+        net.way(ids[:2], tags, h.name)
+        net.way(ids[1:3], {"highway": "steps", "step_count": "36"}, h.name)
+        net.way(ids[2:], tags, h.name)
+        plot.steps_done = True
+    else:
+        if rng.random() < 0.02:
+            net.node_tags[ids[len(ids) // 2]] = {"ford": "yes"}
+        net.way(ids, tags, h.name)
+    return end, up
+
+
+def _place_along_ways(
+    rng: np.random.Generator, net: Net, plot: _Plot, hn: HamletNet, n: int, plan: SitePlan
+) -> None:
+    """``n`` sites beside the hamlet's roads, lanes and tracks (the first few far from them)."""
+    h = hn.hamlet
+    segs, ws = _segments(net, net.at(hn.centre), *_spread(h))
+    keep = np.array([plot.owner_of((s[:2] + s[2:]) / 2) == h.name for s in segs])
+    segs, ws = segs[keep], ws[keep]
+    prob = ws / ws.sum()
+    n_far = plan.far if h.mountain else plan.far // 4
+    offset = plan.offset
+    placed = 0
+    while placed < n:
+        s = segs[int(rng.choice(len(segs), p=prob))]
+        a, b = s[:2], s[2:]
+        t = rng.random()
+        base = a + (b - a) * t
+        normal = _rot(_unit(b - a), math.pi / 2) * rng.choice([-1.0, 1.0])
+        is_far = placed < n_far
+        dist = (
+            rng.uniform(140, 220)
+            if is_far
+            else offset[0] + (offset[1] - offset[0]) * rng.beta(1.6, 3.0)
+        )
+        q = base + normal * dist
+        if not plot.free(q, 14 if not is_far else 60):
+            continue
+        if is_far and not 100 <= _seg_dist(q, segs) <= 230:
+            continue
+        plot.add(h.name, q, "far" if is_far else "road")
+        placed += 1
 
 
 def _weighted(rng: np.random.Generator, items: Sequence[tuple[str, int]]) -> str:
@@ -1408,28 +1513,22 @@ def generate(out_dir: Path = OUT_DIR, *, seed: int = SEED) -> dict[str, Path]:
     build_market_loop(rng, net, next(hn for hn in hns if hn.hamlet.name == "Nam Yên"), river)
     build_south_bank(rng, net, river, hns)
     build_ridge_paths(rng, net, river, hns)
-    houses = place_sites(
-        rng,
-        net,
-        river,
-        hns,
+    house_plan = SitePlan(
         {h.name: h.households for h in HAMLETS},
         footpath_share=0.18,
         far=4,
         offset=(10.0, 60.0),
         build_paths=True,
     )
-    homes = place_sites(
-        rng,
-        net,
-        river,
-        hns,
+    home_plan = SitePlan(
         {h.name: h.volunteers for h in HAMLETS},
         footpath_share=0.0,
         far=0,
         offset=(10.0, 40.0),
         build_paths=False,
     )
+    houses = place_sites(rng, net, river, hns, house_plan)
+    homes = place_sites(rng, net, river, hns, home_plan)
     _check(net, river)
     households = make_households(rng, net, river, houses, hns)
     volunteers = make_volunteers(rng, homes)
