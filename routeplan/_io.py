@@ -27,8 +27,9 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp" + target.suffix,
-                               dir=target.parent)
+    fd, tmp = tempfile.mkstemp(
+        prefix=f".{target.name}.", suffix=".tmp" + target.suffix, dir=target.parent
+    )
     os.close(fd)
     tmp_path = Path(tmp)
     tmp_path.unlink()  # let the writer create it (some refuse to overwrite)
@@ -43,7 +44,9 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
 
 @contextlib.contextmanager
 def atomic_write(
-    target: str | os.PathLike[str], mode: str = "w", encoding: str | None = "utf-8",
+    target: str | os.PathLike[str],
+    mode: str = "w",
+    encoding: str | None = "utf-8",
     newline: str | None = None,
 ) -> Iterator[IO[Any]]:
     """Open a temporary file for writing and move it over ``target`` when closed cleanly."""

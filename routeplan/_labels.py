@@ -212,8 +212,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "unserved_unreachable": (
         "{hid}: không tình nguyện viên nào đến được và quay về được (kiểm tra vị trí "
         "của hộ và mạng lưới đường)",
-        "{hid}: no volunteer can get there and back (check its location and the road "
-        "network)",
+        "{hid}: no volunteer can get there and back (check its location and the road network)",
     ),
     "unserved_skill": (
         "{hid}: không tình nguyện viên nào có kỹ năng {skills} mà việc của hộ cần "
@@ -226,8 +225,7 @@ _TEXT: dict[str, tuple[str, str]] = {
         "{hid}: no volunteer speaks {language} (or set planner.language_hard = false)",
     ),
     "unserved_window": (
-        "{hid}: giờ rảnh của các tình nguyện viên không có lúc nào thăm được trong giờ "
-        "hộ có nhà",
+        "{hid}: giờ rảnh của các tình nguyện viên không có lúc nào thăm được trong giờ hộ có nhà",
         "{hid}: no volunteer's hours leave time for a visit within its availability",
     ),
     "unserved_far": (

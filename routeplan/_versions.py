@@ -8,9 +8,25 @@ import sys
 
 __all__ = ["show_versions", "versions"]
 
-_PACKAGES = ("routeplan", "geopandas", "shapely", "pyogrio", "osmnx", "networkx", "numpy",
-             "pandas", "scipy", "ortools", "folium", "xstatic-leaflet", "osmium", "rasterio",
-             "fpdf2", "matplotlib", "openpyxl")
+_PACKAGES = (
+    "routeplan",
+    "geopandas",
+    "shapely",
+    "pyogrio",
+    "osmnx",
+    "networkx",
+    "numpy",
+    "pandas",
+    "scipy",
+    "ortools",
+    "folium",
+    "xstatic-leaflet",
+    "osmium",
+    "rasterio",
+    "fpdf2",
+    "matplotlib",
+    "openpyxl",
+)
 
 
 def versions() -> dict[str, str]:

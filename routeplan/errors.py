@@ -58,8 +58,10 @@ class Problem:
         col = f" [{self.column}]" if self.column else ""
         head = f"{where}{col}: " if where or col else ""
         fix = f" Fix: {self.fix}" if self.fix else ""
-        return f"{head}{self.message}.{fix}" if not self.message.endswith(".") else (
-            f"{head}{self.message}{fix}"
+        return (
+            f"{head}{self.message}.{fix}"
+            if not self.message.endswith(".")
+            else (f"{head}{self.message}{fix}")
         )
 
 

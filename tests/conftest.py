@@ -54,8 +54,10 @@ class _StubMatrix:
         self._xy = dict(points)
         self._pos = {p: k for k, p in enumerate(self.ids)}
         self._node = {
-            p: min(graph.nodes, key=lambda n: (graph.nodes[n]["x"] - x) ** 2
-                   + (graph.nodes[n]["y"] - y) ** 2)
+            p: min(
+                graph.nodes,
+                key=lambda n: (graph.nodes[n]["x"] - x) ** 2 + (graph.nodes[n]["y"] - y) ** 2,
+            )
             for p, (x, y) in points.items()
         }
         self._nx = nx
@@ -66,12 +68,16 @@ class _StubMatrix:
     def path(self, i, j):  # type: ignore[no-untyped-def]
         a, b = self.ids[i], self.ids[j]
         try:
-            nodes = self._nx.shortest_path(self.graph, self._node[a], self._node[b],
-                                           weight="length")
+            nodes = self._nx.shortest_path(
+                self.graph, self._node[a], self._node[b], weight="length"
+            )
         except self._nx.NetworkXNoPath:
             return []
-        pts = [self._xy[a], *((self.graph.nodes[n]["x"], self.graph.nodes[n]["y"]) for n in nodes),
-               self._xy[b]]
+        pts = [
+            self._xy[a],
+            *((self.graph.nodes[n]["x"], self.graph.nodes[n]["y"]) for n in nodes),
+            self._xy[b],
+        ]
         return [p for k, p in enumerate(pts) if k == 0 or p != pts[k - 1]]
 
 
@@ -98,50 +104,108 @@ def small_plan():  # type: ignore[no-untyped-def]
             g.add_node(i * 10 + j, x=lon0 + i * step, y=lat0 + j * step + 0.0003 * (i % 2))
     for i in range(8):
         for j in range(8):
-            for a, b, hw in ((i * 10 + j, (i + 1) * 10 + j, "residential" if j % 4 else "tertiary"),
-                             (i * 10 + j, i * 10 + j + 1, "path" if i % 2 else "track")):
+            for a, b, hw in (
+                (i * 10 + j, (i + 1) * 10 + j, "residential" if j % 4 else "tertiary"),
+                (i * 10 + j, i * 10 + j + 1, "path" if i % 2 else "track"),
+            ):
                 if b not in g.nodes or (hw == "residential" and j % 2):
                     continue
                 pa, pb = (g.nodes[a]["x"], g.nodes[a]["y"]), (g.nodes[b]["x"], g.nodes[b]["y"])
                 length = LineString([pa, pb]).length * 111_000
                 for u, v, geom in ((a, b, [pa, pb]), (b, a, [pb, pa])):
-                    g.add_edge(u, v, osmid=u * 100 + v, highway=hw, length=length,
-                               geometry=LineString(geom), walk_s=length / 1.2, ride_s=length / 6)
+                    g.add_edge(
+                        u,
+                        v,
+                        osmid=u * 100 + v,
+                        highway=hw,
+                        length=length,
+                        geometry=LineString(geom),
+                        walk_s=length / 1.2,
+                        ride_s=length / 6,
+                    )
 
-    names = ["Nguyễn Thị Ánh", "Bh'riu Thị Hoa", '=HYPERLINK("http://evil.example","x")',
-             "<b>x</b> & Co", "Alăng Văn Bốn", "Trần Văn Đức",
-             "Hồ Thị Lệ Thủy Nguyễn Ngọc Phương Trinh", "Phạm Quốc Việt", "Coor Thị Mười",
-             "Lê Thị Ửng", "-5", "@Zơrâm Tiến", "Y Bhăm"]
-    services = [("vneid",), ("pension", "health_insurance"), ("digital_signature",),
-                ("sim", "vneid", "residence")]
+    names = [
+        "Nguyễn Thị Ánh",
+        "Bh'riu Thị Hoa",
+        '=HYPERLINK("http://evil.example","x")',
+        "<b>x</b> & Co",
+        "Alăng Văn Bốn",
+        "Trần Văn Đức",
+        "Hồ Thị Lệ Thủy Nguyễn Ngọc Phương Trinh",
+        "Phạm Quốc Việt",
+        "Coor Thị Mười",
+        "Lê Thị Ửng",
+        "-5",
+        "@Zơrâm Tiến",
+        "Y Bhăm",
+    ]
+    services = [
+        ("vneid",),
+        ("pension", "health_insurance"),
+        ("digital_signature",),
+        ("sim", "vneid", "residence"),
+    ]
     villages = ["Tà Lang", "Giàn Bí", "Nam Yên", "Phò Nam"]
     rows = []
     for k, name in enumerate(names):
-        rows.append({
-            "household_id": f"HB-{k + 1:04d}", "head_name": name, "village": villages[k % 4],
-            "phone": "+84 905 123 456" if k % 3 == 0 else f"09050000{k:02d}",
-            "services": services[k % 4], "elderly": k % 2 == 0, "disability": False,
-            "remote": False, "language": "co_tu" if k == 1 else "", "priority": k % 2 == 0,
-            "windows": (), "availability": "", "location_quality": "gps",
-            "notes": "Chó dữ, gọi trước khi đến" if k == 1 else "", "source_row": f"row {k + 2}",
-            "geometry": Point(lon0 + 0.0012 + 0.0021 * (k % 8), lat0 + 0.003 + 0.0047 * (k // 3)),
-        })
+        rows.append(
+            {
+                "household_id": f"HB-{k + 1:04d}",
+                "head_name": name,
+                "village": villages[k % 4],
+                "phone": "+84 905 123 456" if k % 3 == 0 else f"09050000{k:02d}",
+                "services": services[k % 4],
+                "elderly": k % 2 == 0,
+                "disability": False,
+                "remote": False,
+                "language": "co_tu" if k == 1 else "",
+                "priority": k % 2 == 0,
+                "windows": (),
+                "availability": "",
+                "location_quality": "gps",
+                "notes": "Chó dữ, gọi trước khi đến" if k == 1 else "",
+                "source_row": f"row {k + 2}",
+                "geometry": Point(
+                    lon0 + 0.0012 + 0.0021 * (k % 8), lat0 + 0.003 + 0.0047 * (k // 3)
+                ),
+            }
+        )
     rows[3]["geometry"] = rows[2]["geometry"]  # placed at the same spot (village centre)
     households = gpd.GeoDataFrame(rows, crs="EPSG:4326")
-    volunteers = gpd.GeoDataFrame([
-        {"volunteer_id": "TN-01", "name": "Nguyễn Văn An", "phone": "0905111222",
-         "mode": "motorbike", "geometry": Point(lon0 + 0.002, lat0 + 0.002)},
-        {"volunteer_id": "TN-02", "name": "A Lăng Thị Hiền", "phone": "0905333444",
-         "mode": "walking", "geometry": Point(lon0 + 0.016, lat0 + 0.015)},
-        {"volunteer_id": "TN-03", "name": "Đoàn Văn Rảnh", "phone": "",
-         "mode": "walking", "geometry": Point(lon0 + 0.01, lat0 + 0.01)},
-    ], crs="EPSG:4326")
+    volunteers = gpd.GeoDataFrame(
+        [
+            {
+                "volunteer_id": "TN-01",
+                "name": "Nguyễn Văn An",
+                "phone": "0905111222",
+                "mode": "motorbike",
+                "geometry": Point(lon0 + 0.002, lat0 + 0.002),
+            },
+            {
+                "volunteer_id": "TN-02",
+                "name": "A Lăng Thị Hiền",
+                "phone": "0905333444",
+                "mode": "walking",
+                "geometry": Point(lon0 + 0.016, lat0 + 0.015),
+            },
+            {
+                "volunteer_id": "TN-03",
+                "name": "Đoàn Văn Rảnh",
+                "phone": "",
+                "mode": "walking",
+                "geometry": Point(lon0 + 0.01, lat0 + 0.01),
+            },
+        ],
+        crs="EPSG:4326",
+    )
     service_points = gpd.GeoDataFrame(
         [{"point_id": "SP-01", "name": "UBND xã Hòa Bắc", "geometry": Point(lon0 + 0.01, lat0)}],
-        crs="EPSG:4326")
+        crs="EPSG:4326",
+    )
     points = {r.household_id: (r.geometry.x, r.geometry.y) for r in households.itertuples()}
-    points |= {f"home:{r.volunteer_id}": (r.geometry.x, r.geometry.y)
-               for r in volunteers.itertuples()}
+    points |= {
+        f"home:{r.volunteer_id}": (r.geometry.x, r.geometry.y) for r in volunteers.itertuples()
+    }
     matrices = {m: _StubMatrix(g, points, m) for m in ("walking", "motorbike")}
 
     def route(vid, day, hids, mode, start=7 * 3600 + 1800):  # type: ignore[no-untyped-def]
@@ -150,13 +214,17 @@ def small_plan():  # type: ignore[no-untyped-def]
             t += 600
             stops.append(Stop(hid, order, t, 1200, 600))
             t += 1200
-        return Route(vid, day, mode, start, t + 600, tuple(stops), 600 * (len(hids) + 1),
-                     1200 * len(hids))
+        return Route(
+            vid, day, mode, start, t + 600, tuple(stops), 600 * (len(hids) + 1), 1200 * len(hids)
+        )
 
     ids = list(households.household_id)
-    routes = [route("TN-01", 0, ids[0:4], "motorbike"), route("TN-01", 2, ids[4:6], "motorbike"),
-              route("TN-02", 1, ids[6:9], "walking"),
-              route("TN-02", 3, ids[9:11], "walking", start=17 * 3600)]
+    routes = [
+        route("TN-01", 0, ids[0:4], "motorbike"),
+        route("TN-01", 2, ids[4:6], "motorbike"),
+        route("TN-02", 1, ids[6:9], "walking"),
+        route("TN-02", 3, ids[9:11], "walking", start=17 * 3600),
+    ]
     plan = Plan(
         routes=routes,
         assignment={s.household_id: r.volunteer_id for r in routes for s in r.stops}
@@ -166,8 +234,11 @@ def small_plan():  # type: ignore[no-untyped-def]
         week_start=dt.date(2025, 5, 12),
     )
     return types.SimpleNamespace(
-        plan=plan, households=households, volunteers=volunteers,
-        service_points=service_points, matrices=matrices,
+        plan=plan,
+        households=households,
+        volunteers=volunteers,
+        service_points=service_points,
+        matrices=matrices,
         network=types.SimpleNamespace(graph=g),
     )
 
@@ -211,8 +282,11 @@ def demo_outputs_plan(demo_dir: Path):  # type: ignore[no-untyped-def]
 
     settings = Settings()
     settings = dataclasses.replace(
-        settings, planner=dataclasses.replace(settings.planner, time_limit_s=5.0,
-                                              route_solutions=50, improve_rounds=3))
+        settings,
+        planner=dataclasses.replace(
+            settings.planner, time_limit_s=5.0, route_solutions=50, improve_rounds=3
+        ),
+    )
     network = load_network(demo_dir / "hoabac.osm")
     households = read_households(demo_dir / "households.csv", settings=settings)
     volunteers = read_volunteers(demo_dir / "volunteers.csv", settings=settings)
@@ -224,11 +298,19 @@ def demo_outputs_plan(demo_dir: Path):  # type: ignore[no-untyped-def]
     households = households.loc[dist.nsmallest(50).index].reset_index(drop=True)
     homes = volunteers.assign(volunteer_id=[home_id(v) for v in volunteers.volunteer_id])
     points = points_frame(households, homes)
-    matrices = {m: build_matrix(network, points, mode=m, settings=settings.network)
-                for m in ("motorbike", "walking")}
-    result = plan(households, volunteers, matrices, settings=settings,
-                  week_start=dt.date(2025, 7, 7))
+    matrices = {
+        m: build_matrix(network, points, mode=m, settings=settings.network)
+        for m in ("motorbike", "walking")
+    }
+    result = plan(
+        households, volunteers, matrices, settings=settings, week_start=dt.date(2025, 7, 7)
+    )
     return types.SimpleNamespace(
-        plan=result, households=households, volunteers=volunteers,
-        service_points=service_points, matrices=matrices, network=network, settings=settings,
+        plan=result,
+        households=households,
+        volunteers=volunteers,
+        service_points=service_points,
+        matrices=matrices,
+        network=network,
+        settings=settings,
     )

@@ -9,9 +9,23 @@ PACKAGE = Path(__file__).resolve().parents[1] / "routeplan"
 
 # upstream to downstream: a module may import its own rank or lower, never higher
 RANK = {
-    "errors": 0, "config": 0, "timewindows": 0, "_io": 0, "_geo": 0, "_labels": 0,
-    "_versions": 0, "demo": 0, "registers": 1, "network": 2, "matrix": 3, "planner": 4,
-    "render": 5, "coverage": 6, "campaign": 7, "pipeline": 8, "cli": 9,
+    "errors": 0,
+    "config": 0,
+    "timewindows": 0,
+    "_io": 0,
+    "_geo": 0,
+    "_labels": 0,
+    "_versions": 0,
+    "demo": 0,
+    "registers": 1,
+    "network": 2,
+    "matrix": 3,
+    "planner": 4,
+    "render": 5,
+    "coverage": 6,
+    "campaign": 7,
+    "pipeline": 8,
+    "cli": 9,
 }
 
 

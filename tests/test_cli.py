@@ -51,9 +51,19 @@ def test_bad_input_is_one_clear_message_and_exit_2(
 def test_missing_file_is_a_message_not_a_traceback(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code = main(["plan", "--households", str(tmp_path / "nope.csv"), "--volunteers",
-                 str(tmp_path / "v.csv"), "--network", str(tmp_path / "n.osm"),
-                 "--out", str(tmp_path / "out")])
+    code = main(
+        [
+            "plan",
+            "--households",
+            str(tmp_path / "nope.csv"),
+            "--volunteers",
+            str(tmp_path / "v.csv"),
+            "--network",
+            str(tmp_path / "n.osm"),
+            "--out",
+            str(tmp_path / "out"),
+        ]
+    )
     err = capsys.readouterr().err
     assert code in (1, 2)
     assert ("Traceback" not in err and "nope.csv" in err) or "n.osm" in err
@@ -63,8 +73,17 @@ def test_every_subcommand_has_help(capsys: pytest.CaptureFixture[str]) -> None:
     from routeplan.cli import _COMMANDS, _register
 
     _register()
-    assert {"demo", "validate", "network", "plan", "coverage", "init", "record",
-            "progress", "versions"} <= set(_COMMANDS)
+    assert {
+        "demo",
+        "validate",
+        "network",
+        "plan",
+        "coverage",
+        "init",
+        "record",
+        "progress",
+        "versions",
+    } <= set(_COMMANDS)
     for name in _COMMANDS:
         with pytest.raises(SystemExit) as exc:
             main([name, "--help"])

@@ -115,4 +115,3 @@ def write_exports(
     report("exports: done", 1.0)
     log.info("wrote %d export files to %s", len(written), out)
     return written
-
