@@ -9,12 +9,43 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-__all__ = ["atomic_path", "atomic_write", "write_bytes", "write_text", "write_with"]
+__all__ = [
+    "atomic_path",
+    "atomic_write",
+    "escape_cell",
+    "unescape_cell",
+    "write_bytes",
+    "write_text",
+    "write_with",
+]
+
+_NUMBER = re.compile(r"-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def escape_cell(text: str) -> str:
+    """Return ``text`` as a spreadsheet reads it as text, never as a formula.
+
+    Text starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a
+    leading apostrophe (text that is just a number, such as ``-12.5``, is left as it
+    is). :func:`unescape_cell` undoes it, so what routeplan writes it reads back.
+    """
+    if text.startswith(_FORMULA_START) and not _NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def unescape_cell(text: str) -> str:
+    """Undo :func:`escape_cell`: ``"'=HB-1"`` is read as ``"=HB-1"``; other text is kept."""
+    if text.startswith("'") and escape_cell(text[1:]) == text:
+        return text[1:]
+    return text
 
 
 @contextlib.contextmanager

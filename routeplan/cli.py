@@ -11,12 +11,12 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from . import __version__
+from ._console import ConsoleHandler, Progress, ReaderSafe
 from .errors import InfeasibleError, InputDataError, NetworkError, RouteplanError
 
 __all__ = ["main"]
@@ -26,35 +26,6 @@ log = logging.getLogger("routeplan")
 EXIT_OK = 0
 EXIT_ERROR = 1
 EXIT_BAD_INPUT = 2
-
-
-class Progress:
-    """Print library progress callbacks to stderr as one updating line."""
-
-    def __init__(self, enabled: bool = True) -> None:
-        self.enabled = enabled and sys.stderr.isatty()
-        self.quiet_enabled = enabled
-        self._last = ""
-        self._t0 = time.monotonic()
-
-    def __call__(self, message: str, fraction: float | None = None) -> None:
-        if not self.quiet_enabled:
-            return
-        pct = f" {fraction:4.0%}" if fraction is not None else ""
-        line = f"[{time.monotonic() - self._t0:6.1f}s]{pct} {message}"
-        if self.enabled:
-            sys.stderr.write("\r" + line.ljust(len(self._last)))
-            sys.stderr.flush()
-            self._last = line
-        elif fraction is None or fraction >= 1.0 or message != self._last:
-            sys.stderr.write(line + "\n")
-            self._last = message
-
-    def done(self) -> None:
-        """End the updating line."""
-        if self.enabled and self._last:
-            sys.stderr.write("\n")
-            self._last = ""
 
 
 def _settings(args: argparse.Namespace):  # type: ignore[no-untyped-def]
@@ -786,14 +757,37 @@ def _register() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit code."""
+    """Run the command line; return the exit code.
+
+    Output to a reader that goes away (``routeplan progress p.gpkg | head -1``) is
+    dropped quietly: the command finishes its work and exits as it would have.
+    """
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = ReaderSafe(out), ReaderSafe(err)  # type: ignore[assignment]
+    try:
+        return _run(argv)
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        sys.stdout, sys.stderr = out, err
+
+
+def _log_to(stream: Any, debug: bool) -> None:
+    """Send log records to ``stream``, each on its own line (above a progress bar)."""
+    root = logging.getLogger()
+    for old in [h for h in root.handlers if isinstance(h, ConsoleHandler)]:
+        root.removeHandler(old)
+    handler = ConsoleHandler(stream)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG if debug else logging.WARNING)
+
+
+def _run(argv: Sequence[str] | None) -> int:
     _register()
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.debug else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-    )
+    _log_to(sys.stderr, args.debug)
     handler = _COMMANDS[args.command][1]
     try:
         return handler(args)
@@ -815,6 +809,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("routeplan: interrupted", file=sys.stderr)
         return 130
+    finally:
+        active = Progress.active
+        if active is not None:
+            active.done()
 
 
 if __name__ == "__main__":  # pragma: no cover

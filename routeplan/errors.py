@@ -98,10 +98,15 @@ class InputDataError(ValueError, RouteplanError):
         return [p for p in self.problems if p.severity == "error"]
 
     def _render(self) -> str:
-        n = len(self.errors) or len(self.problems)
-        noun = "problem" if n == 1 else "problems"
-        head = f"{self.subject}: {n} {noun}" if self.subject else f"{n} {noun}"
-        lines = [head + ":"] + [f"  - {p}" for p in self.problems]
+        errors = len(self.errors)
+        warnings = len(self.problems) - errors
+        counts = [f"{errors} error{'s' * (errors != 1)}"] if errors else []
+        counts += [f"{warnings} warning{'s' * (warnings != 1)}"] if warnings else []
+        head = ", ".join(counts) or "0 errors"
+        head = f"{self.subject}: {head}" if self.subject else head
+        lines = [head + ":"] + [
+            f"  - {'warning: ' if p.severity == 'warning' else ''}{p}" for p in self.problems
+        ]
         return "\n".join(lines)
 
 

@@ -6,11 +6,13 @@ every household that moved to another volunteer, with a reason a coordinator can
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InputDataError, Problem
+from ..timewindows import slug
 from .result import Change
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -22,33 +24,38 @@ __all__ = ["changes_since", "read_previous"]
 def read_previous(path: Any) -> dict[str, str]:
     """Read an ``assignment.csv`` written by a previous run into ``{household: volunteer}``.
 
-    Rows with an empty ``volunteer_id`` (unassigned households) are skipped.
+    Read with :func:`routeplan.registers.read_cells`, like the registers: a file
+    opened in Excel and saved again (``;``-separated, another encoding) reads the
+    same, and ids that routeplan wrote with a protecting apostrophe (``'=HB-1``)
+    come back as they were (``=HB-1``). Rows with an empty ``volunteer_id``
+    (unassigned households) are skipped.
 
     Raises
     ------
     InputDataError
-        If the file lacks the ``household_id`` or ``volunteer_id`` column.
+        If the file cannot be read or lacks the ``household_id`` or ``volunteer_id``
+        column.
 
     """
-    import pandas as pd
+    from ..registers import read_cells
 
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    missing = [c for c in ("household_id", "volunteer_id") if c not in frame.columns]
+    name = str(path)
+    fix = "give the assignment.csv a previous plan wrote (routeplan plan --out DIR)"
+    cells, problems = read_cells(path, {"household_id": (), "volunteer_id": ()})
+    errors = [dataclasses.replace(p, fix=fix) if not p.fix else p for p in problems]
+    if cells is None or any(p.severity == "error" for p in errors):
+        raise InputDataError(errors or [Problem("cannot read the file", fix, file=name)])
+    header = [slug(c) for c in cells[0]] if cells else []
+    missing = [c for c in ("household_id", "volunteer_id") if c not in header]
     if missing:
-        raise InputDataError(
-            [
-                Problem(
-                    f"missing column(s) {', '.join(missing)}",
-                    "give the assignment.csv of a previous plan",
-                    file=str(path),
-                )
-            ]
-        )
-    return {
-        str(h).strip(): str(v).strip()
-        for h, v in zip(frame["household_id"], frame["volunteer_id"], strict=True)
-        if str(v).strip()
-    }
+        raise InputDataError([Problem(f"missing column(s) {', '.join(missing)}", fix, file=name)])
+    h, v = header.index("household_id"), header.index("volunteer_id")
+    out: dict[str, str] = {}
+    for row in cells[1:]:
+        row = row + [""] * (len(header) - len(row))
+        if row[v].strip():
+            out[row[h].strip()] = row[v].strip()
+    return out
 
 
 def changes_since(problem: RoutingProblem, assignment: Mapping[str, str]) -> list[Change]:

@@ -121,11 +121,11 @@ class Parsed:
     def result(self) -> gpd.GeoDataFrame:
         """Log the warnings and return the frame, or raise if there is an error."""
         errors = [p for p in self.problems if p.severity == "error"]
+        if errors or self.frame is None:  # the warnings are in the error's list
+            raise InputDataError(self.problems, subject=self.file)
         for p in self.problems:
             if p.severity == "warning":
                 log.warning("%s", p)
-        if errors or self.frame is None:
-            raise InputDataError(self.problems, subject=self.file)
         gdf = self.frame
         gdf.attrs["problems"] = tuple(self.problems)
         return gdf

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
@@ -174,7 +173,7 @@ def parse_households(
     path: PathLike, settings: Settings, places: Places | None, checks: LocationChecks
 ) -> Parsed:
     """Read and check the household register without raising (see :func:`read_households`)."""
-    out = Problems(Path(path).name)
+    out = Problems(str(path))
     table = read_table(path, "households", out, coords_required=not places)
     if table is None or not table.rows:
         return Parsed("households", out.file, out.items)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import geopandas as gpd
 
 from ._common import Bounds, Parsed, PathLike, Problems, points_frame, positions
@@ -16,7 +14,7 @@ __all__ = ["parse_service_points", "read_service_points"]
 
 def parse_service_points(path: PathLike, checks: LocationChecks) -> Parsed:
     """Read and check the service points without raising (see :func:`read_service_points`)."""
-    out = Problems(Path(path).name)
+    out = Problems(str(path))
     table = read_table(path, "service_points", out)
     if table is None or not table.rows:
         return Parsed("service_points", out.file, out.items)

@@ -25,6 +25,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from .._io import unescape_cell
 from ..errors import Problem
 from ..timewindows import slug
 from ._common import PathLike, Problems, closest, log, rows_text
@@ -220,7 +221,7 @@ def _cells(path: Path, index: Mapping[str, str], out: Problems) -> list[list[str
         return None
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        return _xlsx_grid(path, out)
+        return _unescape(_xlsx_grid(path, out))
     if suffix in (".xls", ".ods", ".numbers"):
         out.add(
             f"{suffix} files cannot be read", "save it as .xlsx (Excel Workbook) or as CSV UTF-8"
@@ -233,7 +234,14 @@ def _cells(path: Path, index: Mapping[str, str], out: Problems) -> list[list[str
     if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         out.add("this is not a text (CSV) file", "give a .csv, .xlsx, .geojson or .gpkg file")
         return None
-    return _pick_grid(_decode(data, out), index)
+    return _unescape(_pick_grid(_decode(data, out), index))
+
+
+def _unescape(grid: list[list[str]] | None) -> list[list[str]] | None:
+    """Read formula-looking cells that routeplan wrote (``'=HB-1``) as they were (``=HB-1``)."""
+    if grid is None:
+        return None
+    return [[unescape_cell(c) if c.startswith("'") else c for c in row] for row in grid]
 
 
 def read_cells(
@@ -263,7 +271,7 @@ def read_cells(
 
     """
     path = Path(path)
-    out = Problems(path.name)
+    out = Problems(str(path))
     index = {slug(a): canon for canon, aliases in columns.items() for a in (canon, *aliases)}
     return _cells(path, index, out), out.items
 

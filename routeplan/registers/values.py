@@ -72,15 +72,20 @@ def numbers(
     return values, bad
 
 
+_ID_EXAMPLES = {"household_id": "'HB-0001'", "volunteer_id": "'TN-01'", "point_id": "'DV-1'"}
+
+
 def check_ids(table: Table, column: str, out: Problems, noun: str) -> pd.Series[str]:
     """Report empty and duplicate ids; return the id column."""
     ids = table.frame[column]
     if not table.has(column):
         return ids
+    given = [v for v in ids.tolist() if v]
+    example = repr(given[0]) if given else _ID_EXAMPLES.get(column, "'1'")
     for i in positions((ids == "").to_numpy()):
         out.add(
             f"{column} is empty",
-            f"give every {noun} a unique id, e.g. HB-0001",
+            f"give every {noun} a unique id, like {example}",
             row=table.rows[i],
             column=column,
         )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
@@ -119,7 +118,7 @@ def _skill_lookup(settings: Settings) -> dict[str, str]:
 
 def parse_volunteers(path: PathLike, settings: Settings, checks: LocationChecks) -> Parsed:
     """Read and check the volunteer register without raising (see :func:`read_volunteers`)."""
-    out = Problems(Path(path).name)
+    out = Problems(str(path))
     table = read_table(path, "volunteers", out)
     if table is None or not table.rows:
         return Parsed("volunteers", out.file, out.items)

@@ -8,6 +8,7 @@ household's name, a duration or a date reads the same on paper and on the phone.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import math
 import re
 import unicodedata
@@ -74,10 +75,38 @@ def service_labels(codes: Iterable[str], settings: Settings, language: str = "vi
     return out
 
 
-_UNSAFE = re.compile(r"[^\w.\-]+", re.UNICODE)
+_KEPT = re.compile(r"[A-Z0-9][A-Z0-9_.\-]{0,63}")
+_SLUG_UNSAFE = re.compile(r"[^A-Za-z0-9_\-]+")
+_RESERVED = frozenset(
+    ["CON", "PRN", "AUX", "NUL", "CLOCK$", "CONIN$", "CONOUT$"]
+    + [f"{dev}{n}" for dev in ("COM", "LPT") for n in "0123456789\u00b9\u00b2\u00b3"]
+)
+NAME_HASH_LEN = 10
+"""Hex digits of the hash that makes a file name unique."""
 
 
 def safe_file_name(text: str) -> str:
-    """Return ``text`` usable as a file name on every system."""
-    cleaned = _UNSAFE.sub("_", text).strip("._")
-    return cleaned or "volunteer"
+    """Return the file name (without extension) of the outputs of id ``text``.
+
+    The one rule naming ``volunteers/<name>.html``, ``sheets/<name>.pdf``,
+    ``gpx/<name>.gpx`` and the overview's links. The name is stable (the same id
+    gives the same name in every run) and unique (different ids give different
+    names, also on systems that ignore case, such as Windows and macOS):
+
+    - an id of at most 64 capital ASCII letters, digits, ``_``, ``-`` and ``.``
+      (starting with a letter or digit, not ending with ``.``, and not a name Windows
+      reserves such as ``CON`` or ``NUL.TXT``) is its own name: ``TN-01``;
+    - any other id gets a readable part (accents dropped, characters other than
+      ASCII letters, digits, ``_`` and ``-`` as ``_``, at most 40 characters), then
+      ``~`` and the first 10 hex digits of the SHA-256 of the exact id:
+      ``TN 01`` -> ``TN_01~<hash>``, ``../../evil`` -> ``evil~<hash>``, ``tn-01`` ->
+      ``tn-01~<hash>``. Names kept as they are never contain ``~``, so the two kinds
+      cannot meet.
+    """
+    if _KEPT.fullmatch(text) and not text.endswith(".") and text.split(".")[0] not in _RESERVED:
+        return text
+    ascii_text = unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
+    ascii_text = "".join(c for c in ascii_text if not unicodedata.combining(c))
+    readable = _SLUG_UNSAFE.sub("_", ascii_text).strip("_-")[:40].strip("_-") or "id"
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    return f"{readable}~{digest[:NAME_HASH_LEN]}"

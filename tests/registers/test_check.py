@@ -19,7 +19,7 @@ def test_validate_files_checks_across_files_without_raising() -> None:
         REG / "households.csv", REG / "volunteers_broken.csv", REG / "service_points.csv"
     )
     files = {p.file for p in problems if p.severity == "error"}
-    assert files == {"volunteers_broken.csv"}
+    assert files == {str(REG / "volunteers_broken.csv")}  # the path as given
     across = [p for p in problems if p.file is None]
     assert any("'digital_signature'" in p.message and "row 6" in p.message for p in across)
     assert any("'co_tu'" in p.message and "rows 4, 5" in p.message for p in across)
@@ -32,7 +32,7 @@ def test_validate_files_checks_across_files_without_raising() -> None:
 
 def test_validate_files_reports_unreadable_files() -> None:
     problems = validate_files(households=REG / "nope.csv")
-    assert [(p.file, p.message) for p in problems] == [("nope.csv", "file not found")]
+    assert [(p.file, p.message) for p in problems] == [(str(REG / "nope.csv"), "file not found")]
 
 
 def test_ids_shared_between_registers_are_reported(tmp_path: Path) -> None:
@@ -44,9 +44,12 @@ def test_ids_shared_between_registers_are_reported(tmp_path: Path) -> None:
 def test_check_files_report() -> None:
     report = check_files(REG / "households_broken.csv", REG / "volunteers.csv")
     assert not report.ok
-    assert dict(report.rows) == {"households_broken.csv": 12, "volunteers.csv": 3}
+    assert dict(report.rows) == {
+        str(REG / "households_broken.csv"): 12,
+        str(REG / "volunteers.csv"): 3,
+    }
     lines = report.summary().splitlines()
-    assert lines[0] == "households_broken.csv: 12 rows, 11 errors, 1 warning"
+    assert lines[0] == f"{REG / 'households_broken.csv'}: 12 rows, 11 errors, 1 warning"
     rows = [int(m.group(1)) for m in map(re.compile(r"  - row (\d+) ").match, lines) if m]
     assert rows == sorted(rows)  # problems in row order
     assert check_files(REG / "households.csv").ok

@@ -110,7 +110,7 @@ def test_broken_households_report_every_planted_problem() -> None:
         ("row 12", "latitude"),  # "abc"
         ("row 13", "availability"),  # missing dash
     }
-    assert all(p.fix and p.file == "households_broken.csv" for p in errors)
+    assert all(p.fix and p.file == str(REG / "households_broken.csv") for p in errors)
     assert "also row 2" in by_where["row 3", "household_id"].message
     assert "swapped" in by_where["row 4", "latitude"].message
     assert "latitude 16.152, longitude 107.981" in by_where["row 4", "latitude"].fix
@@ -119,7 +119,7 @@ def test_broken_households_report_every_planted_problem() -> None:
     assert "Giàn Bí" in by_where["row 8", "village"].fix
     assert "km from the middle" in by_where["row 10", "latitude"].message
     message = str(exc.value)
-    assert message.startswith("households_broken.csv: 11 problems:")
+    assert message.startswith(f"{REG / 'households_broken.csv'}: 11 errors, 1 warning:")
     assert "households_broken.csv, row 12 [latitude]: latitude 'abc' is not a number" in message
     # the household without coordinates in a known village is placed, with a warning
     assert any(p.severity == "warning" and "row 13" in p.message for p in exc.value.problems)

@@ -326,4 +326,6 @@ def test_read_cells_keeps_the_header_and_picks_the_delimiter(tmp_path: Path) -> 
     assert cells == [["ma_ho", "ket_qua"], ["HB-1", "done, twice"]] and problems == []
     cells, problems = read_cells(tmp_path / "nope.csv", columns)
     assert cells is None
-    assert [(p.file, p.message) for p in problems] == [("nope.csv", "file not found")]
+    assert [(p.file, p.message) for p in problems] == [
+        (str(tmp_path / "nope.csv"), "file not found")
+    ]

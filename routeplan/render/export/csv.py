@@ -8,18 +8,14 @@ from __future__ import annotations
 
 import csv
 import math
-import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from ..._io import atomic_write
+from ..._io import atomic_write, escape_cell
 from ...planner import Plan
 
 __all__ = ["safe_cell", "write_csv", "write_plan_tables"]
-
-_NUMBER = re.compile(r"-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?")
-_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_cell(value: Any) -> Any:
@@ -28,7 +24,8 @@ def safe_cell(value: Any) -> Any:
     Text that Excel or LibreOffice would read as a formula (starting with ``=``,
     ``+``, ``-``, ``@``, a tab or a carriage return) gets a leading apostrophe so it
     stays text. Numbers, and text that is just a negative number (``-12.5``), are
-    left as they are.
+    left as they are. routeplan reads such cells back without the apostrophe
+    (:func:`routeplan.registers.read_cells`, :func:`routeplan.planner.read_previous`).
     """
     if value is None:
         return ""
@@ -36,10 +33,7 @@ def safe_cell(value: Any) -> Any:
         return str(value).lower()
     if isinstance(value, int | float):
         return "" if isinstance(value, float) and math.isnan(value) else value
-    text = str(value)
-    if text.startswith(_DANGEROUS) and not _NUMBER.fullmatch(text):
-        return "'" + text
-    return text
+    return escape_cell(str(value))
 
 
 def write_csv(target: str | Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Path:
