@@ -39,7 +39,8 @@ def _add_common(p: argparse.ArgumentParser) -> None:
         "--settings",
         type=Path,
         metavar="TOML",
-        help="settings file overriding the defaults (see data/templates/settings.toml)",
+        help="settings file overriding the defaults (print a commented template with "
+        "`routeplan template settings.toml`)",
     )
 
 
@@ -196,6 +197,36 @@ def _cmd_coverage(args: argparse.Namespace) -> int:
         progress.done()
     print(report.summary())
     print(f"Report: {args.out / 'coverage.html'} ({len(paths)} files in {args.out})")
+    return EXIT_OK
+
+
+TEMPLATES = (
+    "households.csv",
+    "volunteers.csv",
+    "service_points.csv",
+    "outcomes.csv",
+    "settings.toml",
+)
+
+
+def _add_template(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser(
+        "template",
+        help="print a template shipped with routeplan: a register, the outcomes file or "
+        "the commented settings",
+        description="Print a template to start from: "
+        + ", ".join(TEMPLATES)
+        + ". E.g. `routeplan template settings.toml > settings.toml`, then edit it and "
+        "pass it as --settings.",
+    )
+    p.add_argument("name", choices=TEMPLATES, metavar="NAME", help=", ".join(TEMPLATES))
+
+
+def _cmd_template(args: argparse.Namespace) -> int:
+    from importlib.resources import files
+
+    text = files("routeplan").joinpath("templates", args.name).read_text(encoding="utf-8-sig")
+    sys.stdout.write(text)
     return EXIT_OK
 
 
@@ -386,12 +417,12 @@ def _add_record(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     p = sub.add_parser(
         "record",
         help="import a week's visit outcomes (the route sheets' tick boxes) into the project",
-        description="Import OUTCOMES.csv (see data/templates/outcomes.csv): household_id, "
-        "date (DD/MM/YYYY or YYYY-MM-DD), volunteer_id, outcome (done / not_at_home / "
-        "refused / follow_up, or xong / vắng nhà / từ chối / hẹn lại), services_done, "
-        "people_supported, follow_up, service_point_trip, notes. All or nothing: any bad "
-        "row stops the import and every problem is listed. Importing the same file again "
-        "changes nothing.",
+        description="Import OUTCOMES.csv (`routeplan template outcomes.csv` prints one): "
+        "household_id, date (DD/MM/YYYY or YYYY-MM-DD), volunteer_id, outcome (done / "
+        "not_at_home / refused / follow_up, or xong / vắng nhà / từ chối / hẹn lại), "
+        "services_done, people_supported, follow_up, service_point_trip, notes. All or "
+        "nothing: any bad row stops the import and every problem is listed. Importing the "
+        "same file again changes nothing.",
     )
     p.add_argument("project", type=Path, metavar="PROJECT.gpkg", help="the project file")
     p.add_argument("outcomes", type=Path, metavar="OUTCOMES.csv", help="the outcomes file")
@@ -599,8 +630,9 @@ def _cmd_plan(args: argparse.Namespace) -> int:
                 dem=args.dem,
                 closures=args.closures,
             )
-            inputs = load_inputs(files, settings=settings, cache_dir=cache, progress=progress)
+            files.check()  # every unusable file named before the previous plan is read
             previous = read_previous(args.previous) if args.previous else None
+            inputs = load_inputs(files, settings=settings, cache_dir=cache, progress=progress)
             result = make_plan(inputs, previous=previous, week_start=week_start, progress=progress)
         what = ("tables", "exports") if args.no_maps else None
         paths = write_outputs(
@@ -763,7 +795,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     dropped quietly: the command finishes its work and exits as it would have.
     """
     out, err = sys.stdout, sys.stderr
-    sys.stdout, sys.stderr = ReaderSafe(out), ReaderSafe(err)  # type: ignore[assignment]
+    sys.stdout, sys.stderr = ReaderSafe(out), ReaderSafe(err)
     try:
         return _run(argv)
     finally:

@@ -1,7 +1,7 @@
 """Settings: frozen dataclasses with defaults a coordinator can live with.
 
-Everything here can be overridden from a TOML settings file (see ``settings.example.toml``
-in ``data/templates``)::
+Everything here can be overridden from a TOML settings file (``routeplan template
+settings.toml`` prints the commented template, ``routeplan/templates/settings.toml``)::
 
     [services.pension]
     minutes = 30

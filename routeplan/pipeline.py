@@ -92,18 +92,25 @@ class InputFiles:
     closures: PathLike | None = None
 
     def check(self) -> None:
-        """Raise one :class:`InputDataError` naming every given file that does not exist.
+        """Raise one :class:`InputDataError` naming every given file that cannot be used.
 
-        Run before any slow work, so a typo is reported at once.
+        A file that does not exist, a folder, or a file of the wrong type (a register
+        that is not CSV / XLSX / GeoJSON / GeoPackage, a network that is not OSM or
+        GraphML) is named with the path as given. Nothing is read, so this runs
+        before any slow work and a typo is reported at once.
         """
-        given: dict[str, Any] = {
-            "households": self.households,
-            "volunteers": self.volunteers,
-            "service points": self.service_points,
-            "closures": self.closures,
-            **_dem_files(self.dem),
-        }
-        _check_exist({**given, "network": self.network})
+        from .network import check_network_file
+        from .registers import check_register_file
+
+        problems: list[Problem] = []
+        for register in (self.households, self.volunteers, self.service_points):
+            if isinstance(register, str | os.PathLike):
+                problems += check_register_file(register)
+        if isinstance(self.network, str | os.PathLike):
+            problems += check_network_file(self.network)
+        problems += _missing({"closures": self.closures, **_dem_files(self.dem)})
+        if problems:  # say every unusable file at once, before any slow work
+            raise InputDataError(problems, subject="inputs")
 
 
 def _dem_files(dem: PathLike | Sequence[PathLike] | None) -> dict[str, PathLike]:
@@ -113,14 +120,12 @@ def _dem_files(dem: PathLike | Sequence[PathLike] | None) -> dict[str, PathLike]
     return {f"elevation ({Path(d).name})": d for d in dems}
 
 
-def _check_exist(given: Mapping[str, Any]) -> None:
-    missing = [
+def _missing(given: Mapping[str, Any]) -> list[Problem]:
+    return [
         Problem(f"{what} file not found", "check the path", file=str(path))
         for what, path in given.items()
         if isinstance(path, str | os.PathLike) and not Path(path).exists()
     ]
-    if missing:  # say every missing file at once, before any slow work
-        raise InputDataError(missing, subject="inputs")
 
 
 @dataclass
@@ -334,7 +339,11 @@ def _project_network(
                 )
             ]
         )
-    _check_exist({"network": source, "closures": closures, **_dem_files(dem)})
+    from .network import check_network_file
+
+    problems = check_network_file(source) + _missing({"closures": closures, **_dem_files(dem)})
+    if problems:
+        raise InputDataError(problems, subject="inputs")
     return load_network(
         source, settings=settings.network, dem=dem, closures=closures, progress=progress
     )

@@ -39,7 +39,7 @@ from __future__ import annotations
 
 from .access import CUSTOM_FILTER_CLASSES, WALK_ONLY
 from .download import custom_filter
-from .load import load_network
+from .load import check_network_file, load_network
 from .model import BBox, Island, Network, NetworkReport, Place, fingerprint
 from .osmfile import read_places
 from .travel import tobler_s_per_m
@@ -53,6 +53,7 @@ __all__ = [
     "Network",
     "NetworkReport",
     "Place",
+    "check_network_file",
     "custom_filter",
     "each_way_once",
     "fingerprint",

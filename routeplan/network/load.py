@@ -30,7 +30,7 @@ from .osmfile import OsmData, is_osm_file, read_osm, read_places
 if TYPE_CHECKING:
     from .elevation import Dem
 
-__all__ = ["DemSource", "Source", "load_network"]
+__all__ = ["DemSource", "Source", "check_network_file", "load_network"]
 
 #: What :func:`load_network` loads from.
 Source = str | os.PathLike[str] | Place | BBox | tuple[float, float, float, float] | Any
@@ -103,17 +103,33 @@ def load_network(
     return Network(graph, report, fingerprint(graph), places)
 
 
-def _existing(path: Path) -> Path:
+def check_network_file(path: str | os.PathLike[str]) -> list[Problem]:
+    """Return why ``path`` cannot be a network file (missing, a folder, a wrong type), if so.
+
+    Cheap (nothing is read), so that a wrong file is reported before any slow work.
+    """
+    path = Path(path)
     if not path.exists():
-        raise InputDataError(
-            [
-                Problem(
-                    "network file not found",
-                    "check the path, or download an area with --place / --bbox",
-                    file=str(path),
-                )
-            ]
-        )
+        fix = "check the path, or download an area with --place / --bbox"
+        return [Problem("network file not found", fix, file=str(path))]
+    if path.is_dir():
+        fix = "give the .osm, .osm.bz2, .osm.pbf or .graphml file inside it"
+        return [Problem("this is a folder, not a network file", fix, file=str(path))]
+    if not (is_osm_file(path) or path.name.lower().endswith(".graphml")):
+        return [
+            Problem(
+                f"unknown network file type {''.join(path.suffixes) or path.name!r}",
+                "give an .osm, .osm.bz2, .osm.pbf or .graphml file",
+                file=str(path),
+            )
+        ]
+    return []
+
+
+def _existing(path: Path) -> Path:
+    problems = check_network_file(path)
+    if problems:
+        raise InputDataError(problems)
     return path
 
 
@@ -146,16 +162,6 @@ def _reload(
 
 def _read_file(path: Path, say: Progress) -> tuple[OsmData, str, dict[str, tuple[float, float]]]:
     """Read the ways of a local OSM file; return them, the file's name and its places."""
-    if not is_osm_file(path):
-        raise InputDataError(
-            [
-                Problem(
-                    f"unknown network file type {path.suffix!r}",
-                    "give an .osm, .osm.bz2, .osm.pbf or .graphml file",
-                    file=path.name,
-                )
-            ]
-        )
     say(f"reading {path.name}", 0.0)
     data = read_osm(path, progress=say)
     return data, path.name, read_places(path)

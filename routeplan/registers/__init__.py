@@ -40,7 +40,7 @@ from .columns import HOUSEHOLD_COLUMNS, SERVICE_POINT_COLUMNS, VOLUNTEER_COLUMNS
 from .coordinates import AREA_MARGIN_KM, KM_PER_DEG, OUTLIER_KM
 from .households import read_households
 from .service_points import read_service_points
-from .tables import read_cells
+from .tables import check_register_file, read_cells
 from .volunteers import read_volunteers
 
 __all__ = [
@@ -55,6 +55,7 @@ __all__ = [
     "PathLike",
     "ValidationReport",
     "check_files",
+    "check_register_file",
     "read_cells",
     "read_households",
     "read_service_points",

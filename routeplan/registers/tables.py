@@ -31,7 +31,14 @@ from ..timewindows import slug
 from ._common import PathLike, Problems, closest, log, rows_text
 from .columns import COLUMNS, IGNORED, REQUIRED, Kind, alias_index
 
-__all__ = ["Table", "header_key", "match_header", "read_cells", "read_table"]
+__all__ = [
+    "Table",
+    "check_register_file",
+    "header_key",
+    "match_header",
+    "read_cells",
+    "read_table",
+]
 
 _MOJIBAKE = re.compile("á»|áº|Ã[\u0080-\u00bf]|Æ°|Æ¡|Ä‘|Ä\u0090|Ä\u0083|Ã¡|Ã©")
 _UTF8_FIX = (
@@ -211,8 +218,13 @@ def _excel_text(value: object) -> str:
 # --- the one table reader -------------------------------------------------------------------
 
 
-def _cells(path: Path, index: Mapping[str, str], out: Problems) -> list[list[str]] | None:
-    """Read a CSV/TSV/TXT or XLSX file into rows of text cells; ``None`` if it cannot be."""
+_TEXT = (".csv", ".txt", ".tsv", "")
+_EXCEL = (".xlsx", ".xlsm")
+_GEO = (".geojson", ".json", ".gpkg")
+
+
+def _file_kind(path: Path, out: Problems, *, geo: bool = True) -> str | None:
+    """Return the suffix of a readable register file; report why not and return ``None``."""
     if not path.exists():
         out.add("file not found", "check the path and the file name")
         return None
@@ -220,16 +232,33 @@ def _cells(path: Path, index: Mapping[str, str], out: Problems) -> list[list[str
         out.add("this is a folder, not a file", "give the path of the register file")
         return None
     suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        return _unescape(_xlsx_grid(path, out))
     if suffix in (".xls", ".ods", ".numbers"):
         out.add(
             f"{suffix} files cannot be read", "save it as .xlsx (Excel Workbook) or as CSV UTF-8"
         )
         return None
-    if suffix not in (".csv", ".txt", ".tsv", ""):
+    if suffix not in _TEXT + _EXCEL + (_GEO if geo else ()):
         out.add(f"unknown file type {suffix!r}", "give a .csv, .xlsx, .geojson or .gpkg file")
         return None
+    return suffix
+
+
+def check_register_file(path: PathLike) -> list[Problem]:
+    """Return why ``path`` cannot be a register (missing, a folder, a wrong type), if so.
+
+    Cheap (nothing is read), so that a wrong file is reported before any slow work.
+    """
+    out = Problems(str(path))
+    _file_kind(Path(path), out)
+    return out.items
+
+
+def _cells(path: Path, index: Mapping[str, str], out: Problems) -> list[list[str]] | None:
+    """Read a CSV/TSV/TXT or XLSX file into rows of text cells; ``None`` if it cannot be."""
+    if _file_kind(path, out, geo=False) is None:
+        return None
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return _unescape(_xlsx_grid(path, out))
     data = path.read_bytes()
     if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         out.add("this is not a text (CSV) file", "give a .csv, .xlsx, .geojson or .gpkg file")
@@ -287,8 +316,8 @@ def _grid_to_table(
     if not any(any(c.strip() for c in r) for r in grid):
         out.add(
             "the file is empty",
-            f"fill in the {kind.replace('_', ' ')} register; start "
-            "from the template in data/templates",
+            f"fill in the {kind.replace('_', ' ')} register; start from the template "
+            f"`routeplan template {kind}.csv`",
         )
         return None
     header_at = 0
@@ -547,7 +576,7 @@ def read_table(
 
     """
     path = Path(path)
-    if path.suffix.lower() in (".geojson", ".json", ".gpkg") and path.is_file():
+    if path.suffix.lower() in _GEO and path.is_file():
         return _read_geo(path, kind, out)
     grid = _cells(path, alias_index(kind), out)
     if grid is None:
