@@ -140,21 +140,85 @@ def _repair_mojibake(text: str, out: Problems) -> str:
     return text
 
 
-def _report_lost_letters(text: str, out: Problems) -> None:
-    """Warn about letters saved as ``?`` by an encoding without Vietnamese letters."""
-    lost = re.search(r"\w\?\w", text)
-    if lost:
-        sample = text[max(0, lost.start() - 6) : lost.end() + 6].strip()
-        out.add(
-            f"some letters were replaced by '?' (e.g. {sample!r}): the file was saved in "
-            "an encoding without Vietnamese letters",
-            "save it again from the original, " + _UTF8_FIX,
-            severity="warning",
+_VI_LETTERS = frozenset("àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ")
+# the Vietnamese letters an encoding for Western Europe has not: a file with one of
+# them did not lose its letters to such an encoding
+_VI_ONLY = frozenset(c for c in _VI_LETTERS if c.encode("cp1252", "replace") == b"?")
+_VI_CLOSED = re.compile(r"[ăằắẳẵặâầấẩẫậ](?![cmnptuy])", re.IGNORECASE)
+# cp1258 tone marks read as Windows-1252 (``Ì ì Ò Þ ò``), after a vowel as tones are
+_TONE_BYTES = re.compile("[aeiouyâêôãõýáéíóú][ìòþ]")
+_LEGACY = {"cp1258": "Windows-1258 (Vietnamese)", "cp1252": "Windows-1252 (Western European)"}
+
+
+def _oddities(text: str, encoding: str) -> int:
+    """How much ``text`` (decoded as ``encoding``) does not look like real names.
+
+    Read as Windows-1258, a Western file gets letters Vietnamese does not have, or
+    ``ă`` / ``â`` ending a syllable (``João`` -> ``Joăo``); read as Windows-1252, a
+    Vietnamese file gets tone marks as ``Ì``, ``Þ``, ``ò`` after a vowel
+    (``Nguyễn`` -> ``NguyêÞn``) and ``ð`` for ``đ``.
+    """
+    if encoding == "cp1258":
+        odd = sum(
+            1 for ch in text if ord(ch) > 127 and ch.isalpha() and ch.lower() not in _VI_LETTERS
         )
+        odd += sum(1 for ch in text if unicodedata.combining(ch))  # a tone on no vowel
+        return odd + len(_VI_CLOSED.findall(text))
+    return len(_TONE_BYTES.findall(text.lower())) + sum(ch in "ðÐþÞ" for ch in text)
+
+
+def _detect(data: bytes) -> tuple[str, str]:
+    """Decode bytes that are not UTF-8: Vietnamese or Western Windows, else as detected.
+
+    Windows-1258 and Windows-1252 (the encodings Excel uses in Vietnam and in Western
+    Europe) are both tried and the one giving real-looking names wins; a file that
+    is neither (Cyrillic, Chinese ...) is left to charset-normalizer.
+    """
+    tried: list[tuple[int, int, str, str]] = []
+    for rank, encoding in enumerate(_LEGACY):
+        try:
+            text = unicodedata.normalize("NFC", data.decode(encoding))
+        except UnicodeDecodeError:
+            continue
+        tried.append((_oddities(text, encoding), rank, encoding, text))
+    best = min(tried, default=None)
+    if best is not None and best[0] == 0:
+        return best[3], _LEGACY[best[2]]
+    from charset_normalizer import from_bytes
+
+    guess = from_bytes(data).best()
+    if guess is not None and (best is None or guess.encoding not in _LEGACY):
+        return unicodedata.normalize("NFC", str(guess)), guess.encoding
+    if best is not None:
+        return best[3], _LEGACY[best[2]]
+    return data.decode("latin-1"), "Latin-1"
+
+
+def _report_lost_letters(grid: list[list[str]], out: Problems) -> None:
+    """Report each row whose letters were saved as ``?`` (``Hu?nh V?n Ph??c``, ``C? Tu``).
+
+    Only a file without a single letter of Vietnamese's own (``ă ơ ư đ ạ ả ...``)
+    lost them to an encoding that has none; elsewhere a ``?`` is taken as typed.
+    """
+    if any(ch.lower() in _VI_ONLY for row in grid for cell in row for ch in cell):
+        return
+    for k, row in enumerate(grid):
+        damaged = [c for c in row if _LOST.search(c)]
+        if damaged:
+            out.add(
+                f"letters were replaced by '?' ({damaged[0]!r}): the file was saved in an "
+                "encoding without Vietnamese letters, and they cannot be read back",
+                "save the file again from the original (the workbook or the program it came "
+                "from): " + _UTF8_FIX,
+                row=f"row {k + 1}",
+            )
+
+
+_LOST = re.compile(r"\w\?+\w|(?<![\w?])\w{1,2}\?+(?=[\s,;.]|$)")
 
 
 def _decode(data: bytes, out: Problems) -> str:
-    """Decode UTF-8 (BOM or not), UTF-16 with a BOM, else Windows-1258 or Latin-1."""
+    """Decode UTF-8 (BOM or not), UTF-16 with a BOM, else the legacy encoding detected."""
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8) :]
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -162,19 +226,16 @@ def _decode(data: bytes, out: Problems) -> str:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        try:
-            text, enc = data.decode("cp1258"), "Windows-1258 (Vietnamese)"
-        except UnicodeDecodeError:
-            text, enc = data.decode("latin-1"), "Latin-1"
+        text, enc = _detect(data)
+        sample = next(iter(re.findall(r"\w*[^\x00-\x7f]\w*", text)), "")
         out.add(
-            f"the file is not saved as UTF-8; it was read as {enc}: check that the "
-            "Vietnamese letters came out right",
+            f"the file is not saved as UTF-8; it was read as {enc}"
+            + (f" (e.g. {sample!r})" if sample else "")
+            + ": check that the names came out right",
             _UTF8_FIX,
             severity="warning",
         )
-    text = _repair_mojibake(unicodedata.normalize("NFC", text), out)
-    _report_lost_letters(text, out)
-    return text
+    return _repair_mojibake(unicodedata.normalize("NFC", text), out)
 
 
 def _pick_grid(text: str, index: Mapping[str, str]) -> list[list[str]]:
@@ -263,7 +324,9 @@ def _cells(path: Path, index: Mapping[str, str], out: Problems) -> list[list[str
     if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         out.add("this is not a text (CSV) file", "give a .csv, .xlsx, .geojson or .gpkg file")
         return None
-    return _unescape(_pick_grid(_decode(data, out), index))
+    grid = _pick_grid(_decode(data, out), index)
+    _report_lost_letters(grid, out)
+    return _unescape(grid)
 
 
 def _unescape(grid: list[list[str]] | None) -> list[list[str]] | None:

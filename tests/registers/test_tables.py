@@ -79,12 +79,46 @@ def test_garbled_utf8_round_trip_is_repaired_and_reported(tmp_path: Path) -> Non
     assert any("garbled" in p.message and "repaired" in p.message for p in gdf.attrs["problems"])
 
 
-def test_letters_lost_to_question_marks_are_reported(tmp_path: Path) -> None:
-    path = write(
-        tmp_path, "q.csv", HEADER + "\nA1,Nguy?n V?n A,Ph? Nam,16.1,108.0,,vneid,0,0,0,,,\n"
-    )
-    gdf = read_households(path)
-    assert any("replaced by '?'" in p.message for p in gdf.attrs["problems"])
+def test_letters_lost_to_question_marks_are_an_error_naming_each_row(tmp_path: Path) -> None:
+    body = "\nA1,Hu?nh V?n Ph??c,Tà Lang,16.1,108.0,,vneid,0,0,0,C? Tu,,"
+    body += "\nA2,Lê Ly,X,16.1,108.0,,,,,,,,"
+    path = tmp_path / "q.csv"
+    path.write_bytes((HEADER + body + "\nA3,An,X,16.1,108.0,,,,,,,,Có nhà?\n").encode("cp1252"))
+    with pytest.raises(InputDataError) as err:
+        read_households(path)
+    lost = [p for p in err.value.errors if "replaced by '?'" in p.message]
+    assert [(p.file, p.row) for p in lost] == [(str(path), "row 2")]  # not row 4's question
+    assert "Hu?nh V?n Ph??c" in lost[0].message and "from the original" in lost[0].fix
+
+
+def test_a_question_mark_in_a_file_that_kept_its_letters_is_text(tmp_path: Path) -> None:
+    path = write(tmp_path, "q.csv", HEADER + "\nA1,Nguyễn Văn A,Phò Nam,16.1,108.0,,,,,,,,ở nhà?\n")
+    assert read_households(path)["notes"].tolist() == ["ở nhà?"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "text", "encoding"),
+    [
+        (b"Niccol\xf2 Rossi", "Niccolò Rossi", "Windows-1252"),  # not Niccoḷ
+        (b"Jo\xe3o Concei\xe7\xe3o", "João Conceição", "Windows-1252"),  # not Joăo
+        (b"M\xfcller Stra\xdfe", "Müller Straße", "Windows-1252"),
+        (b"Nguy\xea\xden Thi\xf2 \xc1nh", "Nguyễn Thị Ánh", "Windows-1258"),
+        (b"Huy\xccnh V\xe3n Ph\xfd\xf5\xecc", "Huỳnh Văn Phước", "Windows-1258"),
+        (b"C\xf5 Tu, \xd0a\xcc N\xe3\xdeng", "Cơ Tu, Đà Nẵng", "Windows-1258"),
+        (b"\xc8\xe2\xe0\xed\xee\xe2 \xcf\xe5\xf2\xf0", "Иванов Петр", "cp1251"),
+    ],
+)
+def test_legacy_encoding_is_told_from_the_bytes(
+    tmp_path: Path, raw: bytes, text: str, encoding: str
+) -> None:
+    path = tmp_path / "legacy.csv"
+    path.write_bytes(b'household_id,head_name\r\nHB-1,"' + raw + b'"\r\n')
+    cells, problems = read_cells(path, {"household_id": (), "head_name": ()})
+    assert cells is not None and cells[1] == ["HB-1", text]
+    assert [p.severity for p in problems] == ["warning"]
+    assert encoding in problems[0].message and "UTF-8" in problems[0].fix
+    if encoding == "Windows-1258":  # the planted bytes are real Windows-1258
+        assert unicodedata.normalize("NFC", raw.decode("cp1258")) == text
 
 
 def test_semicolon_csv_with_decimal_commas(tmp_path: Path) -> None:
