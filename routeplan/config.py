@@ -117,6 +117,10 @@ class NetworkSettings:
     closure_tolerance_m
         A closure line drawn in GIS closes the roads it crosses or runs along within
         this many metres.
+    matrix_memory_gb
+        Memory the travel-time matrix may take, in GB; 0 means half of the machine's
+        memory. Points (households, homes, service points) whose matrix needs more
+        are refused before any slow work, with the limit (see ``routeplan._memory``).
 
     """
 
@@ -151,6 +155,7 @@ class NetworkSettings:
     ford_walk_s: float = 120.0
     ford_ride_s: float = 90.0
     closure_tolerance_m: float = 5.0
+    matrix_memory_gb: float = 0.0
 
     def __post_init__(self) -> None:
         for hw, kmh in self.motorbike_kmh.items():
@@ -168,6 +173,8 @@ class NetworkSettings:
             raise ValueError("network.ford_walk_s and ford_ride_s must be >= 0 seconds")
         if not 0 < self.closure_tolerance_m <= 100:
             raise ValueError("network.closure_tolerance_m must be in (0, 100] metres")
+        if self.matrix_memory_gb < 0:
+            raise ValueError("network.matrix_memory_gb must be >= 0 (0: half of the memory)")
 
 
 @dataclass(frozen=True)

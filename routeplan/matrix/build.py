@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from .._memory import too_many_points
 from ..config import NetworkSettings, Settings
 from ..errors import InputDataError, Problem
 from ._common import FloatArray, Int32Array, IntArray, Progress, log
@@ -75,7 +76,8 @@ def build_matrix(
     Raises
     ------
     InputDataError
-        The points are invalid (every problem listed) or the mode is unknown.
+        The points are invalid (every problem listed), the mode is unknown, or the
+        points are too many for the memory (``network.matrix_memory_gb``).
     NetworkError
         The network has no ways, or no travel times for the mode.
 
@@ -87,6 +89,9 @@ def build_matrix(
             [Problem(f"unknown travel mode {mode!r}", f"use one of {', '.join(MODES)}")]
         )
     ids, _, lonlat = check_points(points)
+    too_many = too_many_points(len(ids), settings.matrix_memory_gb)
+    if too_many is not None:  # refuse before any slow work, not with numpy's MemoryError
+        raise InputDataError([Problem(*too_many)], subject="travel-time matrix")
     build = functools.partial(split_network, network, lonlat, mode)
     switch_s = float(settings.switch_s)
     key = path = None

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import geopandas as gpd
 
+from .._memory import too_many_points
 from ..config import Settings
 from ..errors import Problem
 from ._common import Bounds, Parsed, PathLike, rows_text
@@ -116,7 +117,18 @@ def check_files(
         problems += sorted(p.problems, key=_row_number)
     by_kind = {p.kind: p for p in parsed}
     problems += _cross_checks(by_kind, settings)
+    problems += _size_check(parsed, settings)
     return ValidationReport({p.file: p.rows for p in parsed}, tuple(problems))
+
+
+def _size_check(parsed: list[Parsed], settings: Settings) -> list[Problem]:
+    """Warn when the registers hold more points than one plan's matrix fits in memory."""
+    n = sum(p.rows or 0 for p in parsed)
+    too_many = too_many_points(n, settings.network.matrix_memory_gb)
+    if too_many is None:
+        return []
+    message, fix = too_many
+    return [Problem(message + "; `routeplan plan` will refuse them", fix, severity="warning")]
 
 
 def validate_files(

@@ -36,7 +36,7 @@ def test_points_frame_names_clashing_ids() -> None:
             _frame("point_id", ["HB-2"]),
         )
     text = str(err.value)
-    assert "'X-1'" in text and "'HB-2'" in text and "2 problems" in text
+    assert "'X-1'" in text and "'HB-2'" in text and "2 errors:" in text
 
 
 def test_bad_points_are_all_listed() -> None:
