@@ -45,7 +45,7 @@ def test_bad_sites_are_all_reported(households) -> None:
     with pytest.raises(InputDataError) as exc:
         cv.resolve_sites(["Alfa", "107.95,16.10", "nowhere"], households)
     msg = str(exc.value)
-    assert "3 problems" in msg and "did you mean 'Alpha'" in msg
+    assert "3 errors:" in msg and "did you mean 'Alpha'" in msg
     assert "swapped" in msg
 
 
