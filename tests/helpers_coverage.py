@@ -5,7 +5,6 @@ Positions are km along the valley; motorbike 1 min/km, walking 4 min/km.
 
 from __future__ import annotations
 
-import importlib.util
 import itertools
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,7 +13,6 @@ import geopandas as gpd
 import networkx as nx
 import numpy as np
 import pandas as pd
-import pytest
 from shapely.geometry import Point
 
 UNREACHABLE = 2**31 - 1
@@ -92,9 +90,3 @@ class FakeNetwork:
     """Stand-in for routeplan.network.Network: a 30 km valley road, 1 node per km."""
 
     graph: nx.MultiDiGraph
-
-
-def pipeline_ready() -> None:
-    for mod in ("routeplan.registers", "routeplan.network", "routeplan.matrix"):
-        if importlib.util.find_spec(mod) is None:
-            pytest.skip(f"{mod} is not there yet: the demo coverage test needs the pipeline")

@@ -13,7 +13,6 @@ import networkx as nx
 import pytest
 from helpers_coverage import LAT0, LON0, FakeMatrix, FakeNetwork, fake_matrix
 from helpers_coverage import gdf as _gdf
-from helpers_coverage import pipeline_ready as _pipeline_ready
 
 from routeplan import coverage as cv
 from routeplan.config import Settings
@@ -101,7 +100,6 @@ def network() -> FakeNetwork:
 
 @pytest.fixture(scope="session")
 def demo_inputs(demo_dir: Path) -> dict[str, Any]:
-    _pipeline_ready()
     from routeplan.network import load_network, read_places
     from routeplan.registers import read_households, read_service_points, read_volunteers
 

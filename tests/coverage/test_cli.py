@@ -5,12 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers_coverage import pipeline_ready as _pipeline_ready
 
 
 @pytest.mark.slow
 def test_cli_coverage_on_the_demo(demo_dir: Path, tmp_path: Path, capsys) -> None:
-    _pipeline_ready()
     from routeplan.cli import main
 
     code = main(
