@@ -59,7 +59,7 @@ class ReaderSafe:
                 os.dup2(devnull, self.stream.fileno())
             finally:
                 os.close(devnull)
-        except (OSError, ValueError):  # not a real file (a test's capture)
+        except (AttributeError, OSError, ValueError):  # not a real file (a test capture)
             pass
 
     def isatty(self) -> bool:
