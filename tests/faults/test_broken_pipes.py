@@ -79,7 +79,7 @@ def _registers(f: dict[str, Path]) -> list[str]:
 def _commands(f: dict[str, Path], out: Path) -> dict[str, tuple[list[str], list[Path]]]:
     """Each printing command: its arguments and the files it must still write."""
     regs = _registers(f)
-    NO_MAPS = ["--no-maps", "--out", str(out)]  # noqa: N806
+    no_maps = ["--no-maps", "--out", str(out)]
     return {
         "help": (["--help"], []),
         "versions": (["versions"], []),
@@ -95,7 +95,7 @@ def _commands(f: dict[str, Path], out: Path) -> dict[str, tuple[list[str], list[
             [out / "assignment.csv", out / "map_overview.html"],
         ),
         "plan-project": (
-            ["plan", "--project", str(f["project"]), "--week", "2026-11-30", *FAST, *NO_MAPS],
+            ["plan", "--project", str(f["project"]), "--week", "2026-11-30", *FAST, *no_maps],
             [out / "assignment.csv"],
         ),
         "record": (["record", str(f["project"]), str(f["outcomes"])], []),
