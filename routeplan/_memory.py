@@ -46,6 +46,10 @@ def max_points(limit_bytes: int) -> int:
     return math.isqrt(limit_bytes // BYTES_PER_PAIR)
 
 
+def _size(n_bytes: int) -> str:
+    return f"{n_bytes / 1e9:,.1f} GB" if n_bytes >= 10**8 else f"{n_bytes / 1e6:,.2f} MB"
+
+
 def too_many_points(n: int, setting_gb: float = 0.0) -> tuple[str, str] | None:
     """Return (message, fix) when ``n`` points are too many to plan at once, else ``None``."""
     limit, source = memory_limit(setting_gb)
@@ -54,8 +58,8 @@ def too_many_points(n: int, setting_gb: float = 0.0) -> tuple[str, str] | None:
         return None
     return (
         f"{n:,} points (households, volunteers' homes and service points) are too many to "
-        f"plan at once: their travel-time matrix needs about {need / 1e9:,.1f} GB of memory, "
-        f"more than the {limit / 1e9:,.1f} GB allowed ({source}); at most about "
+        f"plan at once: their travel-time matrix needs about {_size(need)} of memory, "
+        f"more than the {_size(limit)} allowed ({source}); at most about "
         f"{max_points(limit):,} points fit",
         "plan it in several areas (split the households and volunteers by commune or by "
         "groups of hamlets, one plan each), or on a machine with more memory raise "
