@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import time
 from typing import IO, Any
 
@@ -113,16 +114,18 @@ class Progress:
 
         if stage != self._stage or self._bar is None:
             self._close_bar()
+            size = shutil.get_terminal_size()  # 80 x 24 where the terminal says 0 x 0
             self._bar = tqdm(
                 total=100,
                 desc=stage,
                 file=self.stream,
                 leave=True,
-                dynamic_ncols=True,
-                bar_format="{desc} {percentage:3.0f}%|{bar}| {elapsed} {postfix}",
+                ncols=min(size.columns, 100),
+                nrows=max(size.lines, 2),  # tqdm hides bars below the last row
+                ascii=not str(getattr(self.stream, "encoding", "") or "").lower().startswith("utf"),
+                bar_format="{desc} {percentage:3.0f}%|{bar}| {elapsed}",
             )
-        detail = message[len(stage) + 2 :] if message != stage else ""
-        self._bar.set_postfix_str(detail, refresh=False)
+        self._bar.set_description_str(message, refresh=False)
         if fraction is not None:
             self._bar.n = max(0, min(100, round(100 * fraction)))
         self._bar.refresh()
