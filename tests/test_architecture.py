@@ -16,6 +16,8 @@ RANK = {
     "_geo": 0,
     "_labels": 0,
     "_versions": 0,
+    "_memory": 0,
+    "_console": 0,
     "demo": 0,
     "registers": 1,
     "network": 2,
