@@ -12,6 +12,7 @@ import codecs
 import csv
 import functools
 import io
+import itertools
 import math
 import re
 import unicodedata
@@ -371,6 +372,15 @@ def read_cells(
 # --- a grid of cells into a register table --------------------------------------------------
 
 
+def _split_decimals(cells: Sequence[str]) -> list[str]:
+    """Numbers a comma between cells split (``16`` ``1182``), joined back: ``["16,1182"]``."""
+    return [
+        f"{a.strip()},{b.strip()}"
+        for a, b in itertools.pairwise(cells)
+        if re.fullmatch(r"-?\d{1,3}", a.strip()) and re.fullmatch(r"\d{3,}", b.strip())
+    ]
+
+
 def _grid_to_table(
     grid: list[list[str]], kind: Kind, out: Problems, *, coords_required: bool = True
 ) -> Table | None:
@@ -400,9 +410,12 @@ def _grid_to_table(
         if not any(c.strip() for c in r):
             continue
         if len(r) > width:
+            split = _split_decimals(r)
             out.add(
-                f"this row has {len(r)} cells but the header has {width} columns",
-                'put values that contain commas in double quotes ("vneid, sim"), or '
+                f"this row has {len(r)} cells but the header has {width} columns"
+                + (f" (decimal commas? {split[0]!r})" if split else ""),
+                (f"write {split[0].replace(',', '.')!r} with a dot, or " if split else "")
+                + 'put values that contain commas in double quotes ("vneid, sim"), or '
                 "separate services with ';'",
                 row=label,
                 severity="error" if any(c.strip() for c in r[width:]) else "warning",
