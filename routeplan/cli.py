@@ -795,12 +795,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     dropped quietly: the command finishes its work and exits as it would have.
     """
     out, err = sys.stdout, sys.stderr
+    level = logging.getLogger().level
     sys.stdout, sys.stderr = ReaderSafe(out), ReaderSafe(err)
     try:
         return _run(argv)
     finally:
         sys.stdout.flush()
         sys.stderr.flush()
+        root = logging.getLogger()
+        for handler in [h for h in root.handlers if isinstance(h, ConsoleHandler)]:
+            root.removeHandler(handler)  # log records after the command are not ours
+        root.setLevel(level)
         sys.stdout, sys.stderr = out, err
 
 

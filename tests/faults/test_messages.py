@@ -283,3 +283,13 @@ def test_terminal_progress_is_a_bar_and_log_lines_go_above_it() -> None:
     assert any(" 50%|" in p for p in bars) and any(" 90%|" in p for p in bars)
     assert all("WARNING" not in p for p in bars)  # never glued onto the bar
     assert Progress.active is None
+
+
+def test_the_command_line_leaves_logging_as_it_found_it(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    assert main(["versions"]) == 0
+    assert root.handlers == handlers and root.level == level  # no handler on a closed stream
+    capsys.readouterr()
