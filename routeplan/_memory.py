@@ -50,11 +50,17 @@ def _size(n_bytes: int) -> str:
     return f"{n_bytes / 1e9:,.1f} GB" if n_bytes >= 10**8 else f"{n_bytes / 1e6:,.2f} MB"
 
 
-def too_many_points(n: int, setting_gb: float = 0.0) -> tuple[str, str] | None:
-    """Return (message, fix) when ``n`` points are too many to plan at once, else ``None``."""
+def too_many_points(
+    n: int, setting_gb: float = 0.0, *, slack: float = 1.0
+) -> tuple[str, str] | None:
+    """Return (message, fix) when ``n`` points are too many to plan at once, else ``None``.
+
+    ``slack`` > 1 accepts up to that many times the points that fit (for a rough count
+    that can only be too high, such as the lines of a CSV).
+    """
     limit, source = memory_limit(setting_gb)
     need = matrix_bytes(n)
-    if need <= limit:
+    if n <= slack * max_points(limit):
         return None
     return (
         f"{n:,} points (households, volunteers' homes and service points) are too many to "

@@ -113,6 +113,34 @@ class InputFiles:
             raise InputDataError(problems, subject="inputs")
 
 
+def _text_rows(path: Any) -> int:
+    """Rows of a CSV / TSV / TXT register counted from its line ends (0 for other files)."""
+    if not isinstance(path, str | os.PathLike) or Path(path).suffix.lower() not in (
+        ".csv",
+        ".tsv",
+        ".txt",
+    ):
+        return 0
+    with open(path, "rb") as fh:
+        lines = sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b""))
+    return max(lines - 1, 0)  # the header
+
+
+def _check_size(files: InputFiles, settings: Settings) -> None:
+    """Refuse registers clearly too big for one plan before the network is even loaded.
+
+    Counting the lines of a CSV takes milliseconds; the exact count (every register
+    format) is checked again by the matrix step.
+    """
+    from ._memory import too_many_points
+
+    registers = (files.households, files.volunteers, files.service_points)
+    rows = sum(_text_rows(r) for r in registers)  # at least the rows: cells span lines
+    too_many = too_many_points(rows, settings.network.matrix_memory_gb, slack=1.25)
+    if too_many is not None:
+        raise InputDataError([Problem(*too_many)], subject="registers")
+
+
 def _dem_files(dem: PathLike | Sequence[PathLike] | None) -> dict[str, PathLike]:
     if dem is None:
         return {}
@@ -281,6 +309,7 @@ def load_inputs(
             subject="inputs",
         )
     files.check()
+    _check_size(files, settings)
     network = _load_network(files, settings, progress)
     frames = _read_registers(files, network, settings)
     hh, vol, sp = frames["households"], frames["volunteers"], frames.get("service_points")

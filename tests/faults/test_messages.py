@@ -209,6 +209,7 @@ def test_too_many_points_stop_before_any_matrix_work(
         raise AssertionError("matrix work started")
 
     monkeypatch.setattr("routeplan.matrix.build.split_network", split)
+    _no_network(monkeypatch)  # the CSVs' lines are counted before the network loads
     tiny = Settings(network=NetworkSettings(matrix_memory_gb=0.00001))  # 10 kB: 17 points
     files = InputFiles(
         households=commune["households"],
@@ -227,6 +228,22 @@ def test_too_many_points_stop_before_any_matrix_work(
         p.severity == "warning" and "routeplan plan` will refuse" in p.message
         for p in report.problems
     )
+
+
+def test_the_matrix_counts_exactly_whatever_the_register_format() -> None:
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    from routeplan.matrix import build_matrix
+
+    points = gpd.GeoDataFrame(
+        {"point_id": [f"P{i}" for i in range(18)], "kind": ["household"] * 18},
+        geometry=[Point(108.0 + i / 1000, 16.1) for i in range(18)],
+        crs="EPSG:4326",
+    )
+    tiny = NetworkSettings(matrix_memory_gb=0.00001)  # 17 points fit
+    with pytest.raises(InputDataError, match=r"18 points .* at most about 17 points fit"):
+        build_matrix(None, points, mode="walking", settings=tiny)  # refused before the network
 
 
 def test_too_many_points_on_the_command_line(
