@@ -168,3 +168,6 @@ def test_hostile_volunteer_ids_get_distinct_safe_file_names(name: str) -> None:
     names = [safe_file_name(i) for i in ids]
     assert len({n.casefold() for n in names}) == len(ids)
     assert all(len(n) <= 64 and "/" not in n and "\\" not in n for n in names)
+    # Windows cannot open CON.html, NUL.TXT.html or COM1.pdf: the part before the first dot
+    reserved = {"CON", "PRN", "AUX", "NUL", *(f"{d}{k}" for d in ("COM", "LPT") for k in range(10))}
+    assert not any(n.split(".")[0].upper() in reserved for n in names)
