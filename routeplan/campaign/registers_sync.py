@@ -344,7 +344,7 @@ def init_project(
     }
     unchanged: dict[str, int] = {}
     path.parent.mkdir(parents=True, exist_ok=True)
-    with transaction(path, write=True, create=True) as conn:
+    with transaction(path, write=True, create=True, what="init (registers)") as conn:
         created = create_schema(conn)
         missing = [k for k, v in given.items() if v is None]
         if created and missing:
