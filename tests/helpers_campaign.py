@@ -119,15 +119,22 @@ def _kill_on_call():
         os.kill(os.getpid(), signal.SIGKILL)
 
 
-if kind == "commit":  # just before the n-th COMMIT, with a tiny page cache: pages spill
-    _connect = sqlite3.connect  # into the file before the commit, as in a big write
+if kind == "commit":  # just before the n-th COMMIT of a write, with a tiny page cache:
+    _connect = sqlite3.connect  # pages spill into the file before the commit (a big write)
 
     def connect(*args, **kwargs):
         conn = _connect(*args, **kwargs)
         conn.execute("PRAGMA cache_size = 1")
-        conn.set_trace_callback(
-            lambda sql: _kill_on_call() if sql.strip().upper() == "COMMIT" else None
-        )
+        writing = [False]
+
+        def trace(sql):
+            sql = sql.strip().upper()
+            if sql == "BEGIN IMMEDIATE":
+                writing[0] = True
+            elif sql == "COMMIT" and writing[0]:
+                _kill_on_call()
+
+        conn.set_trace_callback(trace)
         return conn
 
     sqlite3.connect = connect
@@ -153,7 +160,7 @@ def run_cli(
     *args: str | Path, kill: str = "", busy_s: float | None = None, cwd: Path | None = None
 ) -> Any:
     """Run ``routeplan ARGS`` in a child process; ``kill="commit:1"`` kills it with SIGKILL
-    just before its first COMMIT (``replace:N``, ``fsync:N``: before the n-th rename or
+    just before the first COMMIT of a write (``replace:N``, ``fsync:N``: before the n-th rename or
     file sync of an output). Returns the CompletedProcess (text stdout / stderr)."""
     import os
     import subprocess
