@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from helpers_campaign import ROOT, TEMPLATES, _dump, run_cli, template_project
 
 _HOLDER = r"""
@@ -30,7 +31,12 @@ def _holder(project: Path) -> subprocess.Popen[str]:
         stdout=subprocess.PIPE,
         text=True,
     )
-    assert proc.stdout is not None and proc.stdout.readline().strip() == "held"
+    assert proc.stdout is not None
+    if proc.stdout.readline().strip() != "held":
+        proc.kill()
+        proc.wait()
+        proc.stdout.close()
+        pytest.fail("the holder could not take the lock")
     return proc
 
 
