@@ -468,6 +468,28 @@ def _cmd_progress(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _add_backup(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser(
+        "backup",
+        help="copy the project file safely (to e-mail it, put it on a USB stick)",
+        description="Copy PROJECT.gpkg to COPY.gpkg with SQLite's backup: safe while "
+        "another routeplan or QGIS writes the project, and after a crash (the journal "
+        "left beside the project is rolled back first, so the copy is the project as "
+        "last saved). The copy is written whole or not at all.",
+    )
+    p.add_argument("project", type=Path, metavar="PROJECT.gpkg", help="the project file")
+    p.add_argument("copy", type=Path, metavar="COPY.gpkg", help="the copy to write")
+    _add_common(p)
+
+
+def _cmd_backup(args: argparse.Namespace) -> int:
+    from .campaign import backup
+
+    backup(args.project, args.copy)
+    print(f"Copied {args.project} to {args.copy}")
+    return EXIT_OK
+
+
 def _add_plan(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser(
         "plan",
@@ -568,12 +590,13 @@ def _cmd_plan(args: argparse.Namespace) -> int:
 
     from .errors import Problem
     from .pipeline import (
+        OUTPUTS,
         InputFiles,
         load_inputs,
         make_plan,
-        plan_week,
-        week_inputs,
+        prepare_week,
         write_outputs,
+        write_week,
     )
     from .planner import read_previous
 
@@ -607,10 +630,11 @@ def _cmd_plan(args: argparse.Namespace) -> int:
         )
     progress = Progress(not args.quiet)
     cache = args.out / ".cache"
+    what = ("tables", "exports") if args.no_maps else OUTPUTS
     try:
         if args.project is not None:
             assert week_start is not None
-            week = plan_week(
+            week = prepare_week(
                 args.project,
                 week_start,
                 settings=settings,
@@ -620,7 +644,10 @@ def _cmd_plan(args: argparse.Namespace) -> int:
                 cache_dir=cache,
                 progress=progress,
             )
-            result, inputs = week.plan, week_inputs(week, settings)
+            result = week.plan
+            paths = write_week(
+                args.project, week, args.out, settings=settings, what=what, progress=progress
+            )
         else:
             files = InputFiles(
                 households=args.households,
@@ -634,10 +661,7 @@ def _cmd_plan(args: argparse.Namespace) -> int:
             previous = read_previous(args.previous) if args.previous else None
             inputs = load_inputs(files, settings=settings, cache_dir=cache, progress=progress)
             result = make_plan(inputs, previous=previous, week_start=week_start, progress=progress)
-        what = ("tables", "exports") if args.no_maps else None
-        paths = write_outputs(
-            result, inputs, args.out, progress=progress, **({"what": what} if what else {})
-        )
+            paths = write_outputs(result, inputs, args.out, what=what, progress=progress)
     finally:
         progress.done()
     print(result.summary())

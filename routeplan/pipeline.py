@@ -19,6 +19,7 @@ planners' coverage report is made with :func:`run_coverage`.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import logging
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -27,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .config import Settings
-from .errors import InputDataError, Problem
+from .errors import InputDataError, Problem, RouteplanError
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
@@ -47,10 +48,12 @@ __all__ = [
     "load_inputs",
     "make_plan",
     "plan_week",
+    "prepare_week",
     "run_coverage",
     "update_project",
     "week_inputs",
     "write_outputs",
+    "write_week",
 ]
 
 log = logging.getLogger(__name__)
@@ -378,7 +381,7 @@ def _project_network(
     )
 
 
-def plan_week(
+def prepare_week(
     project: PathLike,
     week_start: dt.date,
     *,
@@ -389,41 +392,22 @@ def plan_week(
     cache_dir: PathLike | None = None,
     progress: ProgressFn | None = None,
 ) -> WeekPlan:
-    """Plan ``week_start`` from the project file and store the plan in it.
+    """Plan ``week_start`` from the project file, without storing it (see :func:`plan_week`).
 
-    :func:`routeplan.campaign.next_week_inputs` (this week's households with what is
-    left to do, last week's volunteers), then :func:`build_matrices`, then
-    :func:`routeplan.planner.plan` with the previous assignment, then
-    :func:`routeplan.campaign.save_plan` (an earlier plan of the same week is replaced).
-
-    Parameters
-    ----------
-    project
-        The project file.
-    week_start
-        The Monday of the week to plan.
-    settings
-        All settings.
-    network
-        A loaded :class:`~routeplan.network.Network` or a network file; default: the
-        file given to ``routeplan init --network``.
-    dem, closures
-        Elevation raster(s) and closed ways for this week, applied when the network
-        is loaded from a file (see :func:`routeplan.network.load_network`).
-    cache_dir
-        Folder of cached travel matrices.
-    progress
-        Optional ``progress(message, fraction)`` callback.
+    Store it with :func:`write_week` (the files, then the plan) or
+    :func:`routeplan.campaign.save_plan`.
 
     Raises
     ------
-    InputDataError
-        If ``week_start`` is not a Monday, or no network is given or remembered.
+    routeplan.campaign.ProjectFileError
+        At once, before any work, if the project cannot be written (read-only file or
+        folder): the plan could not be stored.
 
     """
-    from .campaign import WeekPlan, next_week_inputs, save_plan
+    from .campaign import WeekPlan, check_writable, next_week_inputs
     from .planner import plan
 
+    check_writable(project)  # before minutes of work, not after
     settings = settings or Settings()
     households, volunteers, previous, carry = next_week_inputs(
         project, week_start, settings=settings
@@ -449,8 +433,113 @@ def plan_week(
         week_start=week_start,
         progress=progress,
     )
-    save_plan(project, result, households=households)
     return WeekPlan(result, households, volunteers, carry.service_points, matrices, net, carry)
+
+
+def plan_week(
+    project: PathLike,
+    week_start: dt.date,
+    *,
+    settings: Settings | None = None,
+    network: PathLike | Network | None = None,
+    dem: PathLike | Sequence[PathLike] | None = None,
+    closures: PathLike | None = None,
+    cache_dir: PathLike | None = None,
+    progress: ProgressFn | None = None,
+) -> WeekPlan:
+    """Plan ``week_start`` from the project file and store the plan in it.
+
+    :func:`routeplan.campaign.next_week_inputs` (this week's households with what is
+    left to do, last week's volunteers), then :func:`build_matrices`, then
+    :func:`routeplan.planner.plan` with the previous assignment (all in
+    :func:`prepare_week`), then :func:`routeplan.campaign.save_plan` (an earlier plan of
+    the same week is replaced). To write the plan's files too, call
+    :func:`prepare_week` then :func:`write_week`, which writes the files first.
+
+    Parameters
+    ----------
+    project
+        The project file.
+    week_start
+        The Monday of the week to plan.
+    settings
+        All settings.
+    network
+        A loaded :class:`~routeplan.network.Network` or a network file; default: the
+        file given to ``routeplan init --network``.
+    dem, closures
+        Elevation raster(s) and closed ways for this week, applied when the network
+        is loaded from a file (see :func:`routeplan.network.load_network`).
+    cache_dir
+        Folder of cached travel matrices.
+    progress
+        Optional ``progress(message, fraction)`` callback.
+
+    Raises
+    ------
+    InputDataError
+        If ``week_start`` is not a Monday, or no network is given or remembered.
+    routeplan.campaign.ProjectFileError
+        Before any work if the project cannot be written (read-only); when storing if
+        the disk is full or another program holds the project past the wait.
+
+    """
+    from .campaign import save_plan
+
+    week = prepare_week(
+        project,
+        week_start,
+        settings=settings,
+        network=network,
+        dem=dem,
+        closures=closures,
+        cache_dir=cache_dir,
+        progress=progress,
+    )
+    save_plan(project, week.plan, households=week.households)
+    return week
+
+
+def write_week(
+    project: PathLike,
+    week: WeekPlan,
+    out_dir: PathLike,
+    *,
+    settings: Settings | None = None,
+    what: Iterable[str] = OUTPUTS,
+    progress: ProgressFn | None = None,
+) -> list[Path]:
+    """Write the files of a week planned by :func:`prepare_week`, then store the plan.
+
+    In that order, so that a failure (a full disk) never leaves a stored plan without
+    its files: if the files cannot be written the project is left as it was; if the
+    plan cannot be stored the error says that the files were written but the plan is
+    not stored. Returns the paths written (see :func:`write_outputs`).
+    """
+    from .campaign import ProjectFileError, save_plan
+
+    settings = settings or Settings()
+    week_start = week.plan.week_start
+    try:
+        paths = write_outputs(
+            week.plan, week_inputs(week, settings), out_dir, what=what, progress=progress
+        )
+    except InputDataError:
+        raise
+    except RouteplanError as exc:
+        raise RouteplanError(
+            f"{exc}\nThe plan of {week_start} is not stored in {project}: the project "
+            "is as it was. Run the command again once fixed."
+        ) from exc
+    try:
+        save_plan(project, week.plan, households=week.households)
+    except ProjectFileError as exc:
+        raise ProjectFileError(
+            f"{exc}\nThe plan's files in {out_dir} were written, but the plan of "
+            f"{week_start} is not stored in the project, so next week's plan cannot build "
+            "on it: run this command again once fixed (it replaces the files)."
+        ) from exc
+    return paths
 
 
 def week_inputs(week: WeekPlan, settings: Settings) -> Inputs:
@@ -482,10 +571,11 @@ def update_project(
     remembered by the project for :func:`plan_week`. See
     :func:`routeplan.campaign.init_project`.
     """
-    from .campaign import init_project
+    from .campaign import check_writable, init_project
     from .network import read_places
     from .registers import read_households, read_service_points, read_volunteers
 
+    check_writable(project)  # before reading the registers and the network
     settings = settings or Settings()
     places = None
     if households and network and not str(network).lower().endswith(".graphml"):
@@ -551,6 +641,31 @@ def write_outputs(
         settings=inputs.settings,
     )
     out = Path(out_dir)
+    try:
+        return _write_outputs(result, inputs, checked, out, wanted, progress)
+    except OSError as exc:
+        if exc.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM):
+            raise
+        fix = (
+            "free some space on that disk (or give another --out folder)"
+            if exc.errno in (errno.ENOSPC, errno.EDQUOT)
+            else "give an --out folder you can write to"
+        )
+        raise RouteplanError(
+            f"{out}: could not write the plan's files: {exc.strerror} "
+            f"({exc.filename or out}). Files already complete were kept; none is "
+            f"half-written.\nFix: {fix}, and run the command again."
+        ) from exc
+
+
+def _write_outputs(
+    result: Plan,
+    inputs: Inputs,
+    checked: Any,
+    out: Path,
+    wanted: list[str],
+    progress: ProgressFn | None,
+) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     if "tables" in wanted:

@@ -64,7 +64,7 @@ from .registers_sync import (
     project_network,
     read_registers,
 )
-from .store import SCHEMA_VERSION
+from .store import SCHEMA_VERSION, ProjectFileError, backup, check_writable, lock_info
 
 __all__ = [
     "OUTCOMES",
@@ -72,11 +72,15 @@ __all__ = [
     "Carryover",
     "ImportResult",
     "ProgressReport",
+    "ProjectFileError",
     "RegisterUpdate",
     "Registers",
     "WeekPlan",
+    "backup",
+    "check_writable",
     "init_project",
     "load_plan",
+    "lock_info",
     "next_week_inputs",
     "parse_date",
     "parse_outcome",

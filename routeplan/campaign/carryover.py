@@ -76,18 +76,41 @@ def _part_of_day(minute: int) -> tuple[int, int]:
     return _DAY_PARTS[-1]
 
 
+def _room(cand: Iterable[Window], volunteer: Iterable[Window] | None, travel_min: int) -> int:
+    """Return the longest visit that fits in ``cand`` in the volunteer's hours (minutes).
+
+    As the planner sees it: the volunteer leaves home at the start of their hours,
+    travels ``travel_min`` there, visits inside the household's window and is home
+    ``travel_min`` later, before their hours end. Without volunteer hours (nobody
+    assigned yet) the longest window counts.
+    """
+    best = 0
+    vol = list(volunteer) if volunteer is not None else None
+    for d, s, e in cand:
+        if vol is None:
+            best = max(best, e - s)
+            continue
+        for d2, a, b in vol:
+            if d2 == d:
+                best = max(best, min(e, b - travel_min) - max(s, a + travel_min))
+    return best
+
+
 def _retry_windows(
     windows: tuple[Window, ...],
     failed: Sequence[tuple[int, int | None]],
     volunteer: tuple[Window, ...] | None,
     need_min: int,
+    *,
+    travel_min: int = 0,
 ) -> tuple[tuple[Window, ...], str]:
     """Windows avoiding the times of failed visits, and how (``""`` if unchanged).
 
     ``failed`` holds (weekday, minute of the planned arrival or None). Tried in turn:
     another part of the day (morning / afternoon / evening) on any day, another day,
-    another part of the failed day; the first that leaves at least ``need_min`` minutes
-    the volunteer is also free wins.
+    another part of the failed day; the first where the whole visit (``need_min``)
+    fits in one piece inside the volunteer's hours, with ``travel_min`` to come from
+    home before it and to go home after it, wins.
     """
     base = windows or _WHOLE_WEEK
     parts = {_part_of_day(m) for _, m in failed if m is not None}
@@ -102,12 +125,7 @@ def _retry_windows(
         )
     for how, cuts in candidates:
         cand = _subtract(base, cuts)
-        room = (
-            _overlap_minutes(cand, volunteer)
-            if volunteer is not None
-            else (sum(e - s for _, s, e in cand))
-        )
-        if cand and room >= need_min:
+        if cand and _room(cand, volunteer, travel_min) >= need_min:
             return cand, how
     return windows, ""
 
@@ -224,6 +242,20 @@ def _failed_slots(
     return slots
 
 
+_TRAVEL_MIN = 15
+"""Travel allowed each way around a retried visit when no stored plan says (minutes)."""
+
+
+def _travel_minutes(conn: sqlite3.Connection, household_id: str) -> int:
+    """Travel to allow each way around a retried visit: the longest trip to it planned."""
+    row = conn.execute(
+        "SELECT max(travel_s) FROM plan_stops WHERE household_id = ?", (household_id,)
+    ).fetchone()
+    if row is None or row[0] is None:
+        return _TRAVEL_MIN
+    return -(-int(row[0]) // 60)
+
+
 def _reduced(old: Mapping[str, Any], vol: Mapping[str, Any]) -> str:
     reasons = []
     lost = _subtract(windows_from(json.dumps(old.get("windows", []))), vol["windows"])
@@ -331,9 +363,14 @@ class _Week:
         settings = self.settings
         vid = self.previous.get(hid)
         vwin = tuple(self.vols[vid]["windows"]) if vid is not None and vid in self.vols else None
-        need = sum(settings.services[s].minutes for s in remaining if s in settings.services) or 15
+        # the visit as the planner will time it: the services left (20 min for a check-up)
+        # and the service-point trip of a pending follow-up
+        need = sum(settings.services[s].minutes for s in remaining if s in settings.services)
+        need = (need or 20) + (30 if st.service_point_trip else 0)
         slots = _failed_slots(self.conn, hid, st.failed)
-        windows, how = _retry_windows(windows, slots, vwin, need)
+        windows, how = _retry_windows(
+            windows, slots, vwin, need, travel_min=_travel_minutes(self.conn, hid)
+        )
         self.retries[hid] = how
         d, m = slots[-1]
         lang = settings.output.language
@@ -392,10 +429,12 @@ def _carry_over(
         carried.add(rec, states[str(rec["household_id"])])
     out = carried.frame(households)
     planned = set(out["household_id"])
+    registered = set(households["household_id"])
     prev = {
         hid: vid
         for hid, vid in previous.items()
-        if vid in vols and vid not in replanned and hid in planned
+        # a household that left the register stays, for the planner to say household_gone
+        if hid not in registered or (vid in vols and vid not in replanned and hid in planned)
     }
     extras = Carryover(
         week_start=week_start,

@@ -20,7 +20,16 @@ from pathlib import Path
 from ..config import Settings
 from ..errors import InputDataError, Problem
 from .outcome_rows import Known, Visit, parse_visits, read_outcome_rows
-from .store import PathLike, ProgressFn, join_codes, now, split_codes, touch, transaction
+from .store import (
+    PathLike,
+    ProgressFn,
+    check_writable,
+    join_codes,
+    now,
+    split_codes,
+    touch,
+    transaction,
+)
 
 __all__ = ["ImportResult", "record_outcomes"]
 
@@ -248,9 +257,10 @@ def record_outcomes(
     outcomes = Path(outcomes)
     file = outcomes.name
     problems: list[Problem] = []
+    check_writable(path)
     table = read_outcome_rows(outcomes, problems)
     _raise_on_errors(problems, file)
-    with transaction(path, write=True) as conn:
+    with transaction(path, write=True, what=f"record {file}") as conn:
         known = _known(conn)
         visits = parse_visits(
             table, known, settings=settings, today=today or dt.date.today(), problems=problems

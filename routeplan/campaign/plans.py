@@ -176,7 +176,7 @@ def save_plan(path: PathLike, plan: Plan, *, households: gpd.GeoDataFrame | None
         for rec in households.to_dict("records"):
             info[str(rec["household_id"])] = rec
     status = _statuses(plan)
-    with transaction(path, write=True) as conn:
+    with transaction(path, write=True, what=f"storing the plan of {week}") as conn:
         for table in ("plan_households", "plan_routes", "plan_stops", "plan_changes", "plans"):
             conn.execute(f'DELETE FROM "{table}" WHERE week_start = ?', (week,))
         _insert_plan(conn, week, plan, status)

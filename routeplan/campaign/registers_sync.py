@@ -214,11 +214,24 @@ def _change_detail(
     )
 
 
+def _placed_at_same_village(old: Mapping[str, Any], row: Mapping[str, Any]) -> bool:
+    """Whether a household without coordinates was and is placed at the same village.
+
+    Its point is a guess (the village's place on the map, or the middle of its other
+    households, which moves as they change): a new guess is no move of the household.
+    """
+    guessed = old.get("location_quality") == "village" == row.get("location_quality")
+    return guessed and old.get("village") == row.get("village")
+
+
 def _refresh_item(sync: _Sync, item: str, row: Mapping[str, Any], old: tuple[Any, ...]) -> int:
     """Update a known item (reactivated, updated or unchanged); return 1 if unchanged."""
     cols, key, register = sync.cols, sync.key, sync.register
     old_values = dict(zip(cols, old[2:], strict=True))
-    changed = [c for c in cols if c not in _NOT_COMPARED and not _same(old_values[c], row[c])]
+    skip = set(_NOT_COMPARED)
+    if _placed_at_same_village(old_values, row):
+        skip.add("geom")  # its place was guessed, not moved: keep the stored one
+    changed = [c for c in cols if c not in skip and not _same(old_values[c], row[c])]
     unchanged = 0
     if not old[1]:
         sync.note("reactivated", item)
@@ -344,7 +357,7 @@ def init_project(
     }
     unchanged: dict[str, int] = {}
     path.parent.mkdir(parents=True, exist_ok=True)
-    with transaction(path, write=True, create=True) as conn:
+    with transaction(path, write=True, create=True, what="init (registers)") as conn:
         created = create_schema(conn)
         missing = [k for k, v in given.items() if v is None]
         if created and missing:

@@ -12,6 +12,9 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import os
+import secrets
+import socket
 import sqlite3
 import struct
 from collections.abc import Callable, Iterable, Iterator
@@ -26,13 +29,18 @@ __all__ = [
     "BUSY_TIMEOUT_S",
     "GPKG_APPLICATION_ID",
     "GPKG_USER_VERSION",
+    "LOCK_INFO_SUFFIX",
     "SCHEMA_VERSION",
     "PathLike",
     "ProgressFn",
+    "ProjectFileError",
+    "backup",
     "blob_geometry",
+    "check_writable",
     "create_schema",
     "gpkg_blob",
     "join_codes",
+    "lock_info",
     "meta",
     "now",
     "set_meta",
@@ -265,13 +273,147 @@ def _not_a_project(path: Path, why: str) -> InputDataError:
     )
 
 
+class ProjectFileError(RouteplanError):
+    """The project file cannot be opened or written: read-only, disk full, locked."""
+
+
+LOCK_INFO_SUFFIX = ".writer"
+"""Beside ``PROJECT.gpkg`` while a routeplan writes it: ``PROJECT.gpkg.writer`` (JSON:
+host, pid, what, since), so that a second writer can say who holds the lock."""
+
+
+def _writable(path: Path) -> str:
+    """Return why ``path`` (and its folder, for the journal) cannot be written, or ``""``."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.exists() and not os.access(path, os.W_OK):
+        return "the file is read-only"
+    if not os.access(folder, os.W_OK):
+        return (
+            f"its folder {folder} is read-only (SQLite writes a journal file "
+            f"{path.name}-journal beside it during every change)"
+        )
+    return ""
+
+
+def check_writable(path: PathLike) -> None:
+    """Raise :class:`ProjectFileError` if the project (or its folder) cannot be written.
+
+    Called before any heavy work (reading registers, planning), so that a read-only
+    project is said at once, with the fix.
+    """
+    path = Path(path)
+    why = _writable(path)
+    if why:
+        raise ProjectFileError(
+            f"{path}: cannot write the project: {why}. Nothing was changed.\n"
+            "Fix: copy the project to a folder you can write to (not a read-only USB stick, "
+            "CD or e-mail attachment preview) and run the command on the copy, or make it "
+            "writable (file properties: untick read-only; `chmod u+w`)."
+        )
+
+
+def lock_info(path: PathLike) -> dict[str, Any] | None:
+    """Return who is writing the project (``host``, ``pid``, ``what``, ``since``), if known.
+
+    ``None`` when no routeplan says it is writing it (or that routeplan has died: its
+    record is then stale and ignored).
+    """
+    info_path = Path(str(path) + LOCK_INFO_SUFFIX)
+    try:
+        info = json.loads(info_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(info, dict):
+        return None
+    if info.get("host") == socket.gethostname():
+        try:
+            os.kill(int(info.get("pid", 0)), 0)
+        except ProcessLookupError:
+            return None  # that routeplan died; SQLite released its lock
+        except (OSError, ValueError):
+            pass
+    return info
+
+
+def _write_lock_info(path: Path, what: str) -> Path | None:
+    info_path = Path(str(path) + LOCK_INFO_SUFFIX)
+    record = {"host": socket.gethostname(), "pid": os.getpid(), "what": what, "since": now()}
+    try:
+        info_path.write_text(json.dumps(record), encoding="utf-8")
+    except OSError:  # best effort: a full disk must not hide the real error
+        return None
+    return info_path
+
+
+def _locked(path: Path) -> ProjectFileError:
+    info = lock_info(path)
+    if info is not None:
+        who = (
+            f"routeplan ({info.get('what') or 'a command'}, process {info.get('pid')} on "
+            f"{info.get('host')}, since {info.get('since')})"
+        )
+    else:
+        who = (
+            "another program: another routeplan (init, record, plan --project) or QGIS "
+            "editing a layer of it"
+        )
+    return ProjectFileError(
+        f"{path}: the project is busy: {who} is writing it, and it did not finish within "
+        f"{int(BUSY_TIMEOUT_S)} s. Nothing was changed.\n"
+        "Fix: wait for it to finish (in QGIS: save or stop editing the layer) and run the "
+        "command again."
+    )
+
+
+def _is_locked(exc: sqlite3.Error) -> bool:
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
+
+
+def _translate(path: Path, exc: sqlite3.Error) -> RouteplanError | None:
+    """Return the clear error for a failed SQLite write, or None if it is something else."""
+    text = str(exc).lower()
+    if _is_locked(exc):
+        return _locked(path)
+    if "readonly" in text or "read-only" in text:
+        return ProjectFileError(
+            f"{path}: cannot write the project: {exc}. Nothing was changed.\n"
+            "Fix: copy the project to a folder you can write to and run the command on "
+            "the copy, or make the file and its folder writable."
+        )
+    if "full" in text or "disk i/o" in text:
+        return ProjectFileError(
+            f"{path}: the disk is full ({exc}). Nothing was changed: the project is as it "
+            "was before this command.\n"
+            f"Fix: free some space on the disk holding {path.resolve().parent} (or move "
+            "the project to another disk) and run the command again."
+        )
+    return None
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    # SQLite may have rolled back already (disk full, I/O error): never hide the cause
+    if conn.in_transaction:
+        with contextlib.suppress(sqlite3.Error):
+            conn.execute("ROLLBACK")
+
+
+def _new_file(path: Path) -> bool:
+    return not path.exists() or (path.is_file() and path.stat().st_size == 0)
+
+
 @contextlib.contextmanager
 def transaction(
-    path: PathLike, *, write: bool, create: bool = False
+    path: PathLike, *, write: bool, create: bool = False, what: str = ""
 ) -> Iterator[sqlite3.Connection]:
     """Open the project and run the block in one transaction (``BEGIN IMMEDIATE`` to write).
 
-    On any exception the transaction is rolled back, so the file is as it was.
+    On any exception the transaction is rolled back, so the file is as it was. A new
+    project (``create``) is built in a temporary file beside it and renamed into place
+    when complete, so a failure never leaves a 0-byte or half-made project. While a
+    write runs, ``PROJECT.gpkg.writer`` says who holds the lock (see :func:`lock_info`);
+    ``what`` names the command there. A lock held past :data:`BUSY_TIMEOUT_S`, a
+    read-only file and a full disk raise :class:`ProjectFileError` saying so.
     """
     path = Path(path)
     if not create and not path.is_file():
@@ -280,24 +422,94 @@ def transaction(
         with path.open("rb") as fh:
             if fh.read(16) != b"SQLite format 3\x00":
                 raise _not_a_project(path, "not an SQLite/GeoPackage file")
-    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+    if write:
+        check_writable(path)
+    target = path
+    if create and _new_file(path):
+        # SQLite creates it (with the usual permissions, not mkstemp's 0600)
+        target = path.with_name(f".{path.name}.{secrets.token_hex(6)}.new")
+    try:
+        with _connected(path, target, write=write, create=create, what=what) as conn:
+            yield conn
+        if target != path:
+            os.replace(target, path)
+    finally:
+        if target != path:
+            with contextlib.suppress(OSError):
+                target.unlink()
+            with contextlib.suppress(OSError):
+                Path(str(target) + "-journal").unlink()
+
+
+@contextlib.contextmanager
+def _connected(
+    path: Path, target: Path, *, write: bool, create: bool, what: str
+) -> Iterator[sqlite3.Connection]:
+    """One connection to ``target`` (``path`` itself, or the new file being made)."""
+    conn = sqlite3.connect(target, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+    info_path: Path | None = None
     try:
         conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
         _add_sql_functions(conn)
         try:
             conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
-        except sqlite3.DatabaseError as exc:
-            raise _not_a_project(path, f"not an SQLite/GeoPackage file ({exc})") from None
-        try:
             if not create:
                 _check_schema(conn, path)
-            yield conn
+        except sqlite3.DatabaseError as exc:
+            _rollback(conn)
+            clear = _translate(path, exc) if isinstance(exc, sqlite3.OperationalError) else None
+            if clear is not None:
+                raise clear from None
+            raise _not_a_project(path, f"not an SQLite/GeoPackage file ({exc})") from None
         except BaseException:
-            conn.execute("ROLLBACK")
+            _rollback(conn)
             raise
-        conn.execute("COMMIT")
+        if write:
+            info_path = _write_lock_info(path, what)
+        try:
+            yield conn
+            conn.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            _rollback(conn)
+            clear = _translate(path, exc)
+            if clear is not None:
+                raise clear from exc
+            raise
+        except BaseException:
+            _rollback(conn)
+            raise
     finally:
         conn.close()
+        if info_path is not None:
+            with contextlib.suppress(OSError):
+                info_path.unlink()
+
+
+def backup(path: PathLike, dest: PathLike) -> Path:
+    """Copy the project safely to ``dest`` (SQLite's online backup) and return ``dest``.
+
+    Unlike copying the file, this works while another routeplan (or QGIS) writes the
+    project, and after a crash mid-write: the journal left beside the file
+    (``PROJECT.gpkg-journal``) is rolled back first, so the copy is the project as last
+    saved. ``dest`` is written atomically (never a half-written copy).
+    """
+    from .._io import atomic_path
+
+    path, dest = Path(path), Path(dest)
+    if path.resolve() == dest.resolve():
+        raise ProjectFileError(f"{dest}: the copy must be another file than the project")
+    with transaction(path, write=False) as conn:
+        try:
+            with atomic_path(dest) as tmp:
+                out = sqlite3.connect(tmp)
+                try:
+                    conn.backup(out)
+                finally:
+                    out.close()
+        except sqlite3.OperationalError as exc:
+            clear = _translate(dest, exc)
+            raise (clear or exc) from exc
+    return dest
 
 
 def meta(conn: sqlite3.Connection, key: str) -> str | None:

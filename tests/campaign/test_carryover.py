@@ -41,6 +41,23 @@ def test_retry_windows_avoid_the_failed_time() -> None:
     assert how == "day" and {d for d, _, _ in windows} == {0, 1, 2, 3, 4, 6}
 
 
+def test_a_retry_window_leaves_room_for_the_visit_and_the_travel() -> None:
+    # HB-0144: any time; not at home Saturday 08:30; its volunteer is free Saturday
+    # 07:00-11:00 and 16:00-17:00; a 60-minute visit 10 minutes from home. 16:00-17:00
+    # overlaps for 60 minutes, but going, visiting and coming back takes 80: the retry
+    # must not move it there (it became unassigned in week 2), it keeps its windows.
+    sat = 5
+    volunteer = ((sat, 420, 660), (sat, 960, 1020))
+    windows, how = carryover._retry_windows((), [(sat, 510)], volunteer, 60, travel_min=10)
+    assert how == "" and windows == ()
+    # an evening that really fits (16:00-18:00) is taken, and the visit fits in it
+    volunteer = ((sat, 420, 660), (sat, 960, 1080))
+    windows, how = carryover._retry_windows((), [(sat, 510)], volunteer, 60, travel_min=10)
+    assert how == "time_of_day"
+    fits = [(s, e) for d, s, e in windows if d == sat and min(e, 1070) - max(s, 970) >= 60]
+    assert fits
+
+
 def test_next_week_from_hand_made_plan_and_outcomes(
     project: Path, registers: Any, tmp_path: Path
 ) -> None:

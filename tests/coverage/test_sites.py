@@ -86,8 +86,14 @@ def _score(times, weights, chosen, existing, threshold, objective):
         (5, 3, "median"),
     ],
 )
-def test_choice_matches_brute_force(seed: int, k: int, objective: str) -> None:
+@pytest.mark.parametrize("solver", ["cp-sat", "every choice scored"])
+def test_choice_matches_brute_force(
+    seed: int, k: int, objective: str, solver: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from routeplan.planner.solve import choose_sites
+
+    if solver == "cp-sat":  # more choices than are scored one by one
+        monkeypatch.setattr("routeplan.planner.solve.sites._ENUMERATE_UP_TO", 0)
 
     rng = np.random.default_rng(seed)
     n, m = 40, 8
@@ -115,6 +121,41 @@ def test_choice_matches_brute_force(seed: int, k: int, objective: str) -> None:
     )
 
 
+def _random_sites(seed: int, n: int = 300, m: int = 40) -> tuple[np.ndarray, list[int]]:
+    rng = np.random.default_rng(seed)
+    xy = rng.uniform(0, 60, size=(n + m, 2))
+    times = (np.hypot(*(xy[:n, None, :] - xy[None, n:, :]).transpose(2, 0, 1)) * 60).astype(
+        np.int64
+    )
+    return times, rng.choice([1, 2], size=n).tolist()
+
+
+def test_choice_stops_on_work_not_on_the_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The demo report failed on a loaded machine: the 10 s clock ran out and CP-SAT
+    returned UNKNOWN, an error. Out of search, the answer is now the greedy choice; and
+    the limit is deterministic work, so the same inputs give the same answer. (A choice
+    among few, as the demo's 1 of the hamlets, is scored exhaustively: see below.)"""
+    from routeplan.planner.solve import choose_sites
+
+    monkeypatch.setattr("routeplan.planner.solve.sites._ENUMERATE_UP_TO", 0)  # C(38, 4)
+    times, weights = _random_sites(7)
+    kwargs = {"existing": [0, 1], "threshold_s": 15 * 60, "objective": "coverage"}
+    # next to no work allowed (as a clock running out on a loaded machine): still an answer
+    chosen, optimal = choose_sites(times, weights, 4, time_limit_s=1e-9, **kwargs)
+    assert len(chosen) == 4 and not optimal and not set(chosen) & {0, 1}
+    greedy_score = _score(times, np.array(weights), chosen, [0, 1], 15 * 60, "coverage")
+    single = max(
+        range(2, 40),
+        key=lambda j: _score(times, np.array(weights), [j], [0, 1], 15 * 60, "coverage"),
+    )
+    assert single in chosen  # greedy: the best single site first
+    # a small work limit stops at the same place every time
+    runs = {tuple(choose_sites(times, weights, 4, time_limit_s=0.05, **kwargs)[0]) for _ in "abc"}
+    assert len(runs) == 1
+    best = choose_sites(times, weights, 4, time_limit_s=0.5, **kwargs)[0]  # from greedy up
+    assert _score(times, np.array(weights), best, [0, 1], 15 * 60, "coverage") >= greedy_score
+
+
 def test_choose_picks_the_remote_candidate(households, points, matrices) -> None:
     cands = _gdf(
         [
@@ -138,3 +179,21 @@ def test_place_nodes_are_found(network) -> None:
     assert cv.hamlet_places(network) == {
         "Alpha": pytest.approx((LON0 + 5 / (111.32 * math.cos(math.radians(LAT0))), LAT0 + 0.01))
     }
+
+
+def test_a_choice_among_few_is_exact_without_a_solver(monkeypatch: pytest.MonkeyPatch) -> None:
+    """1 of 38 sites (the demo's case): every choice scored, exact, however loaded."""
+    from routeplan.planner.solve import choose_sites
+
+    def no_solver(*args: object, **kwargs: object) -> None:
+        raise AssertionError("CP-SAT ran")
+
+    monkeypatch.setattr("routeplan.planner.solve.sites._solve", no_solver)
+    times, weights = _random_sites(8)
+    for k in (1, 2):
+        chosen, optimal = choose_sites(
+            times, weights, k, existing=[0, 1], threshold_s=15 * 60, time_limit_s=1e-9
+        )
+        assert optimal and _score(
+            times, np.array(weights), chosen, [0, 1], 15 * 60, "coverage"
+        ) == _brute_force(times, np.array(weights), k, [0, 1], 15 * 60, "coverage")

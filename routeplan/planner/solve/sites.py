@@ -6,6 +6,7 @@ imported when it first runs.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,6 +17,8 @@ from numpy.typing import NDArray
 from ...errors import InfeasibleError
 
 __all__ = ["choose_sites"]
+
+log = logging.getLogger(__name__)
 
 _UNREACHABLE = 2**31 - 1
 
@@ -51,19 +54,24 @@ def choose_sites(
         total travel time to the nearest open site (maximal covering). ``"median"``:
         minimise the weighted total travel time (p-median).
     time_limit_s
-        Time limit of CP-SAT; the best solution found by then is returned.
+        Work limit of CP-SAT in deterministic seconds (about seconds of work on an
+        unloaded machine; a loaded machine takes longer but gets the same answer); the
+        best choice found by then is returned, at worst the greedy one.
     seed
-        Random seed (one search worker, so the same inputs give the same answer).
+        Random seed (one search worker and a deterministic limit, so the same inputs
+        give the same answer).
 
     Returns
     -------
     tuple of (list of int, bool)
         The chosen candidate columns (sorted) and whether the choice is proven optimal.
+        When there are at most :data:`_ENUMERATE_UP_TO` possible choices (choose 1 of
+        the hamlets, say) every one is scored: exact, and no solver runs.
 
     Raises
     ------
     InfeasibleError
-        If the solver finds no solution at all.
+        If the model has no solution at all (never for a valid ``k``).
 
     """
     from ortools.sat.python import cp_model
@@ -80,6 +88,9 @@ def choose_sites(
     k = min(int(k), len(candidates))
     if k <= 0:
         return [], True
+    exact = _best_of_all(t, w, fixed, candidates, k, threshold_s, objective)
+    if exact is not None:
+        return exact, True
     ok = t < _UNREACHABLE
     # Beyond the nearest existing site nothing can be chosen: keep only the sites that
     # could serve a household better than what it already has.
@@ -95,24 +106,133 @@ def choose_sites(
         model.maximize(big * sum(terms.covered) - sum(terms.time))
     else:
         model.minimize(sum(terms.time))
-    return _solve(model, open_, k, time_limit_s=time_limit_s, seed=seed)
+    greedy = _greedy(t, w, fixed, candidates, k, threshold_s, objective)
+    chosen, optimal = _solve(model, open_, greedy, time_limit_s=time_limit_s, seed=seed)
+    if not optimal:  # stopped early: never worse than the greedy start
+        worst = _worst(t)
+        base = t[:, fixed].min(axis=1) if fixed else np.full(n, _UNREACHABLE, np.int64)
+
+        def value(c: list[int]) -> tuple[int, int]:
+            return _value(np.minimum(base, t[:, c].min(axis=1)), w, worst, threshold_s, objective)
+
+        chosen = max((chosen, greedy), key=value)
+    return chosen, optimal
+
+
+_WALL_FACTOR = 5.0
+"""The wall clock stops the search only at this many times the work limit (a backstop)."""
+
+
+_ENUMERATE_UP_TO = 5000
+"""Up to this many possible choices, every one is scored (exact, instant, no solver)."""
+
+
+def _value(
+    nearest: NDArray[np.int64],
+    w: NDArray[np.int64],
+    worst: NDArray[np.int64],
+    threshold_s: int,
+    objective: str,
+) -> tuple[int, int]:
+    """Return how good it is that each household has ``nearest`` (larger is better).
+
+    The CP-SAT model's objective: a household no open site reaches counts ``worst``.
+    """
+    reach = nearest < _UNREACHABLE
+    time = np.where(reach, nearest, worst)
+    if objective == "coverage":
+        return int(w[reach & (nearest <= threshold_s)].sum()), -int(time.sum())
+    return 0, -int((w * time).sum())
+
+
+def _worst(t: NDArray[np.int64]) -> NDArray[np.int64]:
+    ok = t < _UNREACHABLE
+    return np.where(ok.any(axis=1), np.where(ok, t, 0).max(axis=1) + 1, 0)
+
+
+def _best_of_all(
+    t: NDArray[np.int64],
+    w: NDArray[np.int64],
+    fixed: list[int],
+    candidates: list[int],
+    k: int,
+    threshold_s: int,
+    objective: str,
+) -> list[int] | None:
+    """Score every choice of ``k`` candidates if there are few; return the best (or None)."""
+    import itertools
+    import math
+
+    if math.comb(len(candidates), k) > _ENUMERATE_UP_TO:
+        return None
+    worst = _worst(t)
+    base = t[:, fixed].min(axis=1) if fixed else np.full(t.shape[0], _UNREACHABLE, np.int64)
+    best: tuple[tuple[int, int], tuple[int, ...]] | None = None
+    for combo in itertools.combinations(candidates, k):
+        nearest = np.minimum(base, t[:, list(combo)].min(axis=1))
+        score = _value(nearest, w, worst, threshold_s, objective)
+        if best is None or score > best[0]:
+            best = (score, combo)
+    assert best is not None
+    return sorted(best[1])
+
+
+def _greedy(
+    t: NDArray[np.int64],
+    w: NDArray[np.int64],
+    fixed: list[int],
+    candidates: list[int],
+    k: int,
+    threshold_s: int,
+    objective: str,
+) -> list[int]:
+    """Open ``k`` candidates one by one, each the best addition (an answer in no time)."""
+    worst = _worst(t)
+    nearest = t[:, fixed].min(axis=1) if fixed else np.full(t.shape[0], _UNREACHABLE, np.int64)
+    chosen: list[int] = []
+    for _ in range(k):
+        rest = [j for j in candidates if j not in chosen]
+        best = max(
+            rest,
+            key=lambda j: _value(np.minimum(nearest, t[:, j]), w, worst, threshold_s, objective),
+        )
+        chosen.append(best)
+        nearest = np.minimum(nearest, t[:, best])
+    return sorted(chosen)
 
 
 def _solve(
-    model: Any, open_: dict[int, Any], k: int, *, time_limit_s: float, seed: int
+    model: Any, open_: dict[int, Any], greedy: list[int], *, time_limit_s: float, seed: int
 ) -> tuple[list[int], bool]:
-    """Solve with one CP-SAT worker; return the open sites and whether that is optimal."""
+    """Solve with one CP-SAT worker; return the open sites and whether that is optimal.
+
+    The search stops on a deterministic work limit (CP-SAT's deterministic time, about
+    ``time_limit_s`` seconds of work on an unloaded machine), not on the clock, so the
+    same inputs and seed give the same answer however loaded the machine is. The wall
+    clock stops it only at :data:`_WALL_FACTOR` times that (a backstop against a
+    pathological case). It starts from the greedy choice, which is returned (not
+    proven optimal) if CP-SAT has found nothing better by then.
+    """
     from ortools.sat.python import cp_model
 
+    for j, x in open_.items():
+        model.add_hint(x, j in set(greedy))
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = float(time_limit_s)
+    solver.parameters.max_deterministic_time = float(time_limit_s)
+    solver.parameters.max_time_in_seconds = float(time_limit_s) * _WALL_FACTOR
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = int(seed)
     status = solver.solve(model)
+    log.debug(
+        "choose_sites: %s after %.2f s of work (%.2f s by the clock)",
+        solver.status_name(status),
+        solver.deterministic_time,
+        solver.wall_time,
+    )
+    if status == cp_model.INFEASIBLE or status == cp_model.MODEL_INVALID:
+        raise InfeasibleError(f"no choice of service points found ({solver.status_name(status)})")
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        raise InfeasibleError(
-            f"no choice of {k} new service points found ({solver.status_name(status)})"
-        )
+        return greedy, False
     chosen = sorted(j for j, x in open_.items() if solver.boolean_value(x))
     return chosen, status == cp_model.OPTIMAL
 
