@@ -249,6 +249,30 @@ _TEXT: dict[str, tuple[str, str]] = {
         "giờ có nhà của hộ {hid} không khớp với các buổi đi thăm của {vid} tuần này",
         "{hid}'s hours did not fit into {vid}'s rounds this week",
     ),
+    "rollover_daylight": (
+        "hộ {hid} cần đi trong lúc trời sáng (đường đất hoặc xa) và các buổi ban ngày của "
+        "{vid} tuần này đã kín",
+        "{hid} needs a daylight round (unpaved or remote) and {vid}'s daytime hours this "
+        "week were full",
+    ),
+    "flag_far_from_map": (
+        "cách đường gần nhất trên bản đồ {m:.0f} m: đoạn cuối đi bộ không có đường trên bản "
+        "đồ; hãy vẽ đường vào nhà (OpenStreetMap) hoặc kiểm tra vị trí",
+        "{m:.0f} m from the nearest mapped way: the last leg is on foot with no mapped path; "
+        "map the path to it (OpenStreetMap) or check the location",
+    ),
+    "flag_separate_network": (
+        "nằm trên một đoạn đường không nối với mạng đường còn lại: hãy vẽ đường nối "
+        "(OpenStreetMap) hoặc kiểm tra vị trí",
+        "snapped onto a piece of road not connected to the rest ({why}): map the path "
+        "connecting it (OpenStreetMap) or check the location",
+    ),
+    "flag_short_far_from_map": ("xa đường trên bản đồ", "far from the map"),
+    "flag_short_separate_network": ("đường không nối", "road not connected"),
+    "leg_no_mapped_path": (
+        "đi bộ, không có đường trên bản đồ",
+        "on foot, no mapped path",
+    ),
     "change_household_gone": (
         "hộ {hid} không còn trong danh sách hộ",
         "{hid} is no longer in the household register",
