@@ -11,8 +11,9 @@ plan's own stats, so that an older routeplan can be measured the same way):
 - **travel**: weekly travel per volunteer (min / median / max) and rounds whose travel
   exceeds their visit time.
 - **neighbour splits**: pairs of households closer than 40 m given to two volunteers.
-- **far households**: households farther than ``max_snap_m`` from every way or snapped
-  onto a separate piece (the matrix's snaps), and how many the plan flags.
+- **far households**: households farther than ``max_snap_m`` from every way, or snapped
+  onto a separate piece of every mode's network (the matrices' snaps), and how many
+  the plan flags.
 - **wall s** of ``plan()`` against ``--time-limit``, and whether the plan says the
   clock cut its search.
 
@@ -146,16 +147,17 @@ def measure(
     snaps = {m: mats[m].snaps for m in mats}
     hid = list(hh["household_id"])
     remote = dict(zip(hid, hh["remote"], strict=True))
-    far = set()
-    unpaved_snap = set()
+    far_map: set[str] = set()
+    cut_off = set(hid)
+    unpaved_snap: set[str] = set()
     for sn in snaps.values():
         rows = sn.reindex(hid)
-        far |= set(
-            rows.index[rows["no_mapped_access"].fillna(False) | ~rows["reachable"].fillna(True)]
-        )
+        far_map |= set(rows.index[rows["no_mapped_access"].fillna(False)])
+        cut_off &= set(rows.index[~rows["reachable"].fillna(True)])
         if "unpaved" in rows:
             unpaved_snap |= set(rows.index[rows["unpaved"].fillna(False)])
-    need = {h for h in hid if remote[h]} | far | unpaved_snap
+    far = far_map | cut_off
+    need = {h for h in hid if remote[h]} | far_map | unpaved_snap
     late_unpaved = unpaved_rounds = late_need = 0
     for r in p.routes:
         m = mats[r.mode]

@@ -234,6 +234,12 @@ _TEXT: dict[str, tuple[str, str]] = {
         "{hid}: for every volunteer who could serve it, the trip there and back with the "
         "visit is longer than any of their available periods",
     ),
+    "unserved_daylight": (
+        "{hid}: cần đi trong lúc trời sáng (đường đất hoặc xa) nhưng không tình nguyện viên "
+        "nào có buổi ban ngày đủ dài",
+        "{hid}: needs a round home by dusk (unpaved or remote), and no volunteer has daytime "
+        "hours long enough",
+    ),
     "unserved_capacity": (
         "{hid}: mọi tình nguyện viên có thể thăm hộ này đều đã đủ số hộ",
         "{hid}: every volunteer who could serve it is full",

@@ -29,8 +29,9 @@ def map_flags(
 ) -> tuple[tuple[str, ...], tuple[str, ...], NDArray[np.bool_]]:
     """Return per household its map flag, the sentence with the fix, and "reached by unpaved".
 
-    A household is flagged when any travel mode's matrix says so; matrices without
-    ``snaps`` (hand-made ones in tests) flag nothing.
+    ``far_from_map`` when any travel mode's matrix says it is farther than
+    ``max_snap_m`` from every way, ``separate_network`` when it is cut off in every
+    mode's network; matrices without ``snaps`` (hand-made ones) flag nothing.
     """
     from .._labels import label
 
@@ -38,24 +39,31 @@ def map_flags(
     flag = [""] * H
     detail = [""] * H
     unpaved = np.zeros(H, dtype=bool)
+    far = np.zeros(H, dtype=bool)
+    cut = np.ones(H, dtype=bool)  # on a separate piece in every mode's network
+    snap_m = np.zeros(H)
+    why = [""] * H
+    seen = False
     for mode in sorted(matrices):
         snaps = getattr(matrices[mode], "snaps", None)
         if snaps is None or len(snaps) == 0:
             continue
+        seen = True
         rows = snaps.reindex(list(hids))
         present = rows["snap_m"].notna().to_numpy()
         if "unpaved" in rows:
             unpaved |= rows["unpaved"].fillna(False).to_numpy(dtype=bool) & present
-        far = rows["no_mapped_access"].fillna(False).to_numpy(dtype=bool) & present
-        cut = ~rows["reachable"].fillna(True).to_numpy(dtype=bool) & present
-        for h in np.flatnonzero(far | cut):
-            if flag[h]:
-                continue
-            code = FAR_FROM_MAP if far[h] else SEPARATE_NETWORK
-            flag[h] = code
-            detail[h] = label(f"flag_{code}", language).format(
-                m=float(rows["snap_m"].iloc[h]), why=str(rows["reason"].iloc[h])
-            )
+        far |= rows["no_mapped_access"].fillna(False).to_numpy(dtype=bool) & present
+        cut &= ~rows["reachable"].fillna(True).to_numpy(dtype=bool) & present
+        snap_m = np.maximum(snap_m, rows["snap_m"].fillna(0).to_numpy(dtype=np.float64))
+        for h in np.flatnonzero(~rows["reachable"].fillna(True).to_numpy(dtype=bool)):
+            why[h] = why[h] or str(rows["reason"].iloc[h])
+    if not seen:
+        cut[:] = False
+    for h in np.flatnonzero(far | cut):
+        code = FAR_FROM_MAP if far[h] else SEPARATE_NETWORK
+        flag[h] = code
+        detail[h] = label(f"flag_{code}", language).format(m=float(snap_m[h]), why=why[h])
     return tuple(flag), tuple(detail), unpaved
 
 

@@ -22,7 +22,7 @@ from ..config import Settings
 from ..errors import InfeasibleError, InputDataError, Problem
 from ..matrix import find_home, home_point_id
 from .check import check_plan
-from .places import centroid, map_flags, neighbour_pairs
+from .places import FAR_FROM_MAP, centroid, map_flags, neighbour_pairs
 
 if TYPE_CHECKING:  # pragma: no cover
     from .result import Plan
@@ -245,10 +245,20 @@ class RoutingProblem:
         }
         ok = np.ones(self.n_volunteers, dtype=bool)
         for code, mask in steps:
+            before = ok.copy()
             ok &= mask
             if not ok.any():
+                if code in ("far", "window") and self._only_dusk_forbids(h, before):
+                    code = "daylight"
                 return (code, self.reason_text(f"unserved_{code}", **fields))
         return ("capacity", self.reason_text("unserved_capacity", hid=hid))
+
+    def _only_dusk_forbids(self, h: int, candidates: NDArray[np.bool_]) -> bool:
+        """Whether some of ``candidates`` could visit ``h`` but for the dusk rule."""
+        if not self.needs_daylight(h):
+            return False
+        free = RoutingProblem(**{**self.__dict__, "dusk_s": (86400,) * 7})
+        return any(free.visit_intervals(h, int(v)) for v in np.flatnonzero(candidates))
 
     # --- checking a plan ------------------------------------------------------------
 
@@ -391,7 +401,7 @@ def _daylight(
         if "remote" in households
         else np.zeros(H, dtype=bool)
     )
-    daylight = remote | unpaved | np.array([bool(f) for f in map_flag], dtype=bool)
+    daylight = remote | unpaved | np.array([f == FAR_FROM_MAP for f in map_flag], dtype=bool)
     lon, lat = round(where[0], 3), round(where[1], 3)
     tz = local_timezone(lon, lat, ps.timezone)
     return daylight, dusk_seconds(lon, lat, week_start, tz, ps.dusk_margin_min)

@@ -162,8 +162,9 @@ class _Budget:
     ) -> ImproveOptions:
         """Return the improvement's options; planning all weeks took ``route_s`` seconds."""
         ps = problem.settings.planner
-        # re-plans inside the loop explore fewer solutions: they only judge a move
-        solutions = max(30, ps.route_solutions // 4)
+        # re-plans inside the loop explore fewer solutions: they only judge a move, and
+        # start from the current rounds
+        solutions = max(15, ps.route_solutions // 8)  # warm-started: fewer needed
         return ImproveOptions(
             deadline=self.deadline,
             rounds=ps.improve_rounds,
