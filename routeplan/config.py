@@ -225,7 +225,7 @@ class PlannerSettings:
     language_hard: bool = False
     balance_weight: float = 0.0
     language_penalty_s: int = 3600
-    route_solutions: int = 100
+    route_solutions: int = 60
     improve_rounds: int = 30
     improve_moves: int = 0
     workers: int = 0
