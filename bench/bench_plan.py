@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import itertools
 import json
 import os
@@ -260,12 +261,8 @@ def main() -> None:
     row = measure(args.case, p, hh, mats, net, wall, args.time_limit)
     row["label"] = args.label
     row["settings"] = extra
-    row["stops_digest"] = (
-        hash(
-            tuple((r.volunteer_id, r.day, tuple(s.household_id for s in r.stops)) for r in p.routes)
-        )
-        & 0xFFFFFFFF
-    )
+    stops = [(r.volunteer_id, r.day, [s.household_id for s in r.stops]) for r in p.routes]
+    row["stops_digest"] = hashlib.sha256(json.dumps(stops).encode()).hexdigest()[:12]
     with open(args.results, "a", encoding="utf-8") as fh:
         fh.write(json.dumps(row) + "\n")
     print(json.dumps(row), flush=True)
