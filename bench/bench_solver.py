@@ -289,7 +289,8 @@ def run_demo(args: argparse.Namespace) -> None:
     t0 = time.monotonic()
     hh, vo, mats, _ = demo_problem(cache)
     t_inputs = time.monotonic() - t0
-    settings = Settings(planner=PlannerSettings(time_limit_s=tl, seed=args.seed))
+    # PyVRP has no dusk rule: the comparison plans without it, like for like
+    settings = Settings(planner=PlannerSettings(time_limit_s=tl, seed=args.seed, daylight=False))
     if args.solver in ("ortools", "both"):
         t0 = time.monotonic()
         p = plan(hh, vo, mats, settings=settings)

@@ -234,6 +234,12 @@ _TEXT: dict[str, tuple[str, str]] = {
         "{hid}: for every volunteer who could serve it, the trip there and back with the "
         "visit is longer than any of their available periods",
     ),
+    "unserved_daylight": (
+        "{hid}: cần đi trong lúc trời sáng (đường đất hoặc xa) nhưng không tình nguyện viên "
+        "nào có buổi ban ngày đủ dài",
+        "{hid}: needs a round home by dusk (unpaved or remote), and no volunteer has daytime "
+        "hours long enough",
+    ),
     "unserved_capacity": (
         "{hid}: mọi tình nguyện viên có thể thăm hộ này đều đã đủ số hộ",
         "{hid}: every volunteer who could serve it is full",
@@ -248,6 +254,30 @@ _TEXT: dict[str, tuple[str, str]] = {
     "rollover_window": (
         "giờ có nhà của hộ {hid} không khớp với các buổi đi thăm của {vid} tuần này",
         "{hid}'s hours did not fit into {vid}'s rounds this week",
+    ),
+    "rollover_daylight": (
+        "hộ {hid} cần đi trong lúc trời sáng (đường đất hoặc xa) và các buổi ban ngày của "
+        "{vid} tuần này đã kín",
+        "{hid} needs a daylight round (unpaved or remote) and {vid}'s daytime hours this "
+        "week were full",
+    ),
+    "flag_far_from_map": (
+        "cách đường gần nhất trên bản đồ {m:.0f} m: đoạn cuối đi bộ không có đường trên bản "
+        "đồ; hãy vẽ đường vào nhà (OpenStreetMap) hoặc kiểm tra vị trí",
+        "{m:.0f} m from the nearest mapped way: the last leg is on foot with no mapped path; "
+        "map the path to it (OpenStreetMap) or check the location",
+    ),
+    "flag_separate_network": (
+        "nằm trên một đoạn đường không nối với mạng đường còn lại: hãy vẽ đường nối "
+        "(OpenStreetMap) hoặc kiểm tra vị trí",
+        "snapped onto a piece of road not connected to the rest ({why}): map the path "
+        "connecting it (OpenStreetMap) or check the location",
+    ),
+    "flag_short_far_from_map": ("xa đường trên bản đồ", "far from the map"),
+    "flag_short_separate_network": ("đường không nối", "road not connected"),
+    "leg_no_mapped_path": (
+        "đi bộ, không có đường trên bản đồ",
+        "on foot, no mapped path",
     ),
     "change_household_gone": (
         "hộ {hid} không còn trong danh sách hộ",

@@ -674,8 +674,6 @@ def _cmd_plan(args: argparse.Namespace) -> int:
             else ", map_overview.html, volunteers/, route_sheets_all.pdf, sheets/"
         )
     )
-    if result.stats.get("hit_time_limit"):
-        print("(the solver stopped on its time limit: a longer --time-limit may do better)")
     return EXIT_OK
 
 

@@ -210,6 +210,19 @@ class PlannerSettings:
         loop. 0 = automatic, two per volunteer with households.
     workers
         Processes planning volunteers' rounds in parallel; 0 = one per core.
+    daylight
+        If true, a round that visits a household needing daylight (``remote`` in the
+        register, reached by an unpaved track or path, or far from the mapped ways)
+        ends by civil dusk, computed for the round's date at the households' centroid
+        (without a ``week_start``: the earliest dusk of the year there).
+    dusk_margin_min
+        Minutes before civil dusk such a round must end (negative: after).
+    timezone
+        IANA time zone of the volunteers' clocks (``Asia/Ho_Chi_Minh``); empty: looked
+        up from the households' centroid.
+    neighbour_m
+        Households closer than this (metres) go to the same volunteer unless capacity,
+        skills, language or hours forbid it; 0 = no such rule.
 
     """
 
@@ -219,10 +232,14 @@ class PlannerSettings:
     language_hard: bool = False
     balance_weight: float = 0.0
     language_penalty_s: int = 3600
-    route_solutions: int = 100
+    route_solutions: int = 60
     improve_rounds: int = 30
     improve_moves: int = 0
     workers: int = 0
+    daylight: bool = True
+    dusk_margin_min: int = 0
+    timezone: str = ""
+    neighbour_m: float = 40.0
 
     def __post_init__(self) -> None:
         if not 1 <= self.capacity <= 500:
@@ -233,6 +250,10 @@ class PlannerSettings:
             raise ValueError("planner.balance_weight must be >= 0")
         if self.language_penalty_s < 0:
             raise ValueError("planner.language_penalty_s must be >= 0")
+        if not -180 <= self.dusk_margin_min <= 180:
+            raise ValueError("planner.dusk_margin_min must be -180..180 minutes")
+        if not 0 <= self.neighbour_m <= 1000:
+            raise ValueError("planner.neighbour_m must be 0..1000 metres")
         if (
             self.route_solutions < 1
             or self.improve_rounds < 0

@@ -150,7 +150,16 @@ def _compute(
     seconds, unreached = _whole_seconds(dist, access, reach_idx, n)
     same_spot(seconds, snapped, reachable, prep.proj)
     np.fill_diagonal(seconds, 0)
-    snaps = snaps_frame(ids, snapped, prep.proj, access, reachable, reasons, settings.max_snap_m)
+    snaps = snaps_frame(
+        ids,
+        snapped,
+        prep.proj,
+        access,
+        reachable,
+        reasons,
+        settings.max_snap_m,
+        unpaved=prep.seg_unpaved[snapped.seg] if n else None,
+    )
     log.info(
         "travel times (%s): %d points, %d not reachable, %d with no mapped access, "
         "%d more pairs without a trip; %.2f s",

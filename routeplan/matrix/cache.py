@@ -1,6 +1,6 @@
 """The on-disk matrix cache: one ``.npz`` per network, points, mode and settings.
 
-Format ``routeplan-matrix-1``: arrays ``key``, ``ids``, ``seconds`` and the columns of
+Format ``routeplan-matrix-2``: arrays ``key``, ``ids``, ``seconds`` and the columns of
 :attr:`TravelMatrix.snaps <routeplan.matrix.TravelMatrix.snaps>`. A file whose key or
 ids differ from the inputs, or that cannot be read, is ignored (with a warning).
 """
@@ -24,7 +24,7 @@ from .prepare import RoutableNetwork
 
 __all__ = ["CACHE_FORMAT", "cache_key", "cache_path", "read_cache", "write_cache"]
 
-CACHE_FORMAT: Final = "routeplan-matrix-1"
+CACHE_FORMAT: Final = "routeplan-matrix-2"  # 2: snaps have ``unpaved``
 
 
 def cache_key(
@@ -71,6 +71,7 @@ def read_cache(path: Path, key: str, ids: Sequence[str]) -> tuple[Int32Array, pd
                     "reason": [str(r) for r in data["reason"]],
                     "snap_lon": np.asarray(data["snap_lon"], dtype=np.float64),
                     "snap_lat": np.asarray(data["snap_lat"], dtype=np.float64),
+                    "unpaved": np.asarray(data["unpaved"], dtype=bool),
                 },
                 index=pd.Index(list(ids), name="point_id"),
             )
@@ -98,6 +99,7 @@ def write_cache(
                 reason=np.array(list(snaps["reason"]), dtype=str),
                 snap_lon=snaps["snap_lon"].to_numpy(),
                 snap_lat=snaps["snap_lat"].to_numpy(),
+                unpaved=snaps["unpaved"].to_numpy(),
             )
     except OSError as exc:
         log.warning("could not write the travel-time cache %s (%s)", path, exc)

@@ -18,6 +18,7 @@ import pandas as pd
 import shapely
 
 from ..errors import NetworkError
+from ..network import is_unpaved
 from ._common import BoolArray, FloatArray, IntArray
 
 __all__ = ["Prepared", "Projection", "RoutableNetwork", "forget_prepared", "prepare"]
@@ -88,6 +89,7 @@ class Prepared:
     osmid: tuple[Any, ...]
     seg: IntArray
     fwd: BoolArray
+    seg_unpaved: BoolArray  # the way is a track or path, or has an unpaved surface
     seg_geom: ObjectArray  # projected, canonical direction
     seg_len: FloatArray
     seg_ptr: IntArray  # edges of segment s: seg_order[seg_ptr[s]:seg_ptr[s + 1]]
@@ -105,6 +107,7 @@ class _Edges:
     ride: FloatArray  # NaN everywhere when an edge has no ride_s
     osmid: tuple[Any, ...]
     geoms: list[Any]  # shapely LineString, or None for a straight edge
+    unpaved: BoolArray  # a track or path (unless paved), or an unpaved surface
 
 
 @dataclass(frozen=True)
@@ -164,6 +167,7 @@ def prepare(network: RoutableNetwork) -> Prepared:
         osmid=edges.osmid,
         seg=segs.seg,
         fwd=segs.fwd,
+        seg_unpaved=np.bincount(segs.seg, weights=edges.unpaved, minlength=len(segs.geom)) > 0,
         seg_geom=segs.geom,
         seg_len=np.asarray(shapely.length(segs.geom), dtype=np.float64),
         seg_ptr=segs.ptr,
@@ -184,6 +188,7 @@ def _weights(values: list[Any]) -> FloatArray:
 def _read_edges(graph: Any, index: dict[Any, int]) -> _Edges:
     """Read the edges' ends, travel times (missing: inf), osmid and geometry."""
     eu, ev, walk, ride, osmid, geoms = [], [], [], [], [], []
+    unpaved: list[bool] = []
     no_walk = no_ride = 0
     for u, v, data in graph.edges(data=True):
         eu.append(index[u])
@@ -196,6 +201,7 @@ def _read_edges(graph: Any, index: dict[Any, int]) -> _Edges:
         ride.append(math.nan if r is None else r)
         osmid.append(data.get("osmid"))
         geoms.append(data.get("geometry"))
+        unpaved.append(is_unpaved(str(data.get("highway", "")), str(data.get("surface", ""))))
     if no_walk:
         raise NetworkError(
             f"{no_walk} of {len(eu)} edges have no walk_s travel time: load the "
@@ -208,6 +214,7 @@ def _read_edges(graph: Any, index: dict[Any, int]) -> _Edges:
         ride=_weights(ride) if not no_ride else np.full(len(eu), np.nan),
         osmid=tuple(osmid),
         geoms=geoms,
+        unpaved=np.array(unpaved, dtype=bool),
     )
 
 

@@ -72,12 +72,14 @@ def snaps_frame(
     reachable: BoolArray,
     reasons: list[str],
     max_snap_m: float,
+    unpaved: BoolArray | None = None,
 ) -> pd.DataFrame:
     """Return :attr:`TravelMatrix.snaps <routeplan.matrix.TravelMatrix.snaps>`.
 
     ``access`` is the access leg of each point in seconds, ``reasons`` why each point
     is not reachable (``""`` when it is): a point farther than ``max_snap_m`` from the
-    ways gets that said first.
+    ways gets that said first. ``unpaved`` says, per point, whether the way it is
+    snapped to is unpaved (a track or path, or an unpaved surface).
     """
     no_access = snapped.snap_m > max_snap_m
     reasons = list(reasons)
@@ -97,6 +99,7 @@ def snaps_frame(
             "reason": reasons,
             "snap_lon": snap_lonlat[:, 0],
             "snap_lat": snap_lonlat[:, 1],
+            "unpaved": np.zeros(len(ids), dtype=bool) if unpaved is None else unpaved,
         },
         index=pd.Index(list(ids), name="point_id"),
     )

@@ -38,8 +38,9 @@ class TravelMatrix:
         DataFrame indexed by ``point_id``: ``snap_m`` (distance to the nearest way),
         ``access_s`` (the access leg, walked), ``no_mapped_access`` (``snap_m`` over
         ``max_snap_m``), ``reachable`` (connected both ways to the other points),
-        ``reason`` (why a point is flagged, ``""`` otherwise), and ``snap_lon``,
-        ``snap_lat`` (where the access leg meets the way).
+        ``reason`` (why a point is flagged, ``""`` otherwise), ``snap_lon``,
+        ``snap_lat`` (where the access leg meets the way) and ``unpaved`` (that way
+        is a track or path, or has an unpaved surface).
     mode
         ``"walking"`` or ``"motorbike"``.
 

@@ -37,7 +37,7 @@ Submodules
 
 from __future__ import annotations
 
-from .access import CUSTOM_FILTER_CLASSES, WALK_ONLY
+from .access import CUSTOM_FILTER_CLASSES, WALK_ONLY, is_unpaved
 from .download import custom_filter
 from .load import check_network_file, load_network
 from .model import BBox, Island, Network, NetworkReport, Place, fingerprint
@@ -57,6 +57,7 @@ __all__ = [
     "custom_filter",
     "each_way_once",
     "fingerprint",
+    "is_unpaved",
     "load_network",
     "read_places",
     "tobler_s_per_m",

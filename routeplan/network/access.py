@@ -46,6 +46,7 @@ __all__ = [
     "YES",
     "Rule",
     "classify",
+    "is_unpaved",
     "parse_maxspeed",
     "way_rule",
 ]
@@ -218,6 +219,21 @@ class Rule:
     walk_factor: float
     ford: bool
     flat: bool  # bridge or tunnel: grade straight between its ends
+
+
+#: Classes that are unpaved unless their ``surface`` says otherwise.
+UNPAVED_CLASSES = frozenset({"track", "path", "bridleway"})
+
+
+def is_unpaved(highway: str, surface: str = "") -> bool:
+    """Return whether a way is unpaved: an unpaved ``surface``, or a track or path not paved.
+
+    What the planner's daylight rule asks of a way (rounds on such ways end by dusk).
+    """
+    surface = surface.strip().lower()
+    if surface in UNPAVED:
+        return True
+    return highway in UNPAVED_CLASSES and surface not in PAVED
 
 
 def classify(value: str, known: frozenset[str], report: NetworkReport) -> str | None:

@@ -24,12 +24,13 @@ from __future__ import annotations
 from .planning import plan
 from .previous import read_previous
 from .problem import UNREACHABLE, RoutingProblem, build_problem
-from .result import DAY_NAMES, Change, Plan, Route, Stop, Unassigned
+from .result import DAY_NAMES, Change, Flag, Plan, Route, Stop, Unassigned
 
 __all__ = [
     "DAY_NAMES",
     "UNREACHABLE",
     "Change",
+    "Flag",
     "Plan",
     "Route",
     "RoutingProblem",

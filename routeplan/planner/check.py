@@ -105,6 +105,13 @@ def _check_route(
         errors.append(f"{r.volunteer_id} day {r.day}: comes home before the last visit ends")
     if r.travel_s != travel or r.service_s != service:
         errors.append(f"{r.volunteer_id} day {r.day}: travel/service totals wrong")
+    dusk = problem.dusk_s[r.day]
+    dark = [s.household_id for s in r.stops if s.household_id in hidx]
+    if r.end_s > dusk and any(problem.needs_daylight(hidx[x]) for x in dark):
+        errors.append(
+            f"{r.volunteer_id} day {r.day}: round needing daylight ends at "
+            f"{format_clock(r.end_s)}, after dusk ({format_clock(dusk)})"
+        )
     return errors
 
 

@@ -48,7 +48,7 @@ def plan(
         their volunteer unless that has become impossible; every change is reported
         in ``Plan.changes`` with its reason.
     week_start
-        Monday of the planned week (only used to date the rounds).
+        Monday of the planned week: dates the rounds and the dusk of the daylight rule.
     progress
         Optional ``progress(message, fraction)`` callback.
 
@@ -65,11 +65,21 @@ def plan(
         If the inputs do not fit together (see :func:`build_problem`).
 
     """
+    import time
+
     from .solve import solve_problem
 
+    started = time.time()  # planner.time_limit_s counts from here
     settings = settings or Settings()
-    problem = build_problem(households, volunteers, matrices, settings=settings, previous=previous)
-    result = solve_problem(problem, progress=progress)
+    problem = build_problem(
+        households,
+        volunteers,
+        matrices,
+        settings=settings,
+        previous=previous,
+        week_start=week_start,
+    )
+    result = solve_problem(problem, progress=progress, started=started)
     result.week_start = week_start
     result.changes = changes_since(problem, result.assignment)
     errors = problem.check(result)

@@ -8,10 +8,11 @@ hard rule (see :mod:`routeplan.planner.check`).
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
@@ -21,6 +22,7 @@ from ..config import Settings
 from ..errors import InfeasibleError, InputDataError, Problem
 from ..matrix import find_home, home_point_id
 from .check import check_plan
+from .places import FAR_FROM_MAP, centroid, map_flags, neighbour_pairs
 
 if TYPE_CHECKING:  # pragma: no cover
     from .result import Plan
@@ -96,6 +98,18 @@ class RoutingProblem:
         Last assignment (household id -> volunteer id).
     settings
         The settings used.
+    daylight
+        Households whose rounds must be home by dusk (``remote``, reached by an
+        unpaved track or path, or far from the mapped ways; see
+        :mod:`routeplan.planner.daylight`).
+    dusk_s
+        Per weekday, seconds after midnight by which such rounds end (86400: no rule).
+    map_flag, map_detail
+        Per household: ``"far_from_map"`` (more than ``network.max_snap_m`` from every
+        mapped way), ``"separate_network"`` (snapped onto a piece of the network not
+        connected to the others) or ``""``, and the sentence with the fix.
+    neighbours
+        ``(P, 2)`` pairs of households closer than ``planner.neighbour_m``.
 
     """
 
@@ -119,6 +133,11 @@ class RoutingProblem:
     eligible: NDArray[np.bool_]
     previous: Mapping[str, str]
     settings: Settings
+    daylight: NDArray[np.bool_] = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    dusk_s: tuple[int, ...] = (86400,) * 7
+    map_flag: tuple[str, ...] = ()
+    map_detail: tuple[str, ...] = ()
+    neighbours: NDArray[np.int64] = field(default_factory=lambda: np.zeros((0, 2), dtype=np.int64))
 
     @property
     def n_households(self) -> int:
@@ -147,8 +166,12 @@ class RoutingProblem:
             return []
         svc = int(self.service_s[h])
         res: list[tuple[int, int, int]] = []
+        dark = self.needs_daylight(h)
         for k, (day, a, b) in enumerate(self.shifts[v]):
-            lo, hi = a + out_s, b - back_s - svc
+            lo, hi = (
+                a + out_s,
+                min(b, self.dusk_s[day]) - back_s - svc if dark else b - back_s - svc,
+            )
             if self.hh_windows[h]:
                 for d, hs, he in self.hh_windows[h]:
                     if d == day:
@@ -158,6 +181,17 @@ class RoutingProblem:
             elif lo <= hi:
                 res.append((k, day * 86400 + lo, day * 86400 + hi))
         return res
+
+    def needs_daylight(self, h: int) -> bool:
+        """Whether household ``h``'s round must be home by dusk."""
+        return bool(len(self.daylight) and self.daylight[h])
+
+    def hours_cut(self, h: int, v: int) -> bool:
+        """Whether ``h``'s own hours, not ``v``'s shifts, narrow when ``v`` may visit it."""
+        if not self.hh_windows[h]:
+            return False
+        free = RoutingProblem(**{**self.__dict__, "hh_windows": ((),) * self.n_households})
+        return free.visit_intervals(h, v) != self.visit_intervals(h, v)
 
     def reason_text(self, key: str, **fields: Any) -> str:
         """Return the reason ``key`` in ``settings.output.language`` (see ``_labels``)."""
@@ -211,10 +245,20 @@ class RoutingProblem:
         }
         ok = np.ones(self.n_volunteers, dtype=bool)
         for code, mask in steps:
+            before = ok.copy()
             ok &= mask
             if not ok.any():
+                if code in ("far", "window") and self._only_dusk_forbids(h, before):
+                    code = "daylight"
                 return (code, self.reason_text(f"unserved_{code}", **fields))
         return ("capacity", self.reason_text("unserved_capacity", hid=hid))
+
+    def _only_dusk_forbids(self, h: int, candidates: NDArray[np.bool_]) -> bool:
+        """Whether some of ``candidates`` could visit ``h`` but for the dusk rule."""
+        if not self.needs_daylight(h):
+            return False
+        free = RoutingProblem(**{**self.__dict__, "dusk_s": (86400,) * 7})
+        return any(free.visit_intervals(h, int(v)) for v in np.flatnonzero(candidates))
 
     # --- checking a plan ------------------------------------------------------------
 
@@ -225,8 +269,9 @@ class RoutingProblem:
         skills and reach (and language when hard); every visited household is
         assigned to the route's volunteer and visited once; rounds start and end at
         home inside one of the volunteer's shifts; arrival times follow the travel
-        matrix and service times; household hours are respected; every assigned
-        household is visited or rolled over.
+        matrix and service times; household hours are respected; a round visiting a
+        household that needs daylight ends by dusk; every assigned household is
+        visited or rolled over.
         """
         return check_plan(self, result)
 
@@ -253,6 +298,7 @@ def build_problem(
     *,
     settings: Settings | None = None,
     previous: Mapping[str, str] | None = None,
+    week_start: dt.date | None = None,
 ) -> RoutingProblem:
     """Turn the registers and travel matrices into a :class:`RoutingProblem`.
 
@@ -267,6 +313,9 @@ def build_problem(
         Settings; defaults if ``None``.
     previous
         Last week's assignment (household id -> volunteer id).
+    week_start
+        Monday of the planned week: dates the dusk of the daylight rule (without it,
+        the year's earliest dusk at the place is used).
 
     Raises
     ------
@@ -296,6 +345,8 @@ def build_problem(
     language, priority, hh_windows = _household_columns(households, H)
     reach = _reach(travel, modes, H)
     skill_ok, language_ok = _skill_language_ok(needs, skills, language, languages)
+    map_flag, map_detail, unpaved = map_flags(matrices, hids, settings.output.language)
+    daylight, dusk = _daylight(households, settings, week_start, unpaved, map_flag)
     proto = RoutingProblem(
         household_ids=hids,
         volunteer_ids=vids,
@@ -317,12 +368,43 @@ def build_problem(
         eligible=np.ones((H, V), dtype=bool),
         previous=dict(previous or {}),
         settings=settings,
+        daylight=daylight,
+        dusk_s=dusk,
+        map_flag=map_flag,
+        map_detail=map_detail,
+        neighbours=neighbour_pairs(households, settings.planner.neighbour_m),
     )
     window_ok = _window_ok(proto)
     eligible = reach & skill_ok & window_ok
     if settings.planner.language_hard:
         eligible &= language_ok
     return RoutingProblem(**{**proto.__dict__, "window_ok": window_ok, "eligible": eligible})
+
+
+def _daylight(
+    households: Any,
+    settings: Settings,
+    week_start: dt.date | None,
+    unpaved: NDArray[np.bool_],
+    map_flag: tuple[str, ...],
+) -> tuple[NDArray[np.bool_], tuple[int, ...]]:
+    """Return which households need a daylight round, and dusk per weekday."""
+    H = len(households)
+    ps = settings.planner
+    where = centroid(households)
+    if not ps.daylight or where is None:
+        return np.zeros(H, dtype=bool), (86400,) * 7
+    from .daylight import dusk_seconds, local_timezone
+
+    remote = (
+        np.asarray(households["remote"], dtype=bool)
+        if "remote" in households
+        else np.zeros(H, dtype=bool)
+    )
+    daylight = remote | unpaved | np.array([f == FAR_FROM_MAP for f in map_flag], dtype=bool)
+    lon, lat = round(where[0], 3), round(where[1], 3)
+    tz = local_timezone(lon, lat, ps.timezone)
+    return daylight, dusk_seconds(lon, lat, week_start, tz, ps.dusk_margin_min)
 
 
 def _duplicate_ids(hids: tuple[str, ...], vids: tuple[str, ...]) -> list[Problem]:
@@ -505,6 +587,8 @@ def _window_ok(p: RoutingProblem) -> NDArray[np.bool_]:
         need = np.where(reachable, out_s + back_s + p.service_s, np.iinfo(np.int64).max // 4)
         longest = max((b - a for _, a, b in p.shifts[v]), default=0)
         ok[any_time, v] = need[any_time] <= longest
+        for h in np.flatnonzero(any_time & (p.daylight if len(p.daylight) else False)):
+            ok[h, v] = bool(reachable[h]) and bool(p.visit_intervals(int(h), v))
         for h in with_windows:
             ok[h, v] = bool(reachable[h]) and bool(p.visit_intervals(int(h), v))
     return ok

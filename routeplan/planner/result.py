@@ -24,7 +24,7 @@ from ..timewindows import format_clock
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["DAY_NAMES", "Change", "Plan", "Route", "Stop", "Unassigned"]
+__all__ = ["DAY_NAMES", "Change", "Flag", "Plan", "Route", "Stop", "Unassigned"]
 
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -63,6 +63,11 @@ class Route:
         """Seconds from leaving home to coming back."""
         return self.end_s - self.start_s
 
+    @property
+    def travel_over_visits(self) -> bool:
+        """Whether the round travels longer than it visits (a ride worth a second look)."""
+        return self.travel_s > self.service_s
+
 
 @dataclass(frozen=True)
 class Unassigned:
@@ -73,7 +78,9 @@ class Unassigned:
     way there and back), ``skill``, ``language`` (hard rule only), ``window`` (its
     hours never meet a volunteer's), ``far`` (the trip and visit are longer than any
     available period); for rollover ``time`` (the volunteer's hours this week are
-    full) and ``window`` (its hours did not fit into the rounds).
+    full), ``daylight`` (it needs a round home by dusk, and the volunteer's daytime
+    hours are full) and ``window`` (its own hours, narrower than the volunteer's
+    shifts, did not fit into the rounds).
     """
 
     household_id: str
@@ -97,13 +104,33 @@ class Change:
     code: str = ""
 
 
+@dataclass(frozen=True)
+class Flag:
+    """A household the plan serves but a coordinator should look at, with the fix.
+
+    Codes: ``far_from_map`` (farther than ``network.max_snap_m`` from every mapped
+    way: the last leg is on foot with no mapped path) and ``separate_network``
+    (snapped onto a piece of road not connected to the rest). The fix is to map the
+    path (OpenStreetMap) or correct the location.
+    """
+
+    household_id: str
+    code: str
+    detail: str
+
+
 @dataclass
 class Plan:
     """The result of planning a week.
 
     ``stats`` holds figures about the solve: ``travel_s`` (total), ``workload_s``
     (volunteer id -> weekly seconds of travel and service), ``time_s`` (wall time per
-    step) and the solver settings used.
+    step), ``hit_time_limit`` (the clock, not the search's counts, stopped part of the
+    search: ``cut`` says which), ``neighbour_splits`` (pairs of neighbours given to two
+    volunteers; ``neighbour_splits_joinable``: of which one could have gone to the
+    other's volunteer), ``daylight_households`` and ``dusk_s`` (per weekday) of the
+    daylight rule, and the solver settings used. ``flags`` lists households served
+    but far from the map (see :class:`Flag`).
     """
 
     routes: list[Route]
@@ -113,6 +140,7 @@ class Plan:
     changes: list[Change] = field(default_factory=list)
     week_start: dt.date | None = None
     stats: dict[str, Any] = field(default_factory=dict)
+    flags: list[Flag] = field(default_factory=list)
 
     # --- figures --------------------------------------------------------------------
 
@@ -132,6 +160,20 @@ class Plan:
         for r in self.routes:
             work[r.volunteer_id] = work.get(r.volunteer_id, 0) + r.travel_s + r.service_s
         return work
+
+    def travel_by_volunteer(self) -> dict[str, int]:
+        """Weekly travel seconds of every volunteer with households."""
+        travel = {v: 0 for v in sorted(set(self.assignment.values()))}
+        for r in self.routes:
+            travel[r.volunteer_id] = travel.get(r.volunteer_id, 0) + r.travel_s
+        return travel
+
+    def travel_spread(self) -> tuple[float, float, float]:
+        """Minimum, median and maximum weekly travel in hours over volunteers."""
+        hours = sorted(t / 3600 for t in self.travel_by_volunteer().values())
+        if not hours:
+            return (0.0, 0.0, 0.0)
+        return (hours[0], float(np.median(hours)), hours[-1])
 
     def workload_spread(self) -> tuple[float, float, float]:
         """Minimum, median and maximum weekly workload in hours over volunteers."""
@@ -154,7 +196,9 @@ class Plan:
             f"This week: {self.visits} visits in {len(self.routes)} rounds, "
             f"{len(self.rollover)} rolled over to next week; travel {self.travel_s / 3600:.1f} h.",
             f"Weekly workload per volunteer: min {lo:.1f} h, median {med:.1f} h, max {hi:.1f} h.",
+            self._travel_line(),
         ]
+        lines += self._warning_lines()
         if self.changes:
             lines.append(
                 f"Changes since the previous plan: {len(self.changes)} "
@@ -194,16 +238,46 @@ class Plan:
             )
         return "\n".join(lines)
 
+    def _travel_line(self) -> str:
+        tlo, tmed, thi = self.travel_spread()
+        over = sum(1 for r in self.routes if r.travel_over_visits)
+        return (
+            f"Weekly travel per volunteer: min {tlo:.1f} h, median {tmed:.1f} h, max "
+            f"{thi:.1f} h; {over} rounds travel longer than they visit."
+        )
+
+    def _warning_lines(self) -> list[str]:
+        lines = []
+        if self.flags:
+            lines.append(
+                f"Far from the map: {len(self.flags)} households "
+                f"({_count_text(f.code for f in self.flags)}): map the path to them."
+            )
+        if self.stats.get("neighbour_splits"):
+            lines.append(
+                f"Neighbours split between volunteers: {self.stats['neighbour_splits']} pairs "
+                f"({self.stats.get('neighbour_splits_joinable', 0)} could have been joined)."
+            )
+        if self.stats.get("hit_time_limit"):
+            lines.append(
+                f"The time limit ({self.stats.get('time_limit_s', '?')} s) cut the search "
+                f"({', '.join(self.stats.get('cut', []))}): another run may give another plan."
+            )
+        return lines
+
     def stops_frame(self) -> pd.DataFrame:
         """Return one row per visit, in volunteer, day and visit order.
 
         Columns: ``volunteer_id``, ``day`` (0=Mon), ``day_name``, ``date`` (when
         ``week_start`` is known, else empty), ``round`` (1-based per volunteer),
         ``order``, ``household_id``, ``arrival_s``, ``departure_s``, ``arrival``,
-        ``departure`` (HH:MM), ``service_s``, ``travel_s``, ``mode``.
+        ``departure`` (HH:MM), ``service_s``, ``travel_s``, ``mode``, ``flags``
+        (``far_from_map``, ``separate_network``, ``travel_over_visits`` for every
+        stop of a round that travels longer than it visits; ``;``-separated).
         """
         import pandas as pd
 
+        flagged = {f.household_id: f.code for f in self.flags}
         rows: list[dict[str, Any]] = []
         per_v: dict[str, int] = {}
         for r in sorted(self.routes, key=lambda r: (r.volunteer_id, r.day, r.start_s)):
@@ -228,6 +302,14 @@ class Plan:
                         "service_s": s.service_s,
                         "travel_s": s.travel_s,
                         "mode": r.mode,
+                        "flags": ";".join(
+                            x
+                            for x in (
+                                flagged.get(s.household_id, ""),
+                                "travel_over_visits" if r.travel_over_visits else "",
+                            )
+                            if x
+                        ),
                     }
                 )
         columns = [
@@ -245,6 +327,7 @@ class Plan:
             "service_s",
             "travel_s",
             "mode",
+            "flags",
         ]
         return pd.DataFrame(rows, columns=columns)
 
@@ -253,10 +336,13 @@ class Plan:
 
         Columns: ``household_id``, ``volunteer_id`` (empty when unassigned), ``status``
         (``scheduled``, ``rollover`` or ``unassigned``), ``day`` (-1 when not
-        visited), ``reason`` and ``detail`` (empty when scheduled). The first two
-        columns are the ``previous`` format read by :func:`read_previous`.
+        visited), ``reason`` and ``detail`` (empty when scheduled), ``flag`` and
+        ``flag_detail`` (see :class:`Flag`; empty when none). The first two columns
+        are the ``previous`` format read by :func:`read_previous`.
         """
         import pandas as pd
+
+        flagged = {f.household_id: f for f in self.flags}
 
         day = {s.household_id: r.day for r in self.routes for s in r.stops}
         rolled = {u.household_id: u for u in self.rollover}
@@ -284,8 +370,22 @@ class Plan:
                     "detail": u.detail,
                 }
             )
+        for row in rows:
+            f = flagged.get(row["household_id"])
+            row["flag"] = f.code if f else ""
+            row["flag_detail"] = f.detail if f else ""
         return pd.DataFrame(
-            rows, columns=["household_id", "volunteer_id", "status", "day", "reason", "detail"]
+            rows,
+            columns=[
+                "household_id",
+                "volunteer_id",
+                "status",
+                "day",
+                "reason",
+                "detail",
+                "flag",
+                "flag_detail",
+            ],
         )
 
 

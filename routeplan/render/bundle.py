@@ -136,6 +136,24 @@ class PlanBundle:
         """Return the calendar date of weekday ``day`` in the plan's week, if it has one."""
         return round_date(self.plan.week_start, day)
 
+    def map_flag(self, household_id: str) -> str:
+        """Return the plan's map flag of a household (``far_from_map`` ...), ``""`` if none."""
+        for f in self.plan.flags:
+            if f.household_id == household_id:
+                return f.code
+        return ""
+
+    def off_map_leg(self, household_id: str, mode: str) -> list[Coord]:
+        """Return the walk with no mapped path to a far household: its way's end, then it."""
+        snaps = getattr(self.matrices.get(mode), "snaps", None)
+        xy = self.xy.get(household_id)
+        if snaps is None or xy is None or household_id not in snaps.index:
+            return []
+        row = snaps.loc[household_id]
+        if not bool(row.get("no_mapped_access", False)):
+            return []
+        return [(float(row["snap_lon"]), float(row["snap_lat"])), xy]
+
     def legs(self, route: Route) -> list[list[Coord]]:
         """Return the lines of a round's legs (home -> 1, ..., n -> home) along the roads.
 

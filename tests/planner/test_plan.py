@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -606,3 +607,146 @@ def test_cli_plan_needs_registers_or_a_project(capsys: pytest.CaptureFixture[str
 
     assert main(["plan", "--households", "x.csv"]) == 2
     assert "--project with --week" in capsys.readouterr().err
+
+
+# --- plans a coordinator would sign: daylight, neighbours, far from the map, time ------------
+
+MON = 0
+WEEK = __import__("datetime").date(2026, 12, 7)  # a Monday in December
+
+
+def _in_da_nang(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Move the hand-made points to Da Nang (x, y units become ~100 m steps)."""
+    out = frame.copy()
+    out["geometry"] = [Point(108.0 + p.x * 0.001, 16.0 + p.y * 0.001) for p in frame.geometry]
+    return out.set_geometry("geometry")
+
+
+def _plan_in_da_nang(
+    households: list[dict[str, Any]],
+    volunteers: list[dict[str, Any]],
+    *,
+    mats: dict[str, Any] | None = None,
+    **planner: Any,
+) -> Plan:
+    h, v = registers(households, volunteers)
+    h, v = _in_da_nang(h), _in_da_nang(v)
+    return plan(
+        h,
+        v,
+        mats or matrices(households, volunteers),
+        settings=settings(**planner),
+        week_start=WEEK,
+    )
+
+
+def test_a_round_to_a_remote_household_is_home_by_civil_dusk() -> None:
+    households = [{**hh("R1", 10), "remote": True}, {**hh("N1", 12), "remote": False}]
+    volunteers = [vol("A", 0, windows=((MON, 16 * 60, 20 * 60),))]
+    p = _plan_in_da_nang(households, volunteers)
+    dusk = p.stats["dusk_s"][MON]
+    assert 17 * 3600 + 20 * 60 < dusk < 17 * 3600 + 50 * 60  # civil dusk, Da Nang, December
+    (r,) = [r for r in p.routes if any(s.household_id == "R1" for s in r.stops)]
+    assert r.end_s <= dusk
+    # without the rule the volunteer leaves as late as the shift allows: home after dusk
+    late = _plan_in_da_nang(households, volunteers, daylight=False)
+    assert max(r.end_s for r in late.routes) > dusk
+
+
+def test_a_remote_household_with_only_evening_hours_is_unassigned_for_daylight() -> None:
+    households = [{**hh("R1", 10), "remote": True}]
+    volunteers = [vol("A", 0, windows=((MON, 17 * 60 + 30, 20 * 60),))]
+    p = _plan_in_da_nang(households, volunteers)
+    assert [(u.household_id, u.reason) for u in p.unassigned] == [("R1", "daylight")]
+    assert "trời sáng" in p.unassigned[0].detail  # "daylight", in the default Vietnamese
+
+
+def test_neighbours_a_few_metres_apart_go_to_one_volunteer() -> None:
+    # by the travel times N1 is nearer A and N2 nearer B, but they are ~20 m apart
+    households = [hh("N1", 4), hh("N2", 6), hh("A1", 1), hh("B1", 9)]
+    volunteers = [vol("A", 0), vol("B", 10)]
+    h, v = registers(households, volunteers)
+    h, v = _in_da_nang(h), _in_da_nang(v)
+    h.loc[h["household_id"] == "N2", "geometry"] = Point(108.0041, 16.0001)
+    mats = matrices(households, volunteers)
+    together = plan(h, v, mats, settings=settings(), week_start=WEEK)
+    assert together.assignment["N1"] == together.assignment["N2"]
+    assert together.stats["neighbour_pairs"] == 1 and together.stats["neighbour_splits"] == 0
+    assert together.assignment["A1"] == "A" and together.assignment["B1"] == "B"
+
+
+def test_neighbours_stay_apart_when_capacity_forbids_and_the_split_is_counted() -> None:
+    households = [hh("N1", 4), hh("N2", 6), hh("A1", 1), hh("B1", 9), hh("B2", 8)]
+    volunteers = [vol("A", 0, capacity=2), vol("B", 10, capacity=3)]
+    h, v = registers(households, volunteers)
+    h, v = _in_da_nang(h), _in_da_nang(v)
+    # N1, N2 and A1 are all within ~20 m: three neighbours, but A takes only two
+    h.loc[h["household_id"] == "N2", "geometry"] = Point(108.0041, 16.0001)
+    h.loc[h["household_id"] == "A1", "geometry"] = Point(108.0040, 16.0001)
+    p = plan(h, v, matrices(households, volunteers), settings=settings(), week_start=WEEK)
+    assert sorted(Counter(p.assignment.values()).values()) == [2, 3]  # both full
+    assert p.stats["neighbour_splits"] >= 1
+    assert "Neighbours split" in p.summary()
+
+
+@dataclass
+class SnapMatrix(FakeMatrix):
+    """A FakeMatrix with the ``snaps`` table of a real one."""
+
+    snaps: Any = None
+
+
+def test_a_household_far_from_the_map_is_flagged_with_the_fix() -> None:
+    import pandas as pd
+
+    households = [hh("F1", 3), hh("H2", 4)]
+    volunteers = [vol("A", 0)]
+    base = matrices(households, volunteers)
+    ids = base["motorbike"].ids
+    snaps = pd.DataFrame(
+        {
+            "snap_m": [1200.0 if i == "F1" else 5.0 for i in ids],
+            "access_s": [960 if i == "F1" else 4 for i in ids],
+            "no_mapped_access": [i == "F1" for i in ids],
+            "reachable": [True] * len(ids),
+            "reason": ["1200 m from the nearest mapped way" if i == "F1" else "" for i in ids],
+            "snap_lon": [108.0] * len(ids),
+            "snap_lat": [16.0] * len(ids),
+            "unpaved": [False] * len(ids),
+        },
+        index=pd.Index(list(ids), name="point_id"),
+    )
+    mats = {m: SnapMatrix(x.ids, x.seconds, x.mode, snaps) for m, x in base.items()}
+    p = _plan_in_da_nang(households, volunteers, mats=mats)
+    assert [(f.household_id, f.code) for f in p.flags] == [("F1", "far_from_map")]
+    assert "map the path" in p.flags[0].detail or "vẽ đường" in p.flags[0].detail
+    frame = p.assignments_frame().set_index("household_id")
+    assert frame.loc["F1", "flag"] == "far_from_map" and frame.loc["H2", "flag"] == ""
+    stops = p.stops_frame().set_index("household_id")
+    assert "far_from_map" in stops.loc["F1", "flags"]
+    assert "Far from the map: 1 households" in p.summary()
+
+
+def test_hours_equal_to_the_volunteers_roll_over_for_time_not_window() -> None:
+    shift = ((SAT, 8 * 60, 9 * 60),)
+    households = [hh(f"H{i}", 1 + i * 0.1, windows=shift) for i in range(6)]
+    p = run(households, [vol("A", 0, windows=shift)])
+    assert p.rollover, "six 20-minute visits cannot fit into one hour"
+    assert {u.reason for u in p.rollover} == {"time"}
+    narrow = [*households, hh("late", 1.5, windows=((SAT, 8 * 60 + 45, 9 * 60),))]
+    q = run(narrow, [vol("A", 0, windows=shift)])
+    assert "window" not in {u.reason for u in q.rollover if u.household_id != "late"}
+
+
+def test_the_plan_says_when_the_clock_cut_the_search_and_keeps_its_rules() -> None:
+    rng = np.random.default_rng(3)
+    households = [
+        hh(f"H{i:02d}", float(x), float(y)) for i, (x, y) in enumerate(rng.integers(0, 30, (30, 2)))
+    ]
+    volunteers = [vol(f"V{k}", float(5 * k), 3.0, capacity=8) for k in range(5)]
+    cut = run(households, volunteers, time_limit_s=0.01)
+    assert cut.stats["hit_time_limit"] is True and "route" in cut.stats["cut"]
+    assert "time limit" in cut.summary()
+    assert len(cut.assignment) + len(cut.unassigned) == 30  # still every household, checked
+    full = run(households, volunteers)
+    assert full.stats["hit_time_limit"] is False and full.stats["cut"] == []

@@ -281,3 +281,30 @@ def test_demo_commune_exports(demo_outputs_plan: Any, tmp_path: Path) -> None:
     assert len(households) == len(p.households)
     gpx = sorted(x.stem for x in (tmp_path / "gpx").glob("*.gpx"))
     assert gpx == sorted({r.volunteer_id for r in p.plan.routes})
+
+
+def test_plan_tables_show_travel_against_the_median_and_far_households(
+    small_plan: Any, tmp_path: Path
+) -> None:
+    import dataclasses
+
+    from routeplan.planner import Flag
+    from routeplan.render import write_plan_tables
+
+    p = small_plan.plan
+    hid = next(iter(p.assignment))
+    flagged = dataclasses.replace(
+        p, flags=[Flag(hid, "far_from_map", "1200 m from the nearest mapped way: map the path")]
+    )
+    names = {x.name for x in write_plan_tables(flagged, tmp_path)}
+    assert {"travel.csv", "flags.csv"} <= names
+    with open(tmp_path / "travel.csv", encoding="utf-8-sig") as fh:
+        travel = list(csv.DictReader(fh))
+    assert {r["volunteer_id"] for r in travel} == set(p.assignment.values())
+    ratios = sorted(float(r["travel_vs_median"]) for r in travel)
+    mid = (ratios[(len(ratios) - 1) // 2] + ratios[len(ratios) // 2]) / 2
+    assert mid == pytest.approx(1.0, abs=0.01)  # against the median
+    with open(tmp_path / "flags.csv", encoding="utf-8-sig") as fh:
+        flags = list(csv.DictReader(fh))
+    assert [(r["household_id"], r["flag"]) for r in flags] == [(hid, "far_from_map")]
+    assert "map the path" in flags[0]["flag_detail"]

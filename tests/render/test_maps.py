@@ -357,3 +357,43 @@ def test_without_network_or_matrices(small_plan, tmp_path) -> None:  # type: ign
     assert page.count('"k":"line"') == len(small_plan.plan.routes)  # straight lines instead
     assert calls[-1][1] == 1.0
     assert all(0.0 <= f <= 1.0 for _, f in calls)
+
+
+@pytest.mark.browser
+def test_a_household_far_from_the_map_is_flagged_with_a_dashed_last_leg(
+    small_plan, tmp_path, browser
+) -> None:  # type: ignore[no-untyped-def]
+    import copy
+    import types
+
+    import pandas as pd
+
+    from routeplan.planner import Flag
+
+    route = next(r for r in small_plan.plan.routes if r.volunteer_id == "TN-01")
+    hid = route.stops[0].household_id
+    detail = "1200 m from the nearest mapped way: map the path to it"
+    plan = dataclasses.replace(small_plan.plan, flags=[Flag(hid, "far_from_map", detail)])
+    lon, lat = small_plan.households.set_index("household_id").geometry[hid].coords[0]
+    matrices = {}
+    for mode, m in small_plan.matrices.items():
+        m = copy.copy(m)
+        m.snaps = pd.DataFrame(
+            {
+                "snap_m": [1200.0],
+                "no_mapped_access": [True],
+                "snap_lon": [lon + 0.004],
+                "snap_lat": [lat + 0.004],
+            },
+            index=pd.Index([hid], name="point_id"),
+        )
+        matrices[mode] = m
+    sp = types.SimpleNamespace(**{**vars(small_plan), "plan": plan, "matrices": matrices})
+    _write(sp, tmp_path)
+    with browser.open(tmp_path / "volunteers" / "TN-01.html", viewport=(390, 844), scale=2) as view:
+        assert view.errors == []
+        page = view.page
+        assert "xa đường trên bản đồ" in page.locator("section.rp-day").first.inner_text()
+        dashed = page.locator(".leaflet-overlay-pane path[stroke-dasharray='6 6']")
+        assert dashed.count() == 1
+        view.screenshot(ARTIFACTS / "volunteer_far_from_map.png")

@@ -20,7 +20,14 @@ from ._costs import PRIORITY_OVER_S, STAY_S, UNASSIGNED_PRIORITY_S, UNASSIGNED_S
 if TYPE_CHECKING:  # pragma: no cover
     from ..problem import RoutingProblem
 
-__all__ = ["Arcs", "assign_households", "solve_flow"]
+__all__ = [
+    "Arcs",
+    "assign_households",
+    "count_splits",
+    "keep_neighbours_together",
+    "neighbour_lists",
+    "solve_flow",
+]
 
 
 @dataclass(frozen=True)
@@ -197,3 +204,121 @@ def _network(
         ]
     )
     return starts, ends, caps, costs, n_nodes
+
+
+def neighbour_lists(problem: RoutingProblem) -> dict[int, list[int]]:
+    """Return each household's neighbours (closer than ``planner.neighbour_m``)."""
+    near: dict[int, list[int]] = {}
+    for a, b in problem.neighbours:
+        near.setdefault(int(a), []).append(int(b))
+        near.setdefault(int(b), []).append(int(a))
+    return near
+
+
+def count_splits(problem: RoutingProblem, assign: NDArray[np.int64]) -> tuple[int, int]:
+    """Return neighbour pairs given to two volunteers, and how many of them could be joined.
+
+    A split could be joined when either household may go to the other's volunteer
+    (eligible: reach, skills, hours; and speaks its language, or it has none).
+    """
+    if len(problem.neighbours) == 0:
+        return 0, 0
+    a, b = problem.neighbours[:, 0], problem.neighbours[:, 1]
+    va, vb = assign[a], assign[b]
+    split = (va >= 0) & (vb >= 0) & (va != vb)
+    ok = problem.eligible & problem.language_ok
+    joinable = split & (ok[a, np.where(vb >= 0, vb, 0)] | ok[b, np.where(va >= 0, va, 0)])
+    return int(split.sum()), int(joinable.sum())
+
+
+def keep_neighbours_together(
+    problem: RoutingProblem, assign: NDArray[np.int64], *, passes: int = 5
+) -> NDArray[np.int64]:
+    """Move households to the volunteer of most of their neighbours, where that is allowed.
+
+    A household moves when more of its neighbours are with another volunteer than with
+    its own and that volunteer may serve it (eligible, and speaks its language if its
+    own volunteer does). A full volunteer gives back the household whose move the
+    other way splits fewest neighbours (then: the nearest to the other's home).
+    Households kept with last week's volunteer stay.
+    """
+    near = neighbour_lists(problem)
+    if not near:
+        return assign
+    j = _Join.start(problem, assign, near)
+    for _ in range(passes):
+        if not sum(j.join(h) for h in sorted(near)):
+            break
+    return j.assign
+
+
+@dataclass
+class _Join:
+    """State of :func:`keep_neighbours_together`."""
+
+    problem: RoutingProblem
+    assign: NDArray[np.int64]
+    near: dict[int, list[int]]
+    load: NDArray[np.int64]
+    fixed: NDArray[np.bool_]  # kept with last week's volunteer
+    ok: NDArray[np.bool_]  # (H, V) may serve: eligible and language where it matters
+
+    @classmethod
+    def start(
+        cls, problem: RoutingProblem, assign: NDArray[np.int64], near: dict[int, list[int]]
+    ) -> _Join:
+        """Return the state before the first pass (``assign`` is copied)."""
+        assign = assign.copy()
+        V = problem.n_volunteers
+        vidx = {vid: i for i, vid in enumerate(problem.volunteer_ids)}
+        prev = np.array(
+            [vidx.get(problem.previous.get(hid, ""), -1) for hid in problem.household_ids],
+            dtype=np.int64,
+        )
+        fixed = (prev >= 0) & (prev == assign)
+        has_lang = np.array([bool(x) for x in problem.language], dtype=bool)
+        ok = problem.eligible & (problem.language_ok | ~has_lang[:, None])
+        load = np.bincount(assign[assign >= 0], minlength=V)
+        return cls(problem, assign, near, load.astype(np.int64), fixed, ok)
+
+    def apart(self, h: int, v: int) -> int:
+        """Neighbours of ``h`` not with volunteer ``v``."""
+        return sum(1 for y in self.near.get(h, ()) if self.assign[y] != v)
+
+    def join(self, h: int) -> int:
+        """Move ``h`` to most of its neighbours' volunteer if that splits fewer; 1 if moved."""
+        assign, problem = self.assign, self.problem
+        u = int(assign[h])
+        if u < 0 or self.fixed[h]:
+            return 0
+        votes = np.bincount(
+            [int(assign[y]) for y in self.near[h] if assign[y] >= 0],
+            minlength=problem.n_volunteers,
+        )
+        w = int(np.argmax(votes))
+        if w == u or votes[w] <= votes[u] or not self.ok[h, w]:
+            return 0
+        if problem.language_ok[h, u] and not problem.language_ok[h, w]:
+            return 0
+        gain = self.apart(h, u) - self.apart(h, w)
+        if self.load[w] < problem.capacity[w]:
+            assign[h] = w
+            self.load[u] -= 1
+            self.load[w] += 1
+            return 1
+        best: tuple[int, float, int] | None = None
+        t = problem.travel_of(u)
+        home = problem.n_households + u
+        for x in (int(y) for y in np.flatnonzero(assign == w)):
+            if self.fixed[x] or not self.ok[x, u] or x in self.near[h]:
+                continue
+            delta = self.apart(x, u) - self.apart(x, w)
+            if delta >= gain:
+                continue
+            key = (delta, float(t[home, x]) + float(t[x, home]), x)
+            if best is None or key < best:
+                best = key
+        if best is None:
+            return 0
+        assign[h], assign[best[2]] = w, u
+        return 1

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ._costs import DROP_PRIORITY_S, DROP_S
+from ._costs import DROP_PRIORITY_S, DROP_S, NEIGHBOUR_SPLIT_S
+from .assign import neighbour_lists
 from .route import SubResult, make_sub, route_volunteer
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -39,7 +40,7 @@ class ImproveOptions:
     Attributes
     ----------
     deadline
-        ``time.monotonic()`` past which no round starts (a safety net).
+        ``time.time()`` past which no round starts and every re-plan stops.
     rounds
         Rounds at most (``planner.improve_rounds``).
     moves
@@ -127,7 +128,7 @@ def improve(
     for rnd in range(options.rounds):
         if stats["tried"] >= options.moves:
             break
-        if time.monotonic() >= options.deadline:
+        if time.time() >= options.deadline:
             stats["cut_by_time"] = 1
             break
         stats["rounds"] += 1
@@ -158,6 +159,7 @@ class _State:
     target: float  # mean weekly work, for the balance term
     sub_seconds: float
     version: NDArray[np.int64]  # per volunteer: how often its households changed
+    near: dict[int, list[int]]  # neighbours of each household (planner.neighbour_m)
     tried: dict[tuple[int, int, int], tuple[int, int]] = field(default_factory=dict)
     stats: dict[str, int] = field(
         default_factory=lambda: {"rounds": 0, "tried": 0, "accepted": 0, "cut_by_time": 0}
@@ -194,6 +196,7 @@ class _State:
             target=target,
             sub_seconds=options.sub_seconds,
             version=np.zeros(V, dtype=np.int64),
+            near=neighbour_lists(problem),
         )
 
     def cost_of(self, v: int, res: SubResult, members: Sequence[int] | NDArray[Any]) -> float:
@@ -225,7 +228,7 @@ class _State:
         """Return as many of ``chosen`` as the time left allows (none: stop)."""
         # safety net: keep the round inside the time left (each move re-plans two
         # volunteers); only then does the plan depend on the machine's speed
-        left = self.options.deadline - time.monotonic()
+        left = self.options.deadline - time.time()
         fit = int(left * self.options.workers / max(1e-3, 2 * self.sub_seconds))
         if fit < 1:
             return []
@@ -244,18 +247,42 @@ class _State:
             mu = [int(x) for x in np.flatnonzero(assign == u) if x != h] + ([h2] if h2 >= 0 else [])
             mv = [int(x) for x in np.flatnonzero(assign == v) if x != h2] + [h]
             trial.append((h, u, v, h2, mu, mv))
-            subs.append(
-                make_sub(problem, u, mu, solutions=opts.solutions, time_limit_s=opts.time_limit_s)
-            )
-            subs.append(
-                make_sub(problem, v, mv, solutions=opts.solutions, time_limit_s=opts.time_limit_s)
-            )
-        t_round = time.monotonic()
+            # warm start: each re-plan starts from the volunteer's current rounds
+            for w, members in ((u, mu), (v, mv)):
+                subs.append(
+                    make_sub(
+                        problem,
+                        w,
+                        members,
+                        solutions=opts.solutions,
+                        time_limit_s=opts.time_limit_s,
+                        deadline=opts.deadline,
+                        initial=self.results[w],
+                    )
+                )
+        t_round = time.time()
         out = list(pool.map(route_volunteer, subs))
-        self.sub_seconds = (time.monotonic() - t_round) * opts.workers / len(subs)
+        self.sub_seconds = (time.time() - t_round) * opts.workers / len(subs)
         self.stats["tried"] += len(chosen)
+        if any(r.cut for r in out):
+            self.stats["cut_by_time"] = 1
         for i, move in enumerate(trial):
             self.keep_if_cheaper(move, out[2 * i], out[2 * i + 1])
+
+    def splits_around(self, h: int, h2: int, moved: dict[int, int] | None = None) -> int:
+        """Neighbour pairs of ``h`` and ``h2`` on different volunteers (after ``moved``)."""
+        moved = moved or {}
+        n = 0
+        for x in (h, h2):
+            if x < 0:
+                continue
+            vx = moved.get(x, int(self.assign[x]))
+            for y in self.near.get(x, ()):
+                if y == h2 and x == h:
+                    continue  # counted from h2's side
+                if moved.get(y, int(self.assign[y])) != vx:
+                    n += 1
+        return n
 
     def keep_if_cheaper(self, move: _Trial, ru: SubResult, rv: SubResult) -> None:
         """Move ``h`` from ``u`` to ``v`` (and ``h2`` back) if the new rounds cost less."""
@@ -265,11 +292,14 @@ class _State:
             self.cost_of(u, results[u], np.flatnonzero(assign == u))
             + self.cost_of(v, results[v], np.flatnonzero(assign == v))
             + _balance(problem, {u: results[u], v: results[v]}, target)
+            + NEIGHBOUR_SPLIT_S * self.splits_around(h, h2)
         )
+        moved = {h: v, **({h2: u} if h2 >= 0 else {})}
         after = (
             self.cost_of(u, ru, mu)
             + self.cost_of(v, rv, mv)
             + _balance(problem, {u: ru, v: rv}, target)
+            + NEIGHBOUR_SPLIT_S * self.splits_around(h, h2, moved)
         )
         if after < before:
             assign[h] = v
@@ -316,6 +346,7 @@ def _candidates(problem: RoutingProblem, state: _State) -> list[Move]:
             if not np.isfinite(row[v]):
                 break
             base = row[v] - gain[h] - lang_cost[h, u]
+            base += NEIGHBOUR_SPLIT_S * _split_change(state, h, u, v)
             if bw > 0:  # estimated change of the balance term
                 base += _balance_change(
                     bw, state.target, work_v, u, v, float(problem.service_s[h]), gain[h], row[v]
@@ -330,6 +361,14 @@ def _candidates(problem: RoutingProblem, state: _State) -> list[Move]:
             k = int(np.argmin(d2))
             candidates.append((float(base + d2[k]), int(h), v, int(mem[k])))
     return candidates
+
+
+def _split_change(state: _State, h: int, u: int, v: int) -> int:
+    """Change in split neighbour pairs when ``h`` moves from ``u`` to ``v``."""
+    near = state.near.get(h, ())
+    return sum(1 for y in near if state.assign[y] != v) - sum(
+        1 for y in near if state.assign[y] != u
+    )
 
 
 def _balance_change(

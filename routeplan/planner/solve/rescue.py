@@ -8,6 +8,8 @@ minimises) goes down.
 
 from __future__ import annotations
 
+import math
+import time
 from concurrent.futures import Executor
 from typing import TYPE_CHECKING
 
@@ -23,6 +25,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["objective", "rescue_priority"]
 
+_PASSES = 3  # rescue passes at most
 _RESCUE_MOVE_S = 3600  # cost of moving a household in the priority rescue flow
 
 
@@ -59,7 +62,7 @@ def rescue_priority(
     *,
     solutions: int,
     time_limit_s: float,
-    passes: int = 3,
+    deadline: float = math.inf,
 ) -> tuple[NDArray[np.int64], dict[int, SubResult], dict[str, int]]:
     """Step 2b: give priority households that did not fit to volunteers with spare hours.
 
@@ -71,15 +74,19 @@ def rescue_priority(
     chain of exchanges if need be, to volunteers whose rounds have room, ordinary
     households moving the other way) and the volunteers whose households changed are
     re-planned. The new plan is kept only if it costs less (roll-overs, travel,
-    language, stability); repeated while it helps, at most ``passes`` times.
+    language, stability); repeated while it helps, at most three times, and not
+    past ``deadline`` (``time.time()``; ``stats["cut"]`` then says so).
     """
     V = problem.n_volunteers
     cap = np.full(V, -1, dtype=np.int64)
     stats = {"passes": 0, "moved": 0, "volunteers_replanned": 0}
     best = objective(problem, assign, results)
-    for _ in range(passes):
+    for _ in range(_PASSES):
         short = [v for v, r in results.items() if any(problem.priority[h] for h in r.dropped)]
         if not short:
+            break
+        if time.time() >= deadline:
+            stats["cut"] = 1
             break
         for v in short:
             members = np.flatnonzero(assign == v)
@@ -108,8 +115,12 @@ def rescue_priority(
                 pool,
                 solutions=solutions,
                 time_limit_s=time_limit_s,
+                deadline=deadline,
+                initial=results,
             )
         )
+        if any(r.cut for v, r in trial.items() if v in changed):
+            stats["cut"] = 1
         cost = objective(problem, new, trial)
         if cost >= best:
             break

@@ -10,6 +10,9 @@ pool of workers.
 
 from __future__ import annotations
 
+import dataclasses
+import math
+import time
 from collections.abc import Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
@@ -50,6 +53,10 @@ class Sub:
     solutions: int
     time_limit_s: float
     metaheuristic: str
+    daylight: tuple[bool, ...] = ()  # per household: the round must be home by dusk
+    dusk: tuple[int, ...] = ()  # per shift: dusk (week s) when before its end, else -1
+    deadline: float = math.inf  # time.time() past which no search may run
+    initial: tuple[tuple[int, tuple[int, ...]], ...] = ()  # warm start: (shift, households)
 
 
 @dataclass(frozen=True)
@@ -63,6 +70,7 @@ class SubResult:
     travel_s: int
     service_s: int
     penalty: int
+    cut: bool = False  # the deadline, not the solution limit, stopped the search
 
     @property
     def cost(self) -> int:
@@ -77,11 +85,15 @@ def make_sub(
     *,
     solutions: int,
     time_limit_s: float,
+    deadline: float = math.inf,
+    initial: SubResult | None = None,
 ) -> Sub:
     """Return volunteer ``v``'s week with households ``members`` as a :class:`Sub`.
 
     With ``planner.seed`` set the households come in another (seeded) order, so that
-    ties are broken another way.
+    ties are broken another way. ``deadline`` (``time.time()``) stops every search;
+    ``initial`` (rounds of another week of ``v``) is where the search starts from, its
+    households not in ``members`` left out.
     """
     members = tuple(sorted(int(h) for h in members))
     seed = problem.settings.planner.seed
@@ -101,7 +113,28 @@ def make_sub(
         solutions=solutions,
         time_limit_s=time_limit_s,
         metaheuristic=_SUB_METAHEURISTIC,
+        daylight=tuple(problem.needs_daylight(h) for h in members),
+        dusk=tuple(
+            day * 86400 + problem.dusk_s[day] if problem.dusk_s[day] < b else -1
+            for day, _, b in problem.shifts[v]
+        ),
+        deadline=deadline,
+        initial=_warm_start(initial, set(members)),
     )
+
+
+def _warm_start(
+    initial: SubResult | None, members: set[int]
+) -> tuple[tuple[int, tuple[int, ...]], ...]:
+    """Return ``initial``'s rounds as (shift, households), keeping ``members`` only."""
+    if initial is None:
+        return ()
+    out = []
+    for shift, _, _, stops in initial.rounds:
+        seq = tuple(h for h, _ in stops if h in members)
+        if seq:
+            out.append((shift, seq))
+    return tuple(out)
 
 
 def route_all(
@@ -112,11 +145,22 @@ def route_all(
     *,
     solutions: int,
     time_limit_s: float,
+    deadline: float = math.inf,
+    initial: dict[int, SubResult] | None = None,
 ) -> dict[int, SubResult]:
-    """Plan the weeks of volunteers ``vols`` for ``assign`` on ``pool``; by volunteer."""
+    """Plan the weeks of volunteers ``vols`` for ``assign`` on ``pool``; by volunteer.
+
+    ``initial`` gives weeks to start from (warm start), by volunteer.
+    """
     subs = [
         make_sub(
-            problem, v, np.flatnonzero(assign == v), solutions=solutions, time_limit_s=time_limit_s
+            problem,
+            v,
+            np.flatnonzero(assign == v),
+            solutions=solutions,
+            time_limit_s=time_limit_s,
+            deadline=deadline,
+            initial=(initial or {}).get(v),
         )
         for v in vols
     ]
@@ -139,33 +183,42 @@ def route_volunteer(sub: Sub) -> SubResult:
     priority visit by leaving several short ordinary ones out; starting from the
     priority rounds it does not need to.
     """
-    first = _route_volunteer_once(sub)
+    first = _route_volunteer_once(sub, initial=_given(sub))
     dropped = set(first.dropped)
     pos = {h: i for i, h in enumerate(sub.households)}
     if not any(sub.priority[pos[h]] for h in dropped) or all(
         sub.priority[i] for i, h in enumerate(sub.households) if h not in dropped
     ):
         return first
+    if time.time() >= sub.deadline:
+        return first
     seed_rounds = _route_volunteer_once(_priority_only(sub))
     second = _route_volunteer_once(sub, initial=seed_rounds)
-    return second if second.cost < first.cost else first
+    best = second if second.cost < first.cost else first
+    return dataclasses.replace(best, cut=first.cut or second.cut)
+
+
+def _given(sub: Sub) -> SubResult | None:
+    """Return the warm start of ``sub`` as a :class:`SubResult` (rounds only), or ``None``."""
+    if not sub.initial:
+        return None
+    rounds = tuple((shift, 0, 0, tuple((h, 0) for h in seq)) for shift, seq in sub.initial)
+    return SubResult(sub.v, rounds, (), 0, 0, 0)
 
 
 def _priority_only(sub: Sub) -> Sub:
     """Return ``sub`` with its priority households alone."""
     keep = [i for i in range(len(sub.households)) if sub.priority[i]]
     nodes = [0, *(i + 1 for i in keep)]
-    return Sub(
-        v=sub.v,
+    return dataclasses.replace(
+        sub,
         households=tuple(sub.households[i] for i in keep),
         travel=sub.travel[np.ix_(nodes, nodes)],
         service=tuple(sub.service[i] for i in keep),
         priority=tuple(True for _ in keep),
         intervals=tuple(sub.intervals[i] for i in keep),
-        shifts=sub.shifts,
-        solutions=sub.solutions,
-        time_limit_s=sub.time_limit_s,
-        metaheuristic=sub.metaheuristic,
+        daylight=tuple(sub.daylight[i] for i in keep) if sub.daylight else (),
+        initial=(),
     )
 
 
@@ -178,17 +231,22 @@ def _route_volunteer_once(sub: Sub, *, initial: SubResult | None = None) -> SubR
     # One household: the first solution is optimal (the same trip on any day), and
     # guided local search, finding no other solution, would run on to its time limit.
     meta = "greedy" if n == 1 else sub.metaheuristic
+    left = sub.deadline - time.time()
+    limit = min(sub.time_limit_s, left)
+    late = limit <= 0.05  # past the deadline: the first solution only, at once
     params = search_parameters(
         n_nodes=n + 1,
-        time_limit_s=sub.time_limit_s,
-        solution_limit=sub.solutions,
+        time_limit_s=max(0.05, limit) if not late else 5.0,
+        solution_limit=1 if late else sub.solutions,
         first_solution="PARALLEL_CHEAPEST_INSERTION",
-        metaheuristic=meta,
+        metaheuristic="greedy" if late else meta,
     )
+    t0 = time.time()
     solution = model.search(params, meta, initial)
+    cut = late or time.time() - t0 >= 0.95 * limit
     if solution is None:  # cannot happen (all may be dropped), but never crash on it
-        return _nothing_visited(sub)
-    return model.read(solution)
+        return dataclasses.replace(_nothing_visited(sub), cut=cut)
+    return dataclasses.replace(model.read(solution), cut=cut)
 
 
 def _nothing_visited(sub: Sub) -> SubResult:
@@ -259,6 +317,23 @@ class _Model:
                 cum.RemoveInterval(cursor, hi_s)
         # (SetAllowedVehiclesForIndex takes an absl::Span the Python wrapper cannot build)
         routing.VehicleVar(idx).SetValues([-1, *sorted({x[0] for x in ivs})])
+        if sub.daylight and sub.daylight[i]:
+            self.home_by_dusk(idx, sorted({x[0] for x in ivs}))
+
+    def home_by_dusk(self, idx: int, shifts: list[int]) -> None:
+        """Make a round through ``idx`` on one of ``shifts`` end by that shift's dusk."""
+        solver, routing = self.routing.solver(), self.routing
+        for s in shifts:
+            dusk = self.sub.dusk[s] if self.sub.dusk else -1
+            if dusk < 0:
+                continue
+            end = self.tdim.CumulVar(routing.End(s))
+            # vehicle(idx) != s, or the round is home by dusk
+            solver.Add(
+                solver.IsDifferentCstVar(routing.VehicleVar(idx), s)
+                + solver.IsLessOrEqualCstVar(end, dusk)
+                >= 1
+            )
 
     def search(self, params: Any, meta: str, initial: SubResult | None) -> Any:
         """Search, from ``initial``'s rounds when given and readable; ``None`` if nothing found."""

@@ -8,6 +8,7 @@ when the re-planned rounds cost less (:mod:`.improve`).
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from collections.abc import Callable
@@ -18,9 +19,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..problem import RoutingProblem
-from ..result import Plan, Route, Stop, Unassigned
+from ..result import Flag, Plan, Route, Stop, Unassigned
 from ._pool import count_workers, open_pool
-from .assign import assign_households
+from .assign import assign_households, count_splits, keep_neighbours_together
 from .improve import ImproveOptions, improve
 from .rescue import rescue_priority
 from .route import SubResult, make_sub, route_all, route_volunteer
@@ -31,17 +32,25 @@ log = logging.getLogger("routeplan.planner.solve")  # the name it had as one mod
 
 _BATCH = 16  # moves re-planned together (fixed: the plan must not depend on the cores)
 _AUTO_MOVES_PER_VOLUNTEER = 2  # improvement budget when planner.improve_moves is 0
+_RESERVE_S = 1.5  # seconds kept after the deadline for reading and checking the plan
+_RESERVE_SHARE = 0.15  # ... at most this share of a short time limit
 
 
 def solve_problem(
-    problem: RoutingProblem, *, progress: Callable[[str, float], None] | None = None
+    problem: RoutingProblem,
+    *,
+    progress: Callable[[str, float], None] | None = None,
+    started: float | None = None,
 ) -> Plan:
     """Plan a week for ``problem`` in three steps (assign, route, improve).
 
     Stops reproducibly when the per-volunteer solution limits and the improvement's
-    move budget (``planner.improve_moves``, or two moves per volunteer) are used up;
-    ``planner.time_limit_s`` (wall clock) is a safety net, and ``stats`` says when it
-    cut the search short (``hit_time_limit``, ``improve["cut_by_time"]``).
+    move budget (``planner.improve_moves``, or two moves per volunteer) are used up.
+    ``planner.time_limit_s`` (wall clock, from ``started``) is one deadline passed to
+    every search: past it each volunteer's week takes its first solution and no more
+    moves are tried, so the plan is done within the limit; ``stats["hit_time_limit"]``
+    says when the clock, not the counts, stopped any part of the search (then the plan
+    depends on the machine's speed), ``stats["cut"]`` which part.
 
     Parameters
     ----------
@@ -49,6 +58,8 @@ def solve_problem(
         Built by :func:`routeplan.planner.build_problem`.
     progress
         Optional ``progress(message, fraction)`` callback.
+    started
+        ``time.time()`` when planning began (default: now).
 
     Returns
     -------
@@ -56,7 +67,7 @@ def solve_problem(
         Without ``changes`` and ``week_start`` (:func:`routeplan.planner.plan` adds them).
 
     """
-    t0 = time.monotonic()
+    t0 = time.time()
     ps = problem.settings.planner
 
     def report(message: str, fraction: float) -> None:
@@ -65,15 +76,24 @@ def solve_problem(
 
     report("assigning households to volunteers", 0.0)
     assign, arcs = assign_households(problem)
-    t1 = time.monotonic()
+    assign = keep_neighbours_together(problem, assign)
+    t1 = time.time()
     vols = [v for v in range(problem.n_volunteers) if (assign == v).any()]
-    budget = _Budget.of(problem, len(vols), start=t0)
+    budget = _Budget.of(problem, len(vols), start=t0 if started is None else started)
     report(f"planning the rounds of {len(vols)} volunteers ({budget.workers} processes)", 0.1)
+    cut: dict[str, bool] = {}
     with open_pool(budget.workers) as pool:
         results = route_all(
-            problem, assign, vols, pool, solutions=ps.route_solutions, time_limit_s=budget.per_sub
+            problem,
+            assign,
+            vols,
+            pool,
+            solutions=ps.route_solutions,
+            time_limit_s=budget.per_sub,
+            deadline=budget.deadline,
         )
-        t2 = time.monotonic()
+        cut["route"] = any(r.cut for r in results.values())
+        t2 = time.time()
         report("giving priority households that did not fit to volunteers with time", 0.5)
         assign, results, rstats = rescue_priority(
             problem,
@@ -83,13 +103,16 @@ def solve_problem(
             pool,
             solutions=ps.route_solutions,
             time_limit_s=budget.per_sub,
+            deadline=budget.deadline,
         )
-        t2b = time.monotonic()
+        cut["rescue"] = bool(rstats.pop("cut", 0))
+        t2b = time.time()
         report("improving: moving households between neighbouring volunteers", 0.6)
         options = budget.improve_options(problem, route_s=t2 - t1, n_vols=len(vols))
         assign, results, istats = improve(problem, assign, results, pool, options, report)
-        _polish(problem, assign, results, pool, istats, time_limit_s=budget.per_sub)
-    t3 = time.monotonic()
+        cut["improve"] = bool(istats["cut_by_time"])
+        cut["polish"] = _polish(problem, assign, results, pool, istats, budget)
+    t3 = time.time()
     plan = to_plan(problem, assign, results)
     plan.stats.update(
         {
@@ -99,7 +122,9 @@ def solve_problem(
             "improve_moves": budget.moves,
             "workers": budget.workers,
             "route_solutions": ps.route_solutions,
-            "hit_time_limit": t3 >= budget.deadline,
+            "time_limit_s": ps.time_limit_s,
+            "cut": sorted(k for k, v in cut.items() if v),
+            "hit_time_limit": any(cut.values()),
         }
     )
     report("plan done", 1.0)
@@ -109,7 +134,10 @@ def solve_problem(
 
 @dataclass(frozen=True)
 class _Budget:
-    """How many processes, how long per volunteer's week, how many moves, until when."""
+    """How many processes, how long per volunteer's week, how many moves, until when.
+
+    ``deadline`` is a ``time.time()``: the searches end by it.
+    """
 
     workers: int
     per_sub: float
@@ -125,15 +153,18 @@ class _Budget:
         # budget, so the same inputs give the same plan; the time limits are a safety net.
         per_sub = max(1.0, 0.5 * ps.time_limit_s * workers / max(1, n_vols))
         moves = ps.improve_moves if ps.improve_moves > 0 else _AUTO_MOVES_PER_VOLUNTEER * n_vols
-        return cls(workers, per_sub, moves, start + ps.time_limit_s)
+        # what is left after the searches: reading the plan, checking it, closing the pool
+        reserve = min(_RESERVE_S, _RESERVE_SHARE * ps.time_limit_s)
+        return cls(workers, per_sub, moves, start + ps.time_limit_s - reserve)
 
     def improve_options(
         self, problem: RoutingProblem, *, route_s: float, n_vols: int
     ) -> ImproveOptions:
         """Return the improvement's options; planning all weeks took ``route_s`` seconds."""
         ps = problem.settings.planner
-        # re-plans inside the loop explore fewer solutions: they only judge a move
-        solutions = max(30, ps.route_solutions // 4)
+        # re-plans inside the loop explore fewer solutions: they only judge a move, and
+        # start from the current rounds
+        solutions = max(15, ps.route_solutions // 8)  # warm-started: fewer needed
         return ImproveOptions(
             deadline=self.deadline,
             rounds=ps.improve_rounds,
@@ -163,30 +194,38 @@ def _polish(
     results: dict[int, SubResult],
     pool: Executor,
     istats: dict[str, int],
-    *,
-    time_limit_s: float,
-) -> None:
+    budget: _Budget,
+) -> bool:
     """Plan again, harder, every week that still leaves a priority household out.
 
     The improvement loop's re-plans are quick ones; a better week replaces the one in
-    ``results`` and is counted in ``istats["polished"]``.
+    ``results`` and is counted in ``istats["polished"]``. Returns whether the
+    deadline cut it.
     """
     ps = problem.settings.planner
+    deadline = budget.deadline
     polish = [v for v in sorted(results) if any(problem.priority[h] for h in results[v].dropped)]
+    if polish and time.time() >= deadline:
+        return True
     subs = [
         make_sub(
             problem,
             v,
             np.flatnonzero(assign == v),
             solutions=2 * ps.route_solutions,
-            time_limit_s=time_limit_s,
+            time_limit_s=budget.per_sub,
+            deadline=deadline,
+            initial=results[v],
         )
         for v in polish
     ]
+    cut = False
     for v, r in zip(polish, pool.map(route_volunteer, subs), strict=True):
+        cut |= r.cut
         if r.cost < results[v].cost:
-            results[v] = r
+            results[v] = dataclasses.replace(r, cut=False)
             istats["polished"] = istats.get("polished", 0) + 1
+    return cut
 
 
 def to_plan(
@@ -201,12 +240,9 @@ def to_plan(
         routes += _routes_of(problem, results[v])
         vid = problem.volunteer_ids[v]
         for h in results[v].dropped:
-            if problem.hh_windows[h]:
-                detail = problem.reason_text("rollover_window", hid=hid[h], vid=vid)
-                rollover.append(Unassigned(hid[h], "window", detail))
-            else:
-                detail = problem.reason_text("rollover_time", hid=hid[h], vid=vid)
-                rollover.append(Unassigned(hid[h], "time", detail))
+            code = _rollover_reason(problem, h, v)
+            detail = problem.reason_text(f"rollover_{code}", hid=hid[h], vid=vid)
+            rollover.append(Unassigned(hid[h], code, detail))
     unassigned: list[Unassigned] = []
     for h in (int(x) for x in np.flatnonzero(assign < 0)):
         if problem.eligible[h].any():
@@ -220,16 +256,42 @@ def to_plan(
     mismatch = int(
         sum(1 for h in range(H) if assign[h] >= 0 and not problem.language_ok[h, int(assign[h])])
     )
+    flags = [
+        Flag(hid[h], problem.map_flag[h], problem.map_detail[h])
+        for h in range(H)
+        if problem.map_flag and problem.map_flag[h]
+    ]
     plan = Plan(
         routes=sorted(routes, key=lambda r: (r.volunteer_id, r.day, r.start_s)),
         assignment=assignment,
         unassigned=unassigned,
         rollover=sorted(rollover, key=lambda u: u.household_id),
+        flags=flags,
     )
+    splits, joinable = count_splits(problem, assign)
     plan.stats.update(
-        {"travel_s": plan.travel_s, "workload_s": plan.workload_s(), "language_mismatch": mismatch}
+        {
+            "travel_s": plan.travel_s,
+            "workload_s": plan.workload_s(),
+            "language_mismatch": mismatch,
+            "neighbour_pairs": len(problem.neighbours),
+            "neighbour_splits": splits,
+            "neighbour_splits_joinable": joinable,
+            "daylight_households": int(problem.daylight.sum()) if len(problem.daylight) else 0,
+            "dusk_s": list(problem.dusk_s),
+            "far_from_map": len(flags),
+        }
     )
     return plan
+
+
+def _rollover_reason(problem: RoutingProblem, h: int, v: int) -> str:
+    """Why ``v``'s rounds left ``h`` out: its own hours, daylight, or ``v``'s time."""
+    if problem.hours_cut(h, v):
+        return "window"
+    if problem.needs_daylight(h):
+        return "daylight"
+    return "time"
 
 
 def _routes_of(problem: RoutingProblem, r: SubResult) -> list[Route]:

@@ -51,7 +51,9 @@ def write_plan_tables(plan: Plan, out_dir: str | Path) -> list[Path]:
 
     ``assignment.csv`` (household, volunteer, status, day: pass it as ``--previous``
     next week), ``unassigned.csv`` (every household not visited this week, with its
-    reason) and, when households changed volunteer, ``changes.csv``.
+    reason), ``travel.csv`` (each volunteer's weekly travel against the median, and
+    rounds that travel longer than they visit), when households are far from the map
+    ``flags.csv`` (with the fix) and, when households changed volunteer, ``changes.csv``.
 
     Returns
     -------
@@ -67,6 +69,11 @@ def write_plan_tables(plan: Plan, out_dir: str | Path) -> list[Path]:
     missed = table[table["status"] != "scheduled"]
     cols = ["household_id", "volunteer_id", "status", "reason", "detail"]
     written.append(write_csv(out / "unassigned.csv", cols, missed[cols].itertuples(index=False)))
+    written.append(write_csv(out / "travel.csv", *_travel_table(plan)))
+    if plan.flags:
+        flagged = table[table["flag"] != ""]
+        cols = ["household_id", "volunteer_id", "status", "flag", "flag_detail"]
+        written.append(write_csv(out / "flags.csv", cols, flagged[cols].itertuples(index=False)))
     if plan.changes:
         written.append(
             write_csv(
@@ -79,3 +86,37 @@ def write_plan_tables(plan: Plan, out_dir: str | Path) -> list[Path]:
             )
         )
     return written
+
+
+def _travel_table(plan: Plan) -> tuple[list[str], list[list[Any]]]:
+    """Each volunteer's travel, its ratio to the median, rounds travelling more than visiting."""
+    travel = plan.travel_by_volunteer()
+    median = plan.travel_spread()[1] * 3600
+    work = plan.workload_s()
+    households: dict[str, int] = {}
+    for vid in plan.assignment.values():
+        households[vid] = households.get(vid, 0) + 1
+    rows = []
+    for vid in sorted(travel):
+        routes = [r for r in plan.routes if r.volunteer_id == vid]
+        rows.append(
+            [
+                vid,
+                households.get(vid, 0),
+                len(routes),
+                round(travel[vid] / 3600, 2),
+                round(travel[vid] / median, 2) if median > 0 else "",
+                round(work.get(vid, 0) / 3600, 2),
+                sum(1 for r in routes if r.travel_over_visits),
+            ]
+        )
+    header = [
+        "volunteer_id",
+        "households",
+        "rounds",
+        "travel_h",
+        "travel_vs_median",
+        "work_h",
+        "rounds_travel_over_visits",
+    ]
+    return header, rows

@@ -44,8 +44,9 @@ STOP_COLUMNS = (
     "mode",
     "lat",
     "lon",
+    "flag",
 )
-"""Columns of ``plan_stops.csv``, in order."""
+"""Columns of ``plan_stops.csv``, in order (``flag``: ``far_from_map`` ..., see ``Flag``)."""
 
 
 def services_text(bundle: PlanBundle, household_id: str) -> str:
@@ -89,6 +90,7 @@ def stop_rows(bundle: PlanBundle) -> list[Row]:
                     "mode": route.mode,
                     "lon": round(lon, 7),
                     "lat": round(lat, 7),
+                    "flag": bundle.map_flag(stop.household_id),
                 }
             )
     return rows

@@ -75,6 +75,8 @@ class MapContext:
         if lang:
             key = f"language_{lang}"
             out.append(self.t(key) if key in _label_keys() else lang)
+        if code := self.bundle.map_flag(hid):
+            out.append(self.t(f"flag_short_{code}"))
         return out
 
     def day_text(self, day: int) -> str:

@@ -116,6 +116,7 @@ class _Page:
             "r": {"color": colour, "weight": 5, "opacity": 0.8, "className": "rp-route"},
             "n": {"className": "rp-num", "size": 30, "color": colour},
             "home": home_style("#1c2b40"),
+            "foot": {"color": colour, "weight": 3, "opacity": 0.9, "dashArray": "6 6"},
         }
         items: list[dict[str, Any]] = []
         line = ctx.route_line(route)
@@ -132,6 +133,15 @@ class _Page:
                     ctx, hid, number=stop.order, colour=colour, for_volunteer=True
                 )
                 items.append(self._number(hid, key, int(stop.order), popup))
+                if off := ctx.bundle.off_map_leg(hid, route.mode):  # no mapped path
+                    items.append(
+                        {
+                            "k": "line",
+                            "s": "foot",
+                            "c": [latlon(*p) for p in off],
+                            "t": esc(t("leg_no_mapped_path")),
+                        }
+                    )
             when = format_clock(stop.arrival_s)
             rows.append(_stop_row(ctx, hid, key, stop.order, when, colour, on_map))
         draw(styles, items).add_to(group)

@@ -64,6 +64,15 @@ def flags(household: Mapping[str, Any], language: str) -> str:
     return " · ".join(words)
 
 
+def _with_map_flag(words: str, bundle: PlanBundle, household_id: str) -> str:
+    """Return ``words`` with the plan's "far from the map" flag of the household added."""
+    code = bundle.map_flag(household_id)
+    if not code:
+        return words
+    flag = label(f"flag_short_{code}", bundle.language)
+    return f"{words} · {flag}" if words else flag
+
+
 def _stop_row(bundle: PlanBundle, stop: Stop) -> StopRow:
     h = bundle.households[stop.household_id]
     return StopRow(
@@ -75,7 +84,7 @@ def _stop_row(bundle: PlanBundle, stop: Stop) -> StopRow:
         services=tuple(clean_text(s) for s in bundle.services(stop.household_id)),
         phone=clean_text(h.get("phone")),
         note=clean_text(h.get("notes")),
-        flags=flags(h, bundle.language),
+        flags=_with_map_flag(flags(h, bundle.language), bundle, stop.household_id),
         xy=bundle.xy[stop.household_id],
     )
 
