@@ -16,6 +16,7 @@ from typing import Any
 from ..._labels import label
 from ...planner import Route, Unassigned
 from ...timewindows import format_clock
+from ..rounds import round_shorts
 from ..text import clean_text, format_duration
 from .assets import VOLUNTEER_CSS
 from .context import MapContext
@@ -287,22 +288,6 @@ class _Controller:
 """
 
 
-def _shorts(ctx: MapContext, routes: Sequence[Route]) -> list[str]:
-    """Return each round's short name on the week's markers: ``T2``, or ``T2a``/``T2b``."""
-    per_day: dict[int, int] = {}
-    for route in routes:
-        per_day[route.day] = per_day.get(route.day, 0) + 1
-    seen: dict[int, int] = {}
-    out = []
-    for route in routes:
-        short = label(f"dayshort_{route.day}", ctx.lang)
-        if per_day[route.day] > 1:
-            short += "abcdefgh"[seen.get(route.day, 0) % 8]
-            seen[route.day] = seen.get(route.day, 0) + 1
-        out.append(short)
-    return out
-
-
 def _titles(ctx: MapContext, routes: Sequence[Route]) -> list[str]:
     """Return each round's title: the day, and the start time when a day has two rounds."""
     per_day: dict[int, int] = {}
@@ -347,7 +332,7 @@ def volunteer_page(ctx: MapContext, vid: str, roads: Sequence[RoadLine]) -> str:
         roads_layer(roads, t("layer_roads"), bbox(pts, 0.01)).add_to(m)
     page = _Page(ctx, m, home)
     page.tabs.append(f'<button data-round="all" aria-pressed="true">{esc(t("all_days"))}</button>')
-    named = zip(routes, _titles(ctx, routes), _shorts(ctx, routes), strict=True)
+    named = zip(routes, _titles(ctx, routes), round_shorts(routes, ctx.lang), strict=True)
     for i, (route, title, short) in enumerate(named):
         # one layer, tab and list per round; a day may have two (morning, afternoon)
         page.add_round(i, route, title, short)
