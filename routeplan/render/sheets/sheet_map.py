@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from ..legs import Coord
 from . import marks
-from .layout import GREY_TEXT, INK, ROAD_MAJOR, ROAD_MINOR, ROUTE, WHITE
+from .layout import BODY_PT, CREDIT_PT, GREY_TEXT, INK, ROAD_MAJOR, ROAD_MINOR, ROUTE, WHITE
 from .model import Sheet
 from .pen import Pen
 from .projection import Box, Projection, free_spot
@@ -27,7 +27,7 @@ _ROAD_STYLES = {  # kind: (colour, width, dash), drawn in this order
     "foot": (ROAD_MINOR, 0.3, 1.0),
     "major": (ROAD_MAJOR, 0.6, 0.0),
 }
-_STOP_R = 3.0  # radius of a numbered stop marker
+_STOP_R = 3.3  # radius of a numbered stop marker (two digits of 11 pt bold fit)
 
 
 def _polyline(pen: Pen, coords: Sequence[Coord], inner: Box) -> None:
@@ -104,7 +104,7 @@ def _draw_stops(pen: Pen, sheet: Sheet, proj: Projection, inner: Box, home: Coor
         pdf.set_line_width(0.45)
         pdf.ellipse(mx - radius, my - radius, 2 * radius, 2 * radius, style="DF")
         text = str(order)
-        pen.font(10 if len(text) < 2 else 8.5, "B")
+        pen.font(BODY_PT, "B")
         pen.put(mx - radius, my - radius, 2 * radius, 2 * radius, text, "C")
 
 
@@ -112,7 +112,7 @@ def _osm_credit(pen: Pen, box: Box) -> None:
     """Write the OpenStreetMap credit in the map's bottom right corner."""
     bx, by, bw, bh = box
     pdf = pen.pdf
-    pen.font(7, color=GREY_TEXT)
+    pen.font(CREDIT_PT, color=GREY_TEXT)
     text = pen.t("osm")
     w = pdf.get_string_width(text) + 2
     pdf.set_fill_color(*WHITE)

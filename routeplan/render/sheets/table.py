@@ -25,10 +25,12 @@ from .layout import (
 from .model import Sheet, StopRow
 from .pen import Pen, Piece
 
-__all__ = ["HEAD_H", "block_height", "draw_table"]
+__all__ = ["HEAD_H", "RETURN_H", "block_height", "draw_table"]
 
 HEAD_H = 7.0
 """Height of the table's head row."""
+RETURN_H = 8.0
+"""Height of the way home under the last stop."""
 
 
 def _columns() -> list[tuple[str, float, float]]:
@@ -58,18 +60,18 @@ def _cells(pen: Pen, row: StopRow) -> dict[str, list[Piece]]:
     """Return each column's text pieces: (text, style, size, colour)."""
     household: list[Piece] = [
         (row.head_name, "B", BODY_PT, INK),
-        (row.household_id, "", BODY_PT - 1, GREY_TEXT),
+        (row.household_id, "", BODY_PT, GREY_TEXT),
     ]
     if row.flags:
-        household.append((row.flags, "B", BODY_PT - 1, INK))
+        household.append((row.flags, "B", BODY_PT, INK))
     if row.note:
-        household.append((f"{pen.t('register_note')}: {row.note}", "I", BODY_PT - 1, INK))
+        household.append((f"{pen.t('register_note')}: {row.note}", "I", BODY_PT, INK))
     return {
         "col_order": [
             (
                 str(row.order),
                 "B",
-                pen.fit(str(row.order), COLUMNS[0][1] - 2.6, 14, 9, "B"),
+                pen.fit(str(row.order), COLUMNS[0][1] - 2.6, 14, BODY_PT, "B"),
                 INK,
             )
         ],
@@ -118,14 +120,17 @@ def block_height(pen: Pen, row: StopRow) -> float:
     return max(top, 8.0) + OUTCOME_H
 
 
-def _draw_block(pen: Pen, row: StopRow) -> None:
-    """Draw one stop's block, on a new page (with the table head) when it does not fit."""
+def _draw_block(pen: Pen, row: StopRow, *, last: bool) -> None:
+    """Draw one stop's block, on a new page (with the table head) when it does not fit.
+
+    The ``last`` block keeps room for the way home under it.
+    """
     pdf = pen.pdf
     columns = _columns()
     cells = _cells(pen, row)
     block_h = block_height(pen, row)
     top_h = block_h - OUTCOME_H
-    if pdf.get_y() + block_h > BOTTOM:
+    if pdf.get_y() + block_h + (RETURN_H if last else 0.0) > BOTTOM:
         pdf.add_page()
         _table_head(pen)
     y = pdf.get_y()
@@ -149,10 +154,8 @@ def _draw_block(pen: Pen, row: StopRow) -> None:
 
 
 def _return_row(pen: Pen, sheet: Sheet) -> None:
-    """Write the way home (already in the header: never worth a page of its own)."""
+    """Write the way home under the last stop (the last block kept room for it)."""
     pdf = pen.pdf
-    if pdf.get_y() + 8 > BOTTOM:
-        return
     y = pdf.get_y() + 1.5
     pen.font(BODY_PT, "B")
     pdf.set_xy(MARGIN + COLUMNS[0][1] + 1.2, y)
@@ -164,6 +167,6 @@ def _return_row(pen: Pen, sheet: Sheet) -> None:
 def draw_table(pen: Pen, sheet: Sheet) -> None:
     """Draw the table of ``sheet``'s stops from the current y, then the way home."""
     _table_head(pen)
-    for row in sheet.rows:
-        _draw_block(pen, row)
+    for k, row in enumerate(sheet.rows):
+        _draw_block(pen, row, last=k == len(sheet.rows) - 1)
     _return_row(pen, sheet)
