@@ -151,6 +151,7 @@ JS = r"""
 var RP = (function () {
   var byId = {};
   var nums = [];
+  var week = false;  // the whole week's markers say day and order: wider
   function icon(st, html, off) {
     // off: a pixel offset so that stops at the same place fan out instead of hiding
     var s = st.size || 0, dx = off ? off[0] : 0, dy = off ? off[1] : 0;
@@ -224,12 +225,13 @@ var RP = (function () {
       if (!map.hasLayer(m)) { return; }
       var p = map.latLngToLayerPoint(m.getLatLng()), g = null;
       for (var i = 0; i < groups.length && !g; i++) {
-        if (groups[i].p.distanceTo(p) < 28) { g = groups[i]; }
+        if (groups[i].p.distanceTo(p) < (week ? 44 : 28)) { g = groups[i]; }
       }
       if (g) { g.ms.push([m, p]); } else { groups.push({p: p, ms: [[m, p]]}); }
     });
     groups.forEach(function (g) {
-      var n = g.ms.length, r = n < 2 ? 0 : Math.max(18, 34 / (2 * Math.sin(Math.PI / n)));
+      var n = g.ms.length, w = week ? 50 : 34;
+      var r = n < 2 ? 0 : Math.max(w / 2 + 1, w / (2 * Math.sin(Math.PI / n)));
       var cx = 0, cy = 0;
       g.ms.forEach(function (e) { cx += e[1].x / n; cy += e[1].y / n; });
       g.ms.forEach(function (e, j) {
@@ -241,6 +243,7 @@ var RP = (function () {
   }
   function weekLabels(on) {
     // the whole week shows every day's "1": there the markers say day and order
+    week = on;
     nums.forEach(function (m) { m._rp.html = on ? m._rp.week : m._rp.day; });
   }
   function scrollHint(nav) {
