@@ -7,7 +7,7 @@ code in the working tree; run it with an older checkout first on ``PYTHONPATH`` 
 compare two versions of the sheets on the same plan::
 
     routeplan demo --out demo-output
-    PYTHONPATH=. .venv/bin/python bench/sheet_pages.py demo-output/plan_stops.csv
+    PYTHONPATH=. .venv/bin/python bench/sheet_pages.py demo-output/plan_stops.csv [OUT_DIR]
 
 It prints the rounds, the pages, the continuation pages (rounds longer than a page)
 and how many rounds print the way home ("Về nhà") under their last stop.
@@ -104,8 +104,9 @@ def main(argv: list[str]) -> int:
     plan = plan_from_stops(Path(argv[0]))
     checked = bundle(plan, hh, vol, settings=settings)
     with tempfile.TemporaryDirectory() as tmp:
-        write_sheets(checked, tmp)
-        counts = count(Path(tmp) / "route_sheets_all.pdf")
+        out = Path(argv[1]) if len(argv) > 1 else Path(tmp)  # keep the sheets there
+        write_sheets(checked, out)
+        counts = count(out / "route_sheets_all.pdf")
     print(" ".join(f"{k}={v}" for k, v in counts.items()))
     return 0
 

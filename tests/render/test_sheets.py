@@ -346,3 +346,38 @@ def test_a_round_that_fits_is_one_page_with_the_way_home_and_remote_flags(
     (page,) = pdf_text(path)  # six stops, the map and the way home on one page
     assert re.search(r"11:00\s*Về nhà", page)
     assert page.count("Vùng xa") == 2
+
+
+def test_stops_that_cluster_get_a_close_up(small_plan: Any, tmp_path: Path) -> None:
+    from shapely.geometry import Point
+
+    p = small_plan
+    households = p.households.copy()
+    ids = list(households.household_id)[:5]
+
+    def sheet_text(hh: Any, name: str) -> str:
+        stops = tuple(Stop(h, k + 1, 8 * 3600 + 1800 * k, 1200, 300) for k, h in enumerate(ids))
+        r = Route("TN-03", 5, "walking", 8 * 3600 - 600, 8 * 3600 + 1800 * 5, stops, 4000, 6000)
+        plan = Plan(routes=[r], assignment=dict.fromkeys(ids, "TN-03"))
+        checked = bundle(plan, hh, p.volunteers)
+        (path,) = write_sheets(checked, tmp_path / name, volunteer_id="TN-03")
+        (page,) = pdf_text(path)
+        return page
+
+    first = households.loc[households.household_id == ids[0], "geometry"].iloc[0]
+
+    def place(hid: str, dx: float, dy: float) -> None:
+        households.loc[households.household_id == hid, "geometry"] = Point(
+            first.x + dx, first.y + dy
+        )
+
+    for k, hid in enumerate(ids):  # 300 m apart: every number can be read
+        place(hid, 0.003 * k, 0.0006 * (k % 2))
+    spread = sheet_text(households, "spread")
+    # three households a few metres apart: their numbers would overlap at this scale
+    for k, hid in enumerate(ids[1:3], 1):
+        place(hid, 0.00008 * k, 0.00005)
+    clustered = sheet_text(households, "clustered")
+    scale_bars = re.compile(r"\b\d+ k?m\b")
+    assert len(scale_bars.findall(spread)) == 1
+    assert len(scale_bars.findall(clustered)) == 2  # the map's and the close-up's
