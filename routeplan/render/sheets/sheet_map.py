@@ -89,8 +89,10 @@ def _draw_stops(
     home: Coord | None,
     rows: Sequence[StopRow] | None = None,
 ) -> None:
-    """Draw the numbered stops (``rows``, default all), pushed apart where they would
-    overlap, with a leader line to the real spot."""
+    """Draw the numbered stops, pushed apart where they would overlap, with a leader line.
+
+    ``rows`` are the stops to draw (default: all of the sheet's).
+    """
     pdf = pen.pdf
     radius = _STOP_R
     placed: list[Coord] = [home] if home is not None else []
