@@ -31,19 +31,26 @@ _ROAD_STYLES = {  # kind: (colour, width, dash), drawn in this order
 _STOP_R = 3.3  # radius of a numbered stop marker (two digits of 11 pt bold fit)
 
 
-def _polyline(pen: Pen, coords: Sequence[Coord], inner: Box) -> None:
-    """Draw a line of page coordinates, clipped to the rectangle ``inner`` (x0, y0, x1, y1)."""
+def _clipped(coords: Sequence[Coord], inner: Box) -> list[list[Coord]]:
+    """Return the parts of a line of page coordinates inside ``inner`` (x0, y0, x1, y1)."""
     import shapely
     from shapely.geometry import LineString
 
     if len(coords) < 2:
-        return
+        return []
     clipped = shapely.clip_by_rect(LineString(coords), *inner)
     parts = getattr(clipped, "geoms", [clipped])
-    for part in parts:
-        if part.is_empty or part.geom_type != "LineString":
-            continue
-        pen.pdf.polyline(list(part.coords))
+    return [
+        [(float(x), float(y)) for x, y in part.coords]
+        for part in parts
+        if not part.is_empty and part.geom_type == "LineString"
+    ]
+
+
+def _polyline(pen: Pen, coords: Sequence[Coord], inner: Box) -> None:
+    """Draw a line of page coordinates, clipped to the rectangle ``inner`` (x0, y0, x1, y1)."""
+    for part in _clipped(coords, inner):
+        pen.pdf.polyline(part)
 
 
 def _draw_roads(pen: Pen, roads: Roads, proj: Projection, inner: Box) -> None:
@@ -78,7 +85,8 @@ def _draw_route(pen: Pen, sheet: Sheet, proj: Projection, inner: Box) -> None:
             _polyline(pen, leg, inner)
     pdf.set_dash_pattern()
     for leg in legs[:-1] if len(legs) > 1 else legs:
-        marks.arrow(pen, leg)
+        for part in _clipped(leg, inner):  # an arrow never lands outside the map
+            marks.arrow(pen, part)
 
 
 def _draw_stops(
@@ -228,6 +236,8 @@ def _draw_inset(
     # where the close-up is, on the map: a thin frame
     x0, y0, x1, y1 = zoom.lonlat_box()
     (ax, ay), (cx, cy) = proj(x0, y1), proj(x1, y0)
+    ax, ay = max(ax, bx + 0.3), max(ay, by + 0.3)  # the frame stays inside the map
+    cx, cy = min(cx, bx + bw - 0.3), min(cy, by + bh - 0.3)
     pdf.set_draw_color(*INK)
     pdf.set_line_width(0.3)
     pen.dash(1.0, 0.8)
