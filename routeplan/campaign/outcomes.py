@@ -46,9 +46,8 @@ class ImportResult:
 
     def summary(self) -> str:
         """One or two lines for the coordinator."""
-        who = (
-            f" (from {self.volunteer_id}'s phone, week of {self.week})" if self.volunteer_id else ""
-        )
+        week = f", week of {self.week}" if self.week else ""
+        who = f" (from {self.volunteer_id}'s phone{week})" if self.volunteer_id else ""
         if self.already_imported:
             return f"{self.file}{who}: already imported ({self.rows} rows); nothing changed"
         text = (
