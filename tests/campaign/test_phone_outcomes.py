@@ -146,3 +146,68 @@ def test_record_command_names_the_phone_and_refuses_a_damaged_file(
     cut.write_bytes(head.encode() + body.replace(b"not_at_home", b"done"))
     with pytest.raises(InputDataError, match="checksum does not match"):
         record_outcomes(project, cut, settings=SETTINGS, today=WEEK1 + dt.timedelta(days=6))
+
+
+_SHARE = """
+window.__shared = [];
+navigator.canShare = function (d) { return !!(d && d.files && d.files.length); };
+navigator.share = function (d) {
+  return d.files[0].text().then(function (t) { window.__shared.push([d.files[0].name, t]); });
+};
+"""
+
+
+@pytest.mark.browser
+def test_served_page_keeps_outcomes_and_hands_the_file_to_the_share_sheet(
+    phone_page: Any, project: Path, browser: Any, tmp_path: Path
+) -> None:
+    """Served by a web server (as the coordinator's app will), on a phone that can share."""
+    import functools
+    import http.server
+    import threading
+
+    handler = functools.partial(
+        http.server.SimpleHTTPRequestHandler, directory=str(phone_page.path.parent)
+    )
+    handler.log_message = lambda *a: None  # type: ignore[attr-defined]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/{phone_page.path.name}"
+    hids = phone_page.hids
+    try:
+        with browser.open(
+            phone_page.path, url=url, viewport=(390, 844), now=SATURDAY, init_script=_SHARE
+        ) as view:
+            page = view.page
+            _record(page, hids[0], "done")
+            page.reload()
+            page.wait_for_timeout(300)
+            _record(page, hids[1], "follow_up", bring="Sổ hộ khẩu")
+            assert page.locator("#rp-total").inner_text().startswith("Đã ghi 2/")
+            page.locator("#rp-send-btn").click()
+            page.wait_for_function("window.__shared.length === 1")
+            name, text = page.evaluate("window.__shared[0]")
+            assert view.errors == []
+    finally:
+        server.shutdown()
+        server.server_close()
+    sent = tmp_path / name
+    sent.write_text(text, encoding="utf-8")
+    result = record_outcomes(project, sent, settings=SETTINGS, today=WEEK1 + dt.timedelta(days=6))
+    assert (result.added, result.volunteer_id) == (2, phone_page.vid)
+    t = progress_report(project, settings=SETTINGS).totals
+    assert t["visits"] == 2 and t["visited"] == 2
+    # what to bring and the trip to a service point came through, with the phone's time
+    import sqlite3
+
+    conn = sqlite3.connect(project)
+    try:
+        row = conn.execute(
+            "SELECT outcome, follow_up, service_point_trip, source_row FROM visits "
+            "WHERE household_id = ?",
+            (hids[1],),
+        ).fetchone()
+    finally:
+        conn.close()
+    assert row[:3] == ("follow_up", "Sổ hộ khẩu", 1)
+    assert f"recorded {SATURDAY:%Y-%m-%d %H:%M}" in row[3]
