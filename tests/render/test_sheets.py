@@ -118,6 +118,7 @@ def test_vietnamese_text_is_exact(vi_sheets: list[Path], small_plan: Any) -> Non
         "Thứ Tư 14/05/2025",
         "Xong",
         "Vắng nhà",
+        "Từ chối",
         "Hẹn lại mang giấy tờ",
         "Ghi chú",
         "Định danh điện tử VNeID",

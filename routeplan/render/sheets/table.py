@@ -2,9 +2,10 @@
 
 Each block has the stop's number, arrival time, household (name, id, what to know
 before knocking, the register's note), hamlet, services in words and phone number;
-under it a line with three tick boxes (done, not at home, come back with papers)
-and a dotted line for notes. A block that does not fit starts a new page, whose
-header (drawn by the document) says the sheet continues; the table head is repeated.
+under it a line with four tick boxes (done, not at home, refused, come back with
+papers: the phone page's choices) and a dotted line for notes. A block that does
+not fit starts a new page, whose header (drawn by the document) says the sheet
+continues; the table head is repeated.
 """
 
 from __future__ import annotations
@@ -84,13 +85,13 @@ def _cells(pen: Pen, row: StopRow) -> dict[str, list[Piece]]:
 
 
 def _outcome_line(pen: Pen, y: float) -> float:
-    """Draw the three tick boxes and the notes line; return its height."""
+    """Draw the four tick boxes and the notes line; return its height."""
     pdf = pen.pdf
     h = OUTCOME_H
     x = MARGIN + COLUMNS[0][1] + 1.5
     box = 4.6
     pen.font(BODY_PT)
-    for key in ("outcome_done", "outcome_absent", "outcome_papers"):
+    for key in ("outcome_done", "outcome_absent", "outcome_refused", "outcome_papers"):
         pdf.set_draw_color(*INK)
         pdf.set_line_width(0.35)
         pdf.rect(x, y + (h - box) / 2, box, box, style="D")
@@ -98,7 +99,7 @@ def _outcome_line(pen: Pen, y: float) -> float:
         label = pen.t(key)
         w = pen.width(label, "", BODY_PT) + 0.5
         pen.put(x, y, w, h, label)
-        x += w + 4.5
+        x += w + 3.5
     label = f"{pen.t('notes')}:"
     pen.font(BODY_PT, "B")
     w = pen.width(label, "B", BODY_PT) + 1
