@@ -309,6 +309,41 @@ _TEXT: dict[str, tuple[str, str]] = {
         "Household (colour of its volunteer)",
     ),
     "north": ("B", "N"),
+    # short day names (markers of the whole week on the phone, GPX waypoints)
+    "dayshort_0": ("T2", "Mon"),
+    "dayshort_1": ("T3", "Tue"),
+    "dayshort_2": ("T4", "Wed"),
+    "dayshort_3": ("T5", "Thu"),
+    "dayshort_4": ("T6", "Fri"),
+    "dayshort_5": ("T7", "Sat"),
+    "dayshort_6": ("CN", "Sun"),
+    # recording outcomes on the phone page
+    "rec_open": ("Ghi kết quả", "Record the outcome"),
+    "rec_outcome": ("Kết quả", "Outcome"),
+    "rec_services": ("Việc đã làm xong", "Services completed"),
+    "rec_people": ("Số người được hỗ trợ", "People helped"),
+    "rec_bring": ("Lần sau mang theo / làm gì", "Next time bring / do"),
+    "rec_trip": (
+        "Phải lấy giấy tờ ở điểm phục vụ trước",
+        "Papers must be fetched from a service point first",
+    ),
+    "rec_save": ("Lưu", "Save"),
+    "rec_clear": ("Xoá", "Clear"),
+    "rec_pick": ("Chọn một kết quả", "Choose an outcome"),
+    "rec_count": ("Đã ghi {n}/{m}", "Recorded {n} of {m}"),
+    "rec_left": ("còn {n} hộ", "{n} still to do"),
+    "rec_send": ("Gửi kết quả tuần", "Send the week's outcomes"),
+    "rec_sent": ("Đã tạo tệp {f}", "Made the file {f}"),
+    "rec_copy": ("Sao chép nội dung", "Copy the text"),
+    "rec_copy_hint": (
+        "Nếu tệp không gửi được: sao chép nội dung này và gửi cho điều phối viên",
+        "If the file cannot be sent: copy this text and send it to the coordinator",
+    ),
+    "rec_nothing": ("Chưa ghi kết quả nào", "Nothing recorded yet"),
+    "rec_full": (
+        "Không lưu được trên máy (bộ nhớ đầy?)",
+        "Could not save on this phone (storage full?)",
+    ),
     "osm": ("Dữ liệu đường: © OpenStreetMap", "Roads: © OpenStreetMap contributors"),
 }
 

@@ -702,16 +702,27 @@ def _add_demo(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg
     p.add_argument(
         "--language", choices=("vi", "en"), help="language of maps and route sheets (default: vi)"
     )
+    p.add_argument(
+        "--week",
+        metavar="YYYY-MM-DD",
+        help="Monday of the planned week (default: 2026-12-07, so the demo is reproducible)",
+    )
     _add_common(p)
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    from .demo import demo_files
+    import dataclasses
+
+    from .demo import DEMO_COORDINATOR, demo_files, demo_week
     from .pipeline import InputFiles, load_inputs, make_plan, write_outputs
 
+    week = demo_week(args.week)
     settings = _with_overrides(
         _settings(args), time_limit=args.time_limit, seed=args.seed, language=args.language
     )
+    if not settings.output.coordinator:  # the demo's sheets name someone to call
+        output = dataclasses.replace(settings.output, coordinator=DEMO_COORDINATOR)
+        settings = dataclasses.replace(settings, output=output)
     files = demo_files()
     progress = Progress(not args.quiet)
     try:
@@ -726,7 +737,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
             cache_dir=args.out / ".cache",
             progress=progress,
         )
-        result = make_plan(inputs, progress=progress)
+        result = make_plan(inputs, week_start=week, progress=progress)
         paths = write_outputs(result, inputs, args.out, progress=progress)
     finally:
         progress.done()

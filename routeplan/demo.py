@@ -3,16 +3,25 @@
 The demo is a synthetic commune modelled on Hoa Bac (Hai Van ward, Da Nang), made by
 ``data/make_demo.py`` and shipped in ``data/demo/`` of the source repository: an
 OpenStreetMap file of the road network and the three registers. See
-``data/README.md``.
+``data/README.md``. The demo plans a fixed week (:data:`DEMO_WEEK`, so that its
+outputs are the same every time) for a made-up coordinator (:data:`DEMO_COORDINATOR`),
+so that its sheets and phone pages show a date and someone to call, as real ones do.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
-from .errors import RouteplanError
+from .errors import InputDataError, Problem, RouteplanError
 
-__all__ = ["DEMO_FILES", "demo_dir", "demo_files"]
+__all__ = ["DEMO_COORDINATOR", "DEMO_FILES", "DEMO_WEEK", "demo_dir", "demo_files", "demo_week"]
+
+DEMO_WEEK = dt.date(2026, 12, 7)
+"""The Monday the demo plans unless told another (a fixed day: the demo is reproducible)."""
+
+DEMO_COORDINATOR = "Lê Thị Hồng Nhung (Bí thư Đoàn xã) 0905 000 123"
+"""The demo's coordinator (made up, like the commune), printed on its sheets and pages."""
 
 DEMO_FILES: dict[str, str] = {
     "network": "hoabac.osm",
@@ -80,3 +89,33 @@ def demo_files() -> dict[str, Path]:
             "`python data/make_demo.py`."
         )
     return files
+
+
+def demo_week(text: str | None) -> dt.date:
+    """Return the Monday written ``text`` (``YYYY-MM-DD``), or :data:`DEMO_WEEK` for ``None``.
+
+    Raises
+    ------
+    InputDataError
+        If ``text`` is not a date or not a Monday, saying which Monday is nearest.
+
+    Examples
+    --------
+    >>> demo_week(None), demo_week("2026-11-30")
+    (datetime.date(2026, 12, 7), datetime.date(2026, 11, 30))
+
+    """
+    if text is None:
+        return DEMO_WEEK
+    try:
+        day = dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise InputDataError(
+            [Problem(f"--week {text!r} is not a date", "write the Monday as YYYY-MM-DD")]
+        ) from None
+    if day.weekday() != 0:
+        monday = day - dt.timedelta(days=day.weekday())
+        raise InputDataError(
+            [Problem(f"--week {text} is not a Monday", f"write the Monday: {monday.isoformat()}")]
+        )
+    return day

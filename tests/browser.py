@@ -115,10 +115,15 @@ class Browser:
         scale: float = 1.0,
         settle_ms: int = 300,
         now: dt.datetime | None = None,
+        url: str | None = None,
+        init_script: str | None = None,
     ) -> Iterator[View]:
         """Load ``path`` offline in a fresh context; yield a :class:`View`.
 
         ``now`` fixes the page's clock (``new Date()``) for pages that depend on the day.
+        ``url`` loads that address instead of ``path`` (a page served on this machine:
+        requests to its origin are let through, every other one is still cut off);
+        ``init_script`` runs before the page's own scripts.
         """
         context = self._browser.new_context(
             viewport={"width": viewport[0], "height": viewport[1]},
@@ -128,17 +133,22 @@ class Browser:
             offline=False,
         )
         view = View(page=None)
+        origin = "/".join(url.split("/")[:3]) + "/" if url else ""
 
         def route(r: Any) -> None:
-            url = r.request.url
-            if url.startswith(("file:", "data:", "blob:", "about:")):
+            asked = r.request.url
+            if asked.startswith(("file:", "data:", "blob:", "about:")) or (
+                origin and asked.startswith(origin)
+            ):
                 r.continue_()
             else:
-                view.blocked.append(url)
+                view.blocked.append(asked)
                 r.abort()
 
         context.route("**/*", route)
         page = context.new_page()
+        if init_script:
+            page.add_init_script(init_script)
         if now is not None:
             page.clock.set_system_time(now)
         view.page = page
@@ -160,7 +170,7 @@ class Browser:
 
         page.on("console", console)
         try:
-            page.goto(Path(path).resolve().as_uri(), wait_until="load")
+            page.goto(url or Path(path).resolve().as_uri(), wait_until="load")
             page.wait_for_timeout(settle_ms)
             yield view
         finally:

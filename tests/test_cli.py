@@ -93,3 +93,16 @@ def test_every_subcommand_has_help(capsys: pytest.CaptureFixture[str]) -> None:
             main([name, "--help"])
         assert exc.value.code == 0
         assert "usage: routeplan" in capsys.readouterr().out
+
+
+def test_demo_week_is_a_fixed_monday_unless_told(capsys: pytest.CaptureFixture[str]) -> None:
+    import datetime as dt
+
+    from routeplan.demo import DEMO_COORDINATOR, DEMO_WEEK, demo_week
+
+    assert DEMO_WEEK.weekday() == 0 and demo_week(None) == DEMO_WEEK
+    assert demo_week("2026-11-30") == dt.date(2026, 11, 30)
+    assert DEMO_COORDINATOR  # the demo's sheets have someone to call
+    # a day that is not a Monday says which Monday was meant, before any work is done
+    assert main(["demo", "--week", "2026-12-09", "--out", "unused"]) != 0
+    assert "write the Monday: 2026-12-07" in capsys.readouterr().err

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,8 +25,10 @@ from ..timewindows import fold, slug
 
 __all__ = [
     "OUTCOMES",
+    "PHONE_MARK",
     "Known",
     "OutcomeRows",
+    "PhoneFile",
     "Visit",
     "parse_date",
     "parse_outcome",
@@ -93,6 +96,7 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
     "follow_up": ("follow_up", "hen_lai", "viec_hen_lai"),
     "service_point_trip": ("service_point_trip", "can_den_diem_phuc_vu", "diem_phuc_vu"),
     "notes": ("notes", "note", "ghi_chu"),
+    "recorded_at": ("recorded_at", "ghi_luc", "thoi_diem_ghi"),
 }
 _REQUIRED = ("household_id", "date", "volunteer_id", "outcome")
 
@@ -218,6 +222,25 @@ class Visit:
         )
 
 
+PHONE_MARK = "#routeplan-outcomes"
+"""First cell of the first line of a file sent from a volunteer's phone page."""
+
+
+@dataclass(frozen=True)
+class PhoneFile:
+    """The first line of a file sent from a phone page: who, which week, and a checksum.
+
+    The line is ``#routeplan-outcomes,<volunteer>,<week Monday>,<rows>,crc32:<8 hex>``;
+    the CRC-32 is of the UTF-8 bytes after that line, so a file cut short or changed
+    on the way is caught.
+    """
+
+    volunteer_id: str
+    week: str
+    rows: int
+    checksum: str
+
+
 @dataclass(frozen=True)
 class OutcomeRows:
     """The non-blank rows of an outcomes file: column -> text, and ``row N`` labels."""
@@ -225,6 +248,7 @@ class OutcomeRows:
     file: str
     rows: list[dict[str, str]] = field(default_factory=list)
     labels: list[str] = field(default_factory=list)
+    phone: PhoneFile | None = None
 
 
 def _header_key(name: str) -> str:
@@ -269,11 +293,40 @@ def _header_columns(header: list[str], file: str, problems: list[Problem]) -> li
     return columns
 
 
+def _phone_file(path: Path, first: list[str], problems: list[Problem]) -> PhoneFile | None:
+    """Read and check the phone page's first line (``None`` if the line is malformed)."""
+    file = path.name
+    again = (
+        "send the file again from the phone page (or delete its first line to import it "
+        "as an ordinary outcomes file)"
+    )
+    cells = [c.strip() for c in first]
+    m = re.fullmatch(r"crc32:([0-9a-f]{8})", cells[4]) if len(cells) >= 5 else None
+    if m is None or not cells[3].isdigit():
+        problems.append(Problem(f"the first line {','.join(cells)!r} is damaged", again, file=file))
+        return None
+    phone = PhoneFile(cells[1], cells[2], int(cells[3]), m.group(1))
+    raw = path.read_bytes().removeprefix(b"\xef\xbb\xbf")
+    body = raw.split(b"\n", 1)[1] if b"\n" in raw else b""
+    if f"{zlib.crc32(body):08x}" != phone.checksum:
+        problems.append(
+            Problem(
+                f"the file from {phone.volunteer_id}'s phone (week {phone.week}) was cut short "
+                "or changed after the phone wrote it (its checksum does not match)",
+                again,
+                file=file,
+            )
+        )
+    return phone
+
+
 def read_outcome_rows(path: Path, problems: list[Problem]) -> OutcomeRows:
     """Read an outcomes file (CSV or XLSX) into its non-blank rows.
 
     Problems of the file (not found, unreadable, empty, unknown, doubled or missing
-    columns, a legacy encoding) are added to ``problems``.
+    columns, a legacy encoding) are added to ``problems``. A file sent from a phone
+    page starts with a line naming the volunteer, the week and a checksum
+    (:class:`PhoneFile`); a file whose checksum fails is an error.
     """
     from ..registers import read_cells  # registers loads geopandas
 
@@ -282,12 +335,18 @@ def read_outcome_rows(path: Path, problems: list[Problem]) -> OutcomeRows:
     problems.extend(found)
     if grid is None:
         return OutcomeRows(file)
+    phone = None
+    first_row = 1
+    if grid and grid[0] and grid[0][0].strip() == PHONE_MARK:
+        phone = _phone_file(path, grid[0], problems)
+        grid = grid[1:]
+        first_row = 2
     if not grid or not any(c.strip() for c in grid[0]):
         problems.append(Problem("the file is empty", "use data/templates/outcomes.csv", file=file))
-        return OutcomeRows(file)
+        return OutcomeRows(file, phone=phone)
     columns = _header_columns(grid[0], file, problems)
-    out = OutcomeRows(file)
-    for n, cells in enumerate(grid[1:], start=2):
+    out = OutcomeRows(file, phone=phone)
+    for n, cells in enumerate(grid[1:], start=first_row + 1):
         if not any(c.strip() for c in cells):
             continue
         out.rows.append(
@@ -298,6 +357,14 @@ def read_outcome_rows(path: Path, problems: list[Problem]) -> OutcomeRows:
             }
         )
         out.labels.append(f"row {n}")
+    if phone is not None and phone.rows != len(out.rows):
+        problems.append(
+            Problem(
+                f"the phone wrote {phone.rows} visits but the file holds {len(out.rows)}",
+                "send the file again from the phone page",
+                file=file,
+            )
+        )
     return out
 
 
@@ -489,7 +556,8 @@ class _RowCheck:
             follow,
             trip,
             self.raw.get("notes", ""),
-            self.row,
+            # when the phone recorded it: kept with the row it came from
+            f"{self.row} (recorded {at})" if (at := self.raw.get("recorded_at", "")) else self.row,
         )
 
 
@@ -527,6 +595,12 @@ def parse_visits(
         check = _RowCheck(table.file, known, lookup, settings, problems, row, raw)
         hid = check.known_id("household", known.households, "copy it from the route sheet")
         vid = check.known_id("volunteer", known.volunteers, "write who made the visit")
+        if table.phone is not None and vid and vid != table.phone.volunteer_id:
+            check.bad(
+                "volunteer_id",
+                f"{vid} in a file sent from {table.phone.volunteer_id}'s phone",
+                "send the file again from the phone page",
+            )
         date = check.date()
         if date is not None and date > today:
             future.append(row)

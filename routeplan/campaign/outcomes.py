@@ -48,13 +48,19 @@ class ImportResult:
     already_imported: bool
     warnings: tuple[Problem, ...] = ()
     import_id: int | None = None
+    volunteer_id: str = ""
+    """The volunteer whose phone sent the file ("" for an ordinary outcomes file)."""
+    week: str = ""
+    """The Monday of the week the phone page was made for ("" for an ordinary file)."""
 
     def summary(self) -> str:
         """One or two lines for the coordinator."""
+        week = f", week of {self.week}" if self.week else ""
+        who = f" (from {self.volunteer_id}'s phone{week})" if self.volunteer_id else ""
         if self.already_imported:
-            return f"{self.file}: already imported ({self.rows} rows); nothing changed"
+            return f"{self.file}{who}: already imported ({self.rows} rows); nothing changed"
         text = (
-            f"{self.file}: {self.rows} rows: {self.added} visits recorded, "
+            f"{self.file}{who}: {self.rows} rows: {self.added} visits recorded, "
             f"{self.corrected} corrected, {self.unchanged} already there"
         )
         if self.warnings:
@@ -220,7 +226,10 @@ def record_outcomes(
     The file mirrors the route sheet's tick boxes (see ``data/templates/outcomes.csv``):
     ``household_id``, ``date``, ``volunteer_id``, ``outcome`` and optionally
     ``services_done`` (codes or names, ``;`` between), ``people_supported``,
-    ``follow_up``, ``service_point_trip`` (yes/no) and ``notes``.
+    ``follow_up``, ``service_point_trip`` (yes/no), ``notes`` and ``recorded_at``.
+    A file sent from a volunteer's phone page starts with a line naming the
+    volunteer, the week and a checksum; the volunteer and week are in the result,
+    and a file cut short or changed on the way is refused.
 
     A ``done`` row that lists no services means every service the household still
     needed was done. A file imported before (same normalised rows) changes nothing;
@@ -260,6 +269,7 @@ def record_outcomes(
     check_writable(path)
     table = read_outcome_rows(outcomes, problems)
     _raise_on_errors(problems, file)
+    who = (table.phone.volunteer_id, table.phone.week) if table.phone else ("", "")
     with transaction(path, write=True, what=f"record {file}") as conn:
         known = _known(conn)
         visits = parse_visits(
@@ -270,7 +280,7 @@ def record_outcomes(
         digest = _content_hash(visits)
         if conn.execute("SELECT 1 FROM imports WHERE content_hash = ?", (digest,)).fetchone():
             log.info("%s was imported before; nothing to do", file)
-            return ImportResult(file, len(visits), 0, 0, 0, True, warnings)
+            return ImportResult(file, len(visits), 0, 0, 0, True, warnings, None, *who)
         import_id, counts = _record_visits(
             conn, visits, known, file=file, digest=digest, progress=progress
         )
@@ -285,4 +295,5 @@ def record_outcomes(
         False,
         warnings,
         import_id,
+        *who,
     )

@@ -41,8 +41,11 @@ def test_gpx_is_gpx_1_1_in_visit_order(exported: Path, small_plan: Any) -> None:
         routes = sorted((r for r in p.plan.routes if r.volunteer_id == vid), key=lambda r: r.day)
         stops = [s for r in routes for s in r.stops]
         wpts = root.findall("g:wpt", NS)
+        days = {0: "T2", 1: "T3", 2: "T4", 3: "T5", 4: "T6", 5: "T7", 6: "CN"}
         assert [w.findtext("g:name", namespaces=NS) for w in wpts] == [
-            f"{s.order}. {hh.loc[s.household_id, 'head_name']}" for s in stops
+            f"{days[r.day]}·{s.order}. {hh.loc[s.household_id, 'head_name']}"
+            for r in routes
+            for s in r.stops
         ]
         for w, s in zip(wpts, stops, strict=True):
             point = hh.loc[s.household_id, "geometry"]
@@ -64,3 +67,30 @@ def test_gpx_is_gpx_1_1_in_visit_order(exported: Path, small_plan: Any) -> None:
     root = ET.parse(exported / "gpx" / "TN-01.gpx").getroot()
     descs = [w.findtext("g:desc", namespaces=NS) for w in root.findall("g:wpt", NS)]
     assert descs[1] == "Hồ sơ trợ cấp xã hội; Bảo hiểm y tế"
+
+
+def test_names_are_unique_across_the_week_and_in_the_output_language(
+    small_plan: Any, tmp_path: Path
+) -> None:
+    import dataclasses
+
+    p = small_plan
+    # TN-01's rounds all on Monday: two (or more) rounds on one day
+    routes = [
+        dataclasses.replace(r, day=0) if r.volunteer_id == "TN-01" else r for r in p.plan.routes
+    ]
+    plan = dataclasses.replace(p.plan, routes=routes)
+    mine = [r for r in routes if r.volunteer_id == "TN-01"]
+    assert len(mine) >= 2
+    checked = bundle(
+        plan, p.households, p.volunteers, service_points=p.service_points, matrices=p.matrices
+    )
+    root = ET.parse(write_gpx(checked, "TN-01", tmp_path / "TN-01.gpx")).getroot()
+    names = [w.findtext("g:name", namespaces=NS) or "" for w in root.findall("g:wpt", NS)]
+    assert len(names) == sum(len(r.stops) for r in mine)
+    assert len({n.split(". ")[0] for n in names}) == len(names)  # "T2a·1", "T2b·1", ...
+    assert names[0].startswith("T2a·1. ")
+    tracks = [t.findtext("g:name", namespaces=NS) for t in root.findall("g:trk", NS)]
+    assert len(set(tracks)) == len(tracks) == len(mine)
+    desc = root.findall("g:trk", NS)[0].findtext("g:desc", namespaces=NS) or ""
+    assert desc.endswith(f"{len(mine[0].stops)} hộ") and "stops" not in desc

@@ -210,7 +210,11 @@ def test_volunteer_page_on_a_phone_offline(maps, browser) -> None:  # type: igno
         assert view.errors == [] and view.dialogs == []
         page = view.page
         # an old plan opens on the week's first round; "all week" shows every stop
-        assert page.locator("nav.rp-days button[aria-pressed=true]").inner_text() == "Thứ Hai 12/05"
+        assert (
+            page.locator("nav.rp-days button[aria-pressed=true]")
+            .inner_text()
+            .startswith("Thứ Hai 12/05")
+        )
         assert view.count(".leaflet-marker-pane .rp-num") == len(routes[0].stops)
         assert view.visible("section.rp-day") == 1
         page.locator("nav.rp-days button", has_text="Cả tuần").click()
@@ -397,3 +401,42 @@ def test_a_household_far_from_the_map_is_flagged_with_a_dashed_last_leg(
         dashed = page.locator(".leaflet-overlay-pane path[stroke-dasharray='6 6']")
         assert dashed.count() == 1
         view.screenshot(ARTIFACTS / "volunteer_far_from_map.png")
+
+
+def test_phone_page_fits_home_closes_popups_and_names_the_weeks_stops(maps, browser) -> None:  # type: ignore[no-untyped-def]
+    def inside(box, frame) -> bool:  # type: ignore[no-untyped-def]
+        cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+        return bool(
+            frame["x"] <= cx <= frame["x"] + frame["width"]
+            and frame["y"] <= cy <= frame["y"] + frame["height"]
+        )
+
+    routes = [r for r in maps.sp.plan.routes if r.volunteer_id == "TN-01"]
+    with browser.open(maps.page("TN-01"), viewport=(390, 844)) as view:
+        page = view.page
+        frame = page.locator(".folium-map").bounding_box()
+        # the volunteer's home, where the round starts, is on the opening view
+        assert inside(page.locator(".leaflet-marker-pane .rp-home").first.bounding_box(), frame)
+        page.locator(".leaflet-marker-pane .rp-num").first.click()
+        assert view.count(".leaflet-popup") == 1
+        page.locator("nav.rp-days button[data-round=all]").click()
+        page.wait_for_timeout(300)
+        assert view.count(".leaflet-popup") == 0  # not left open, cut off, over the week
+        assert inside(page.locator(".leaflet-marker-pane .rp-home").first.bounding_box(), frame)
+        labels = page.locator(".leaflet-marker-pane .rp-num").all_inner_texts()
+        days = {0: "T2", 1: "T3", 2: "T4", 3: "T5", 4: "T6", 5: "T7", 6: "CN"}
+        assert sorted(labels) == sorted(f"{days[r.day]}·{s.order}" for r in routes for s in r.stops)
+        # back on one day the markers are numbered again
+        page.locator("nav.rp-days button[data-round='0']").click()
+        assert page.locator(".leaflet-marker-pane .rp-num").first.inner_text() == "1"
+        # day buttons wider than the screen fade at the edge they scroll to
+        page.set_viewport_size({"width": 220, "height": 844})
+        page.wait_for_timeout(200)
+        nav = page.locator("nav.rp-days")
+        assert page.evaluate("n => n.scrollWidth > n.clientWidth", nav.element_handle())
+        assert "rp-more-r" in (nav.get_attribute("class") or "")
+        nav.evaluate("n => { n.scrollLeft = n.scrollWidth; n.dispatchEvent(new Event('scroll')); }")
+        page.wait_for_timeout(100)
+        classes = nav.get_attribute("class") or ""
+        assert "rp-more-l" in classes and "rp-more-r" not in classes
+        assert view.errors == []

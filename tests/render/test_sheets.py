@@ -118,6 +118,7 @@ def test_vietnamese_text_is_exact(vi_sheets: list[Path], small_plan: Any) -> Non
         "Thứ Tư 14/05/2025",
         "Xong",
         "Vắng nhà",
+        "Từ chối",
         "Hẹn lại mang giấy tờ",
         "Ghi chú",
         "Định danh điện tử VNeID",
@@ -298,3 +299,86 @@ def test_demo_commune_sheets(demo_outputs_plan: Any, tmp_path: Path) -> None:
     assert ((top[..., 2] > 150) & (top[..., 0] < 80)).sum() > 50, "no route on the map"
     grey = top.mean(axis=2)
     assert ((grey > 120) & (grey < 200)).sum() > 500, "no roads drawn around the route"
+
+
+def small_text(path: Path) -> list[tuple[float, str]]:
+    """Return (size in pt, text) of every text object set under 11 pt."""
+    found = []
+    doc = pdfium.PdfDocument(str(path))
+    try:
+        for i in range(len(doc)):
+            page = doc[i]
+            textpage = page.get_textpage()
+            for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_TEXT]):
+                size = ctypes.c_float()
+                pdfium_c.FPDFTextObj_GetFontSize(obj.raw, ctypes.byref(size))
+                a, b, c, d, _e, _f = obj.get_matrix().get()
+                pt = size.value * max(abs(a), abs(d), abs(b), abs(c))
+                if pt < 11 - 1e-6:
+                    n = pdfium_c.FPDFTextObj_GetText(obj.raw, textpage.raw, None, 0)
+                    buf = (ctypes.c_ushort * (n // 2 + 1))()
+                    pdfium_c.FPDFTextObj_GetText(obj.raw, textpage.raw, buf, n)
+                    text = bytes(buf).decode("utf-16-le").split("\x00")[0]
+                    found.append((round(pt, 2), text))
+    finally:
+        doc.close()
+    return found
+
+
+def test_text_is_at_least_11_pt_but_the_map_credit(vi_sheets: list[Path]) -> None:
+    small = small_text(vi_sheets[0])
+    # the README says exactly this: only the OpenStreetMap credit on the map is smaller
+    assert {text for _, text in small} <= {"Dữ liệu đường: © OpenStreetMap"}
+    assert all(pt == 8 for pt, _ in small)
+
+
+def test_a_round_that_fits_is_one_page_with_the_way_home_and_remote_flags(
+    small_plan: Any, tmp_path: Path
+) -> None:
+    p = small_plan
+    households = p.households.copy()
+    ids = list(households.household_id)[:6]  # long names and notes: a smaller map
+    households["remote"] = households.household_id.isin(ids[3:5])
+    stops = tuple(Stop(h, k + 1, 8 * 3600 + 1800 * k, 1200, 300) for k, h in enumerate(ids))
+    six = Route("TN-03", 5, "walking", 8 * 3600 - 600, 8 * 3600 + 1800 * 6, stops, 4000, 7200)
+    plan = Plan(routes=[six], assignment=dict.fromkeys(ids, "TN-03"))
+    checked = bundle(plan, households, p.volunteers, matrices=p.matrices)
+    (path,) = write_sheets(checked, tmp_path, network=p.network, volunteer_id="TN-03")
+    (page,) = pdf_text(path)  # six stops, the map and the way home on one page
+    assert re.search(r"11:00\s*Về nhà", page)
+    assert page.count("Vùng xa") == 2
+
+
+def test_stops_that_cluster_get_a_close_up(small_plan: Any, tmp_path: Path) -> None:
+    from shapely.geometry import Point
+
+    p = small_plan
+    households = p.households.copy()
+    ids = list(households.household_id)[:5]
+
+    def sheet_text(hh: Any, name: str) -> str:
+        stops = tuple(Stop(h, k + 1, 8 * 3600 + 1800 * k, 1200, 300) for k, h in enumerate(ids))
+        r = Route("TN-03", 5, "walking", 8 * 3600 - 600, 8 * 3600 + 1800 * 5, stops, 4000, 6000)
+        plan = Plan(routes=[r], assignment=dict.fromkeys(ids, "TN-03"))
+        checked = bundle(plan, hh, p.volunteers)
+        (path,) = write_sheets(checked, tmp_path / name, volunteer_id="TN-03")
+        (page,) = pdf_text(path)
+        return page
+
+    first = households.loc[households.household_id == ids[0], "geometry"].iloc[0]
+
+    def place(hid: str, dx: float, dy: float) -> None:
+        households.loc[households.household_id == hid, "geometry"] = Point(
+            first.x + dx, first.y + dy
+        )
+
+    for k, hid in enumerate(ids):  # 300 m apart: every number can be read
+        place(hid, 0.003 * k, 0.0006 * (k % 2))
+    spread = sheet_text(households, "spread")
+    # three households a few metres apart: their numbers would overlap at this scale
+    for k, hid in enumerate(ids[1:3], 1):
+        place(hid, 0.00008 * k, 0.00005)
+    clustered = sheet_text(households, "clustered")
+    scale_bars = re.compile(r"\b\d+ k?m\b")
+    assert len(scale_bars.findall(spread)) == 1
+    assert len(scale_bars.findall(clustered)) == 2  # the map's and the close-up's

@@ -11,8 +11,10 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from ..._io import write_bytes
+from ..._labels import label
 from ...timewindows import format_clock
 from ..bundle import PlanBundle
+from ..rounds import round_shorts, rounds_per_day
 from ..text import day_name
 from .tables import services_text
 
@@ -43,7 +45,9 @@ def _ll(lon: float, lat: float) -> dict[str, str]:
 
 
 def _waypoints(root: ET.Element, bundle: PlanBundle, volunteer_id: str) -> None:
-    for route in bundle.routes_of(volunteer_id):
+    routes = list(bundle.routes_of(volunteer_id))
+    # OsmAnd shows the whole week at once: day and order make each name unique
+    for route, short in zip(routes, round_shorts(routes, bundle.language), strict=True):
         day = day_name(route.day, bundle.language)
         date = bundle.date(route.day)
         when = f"{day} {date:%d/%m/%Y}" if date else day
@@ -51,22 +55,24 @@ def _waypoints(root: ET.Element, bundle: PlanBundle, volunteer_id: str) -> None:
             hh = bundle.households[stop.household_id]
             lon, lat = bundle.xy[stop.household_id]
             wpt = _sub(root, "wpt", **_ll(lon, lat))
-            _sub(wpt, "name", f"{stop.order}. {hh.get('head_name', '')}")
+            _sub(wpt, "name", f"{short}\u00b7{stop.order}. {hh.get('head_name', '')}")
             _sub(wpt, "cmt", f"{when} {format_clock(stop.arrival_s)} · {stop.household_id}")
             _sub(wpt, "desc", services_text(bundle, stop.household_id))
             _sub(wpt, "type", when)
 
 
 def _tracks(root: ET.Element, bundle: PlanBundle, volunteer_id: str, name: str) -> None:
-    for route in bundle.routes_of(volunteer_id):
-        day = day_name(route.day, bundle.language)
+    routes = list(bundle.routes_of(volunteer_id))
+    per_day = rounds_per_day(routes)
+    lang = bundle.language
+    for route, short in zip(routes, round_shorts(routes, lang), strict=True):
+        day = day_name(route.day, lang)
+        if per_day[route.day] > 1:  # two rounds a day: named as their waypoints (T7a, T7b)
+            day = f"{short} · {day} {format_clock(route.start_s)}"
         trk = _sub(root, "trk")
         _sub(trk, "name", f"{day}: {name}")
-        _sub(
-            trk,
-            "desc",
-            f"{format_clock(route.start_s)}-{format_clock(route.end_s)}, {len(route.stops)} stops",
-        )
+        stops = label("households_n", lang).format(n=len(route.stops))
+        _sub(trk, "desc", f"{format_clock(route.start_s)}-{format_clock(route.end_s)}, {stops}")
         _sub(trk, "number", str(route.day + 1))
         seg = _sub(trk, "trkseg")
         for lon, lat in bundle.line(route):

@@ -86,6 +86,8 @@ CSS = """
  border:2.5px solid #fff;box-shadow:0 0 3px rgba(0,0,0,.8);box-sizing:border-box;
  font:bold 15px/25px sans-serif;text-align:center}
 .rp-num.rp-later span{background:#868e96!important}
+.rp-num span.rp-wk{position:absolute;left:50%;top:0;transform:translateX(-50%);width:auto;
+ min-width:30px;padding:0 5px;border-radius:15px;white-space:nowrap;font-size:13px}
 .rp-pop{font-size:15px;line-height:1.4}
 .rp-pop h3{margin:0 0 2px;font-size:17px}
 .rp-pop .rp-sub{color:#555;margin-bottom:4px}
@@ -117,6 +119,13 @@ body{font:16px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","DejaV
 .folium-map{border-bottom:1px solid #ccc}
 .rp-days{display:flex;gap:6px;overflow-x:auto;padding:8px;background:#fff;position:sticky;
  top:0;z-index:1000;border-bottom:1px solid #ddd}
+.rp-days.rp-more-r{-webkit-mask-image:linear-gradient(90deg,#000 calc(100% - 56px),
+ rgba(0,0,0,.15));mask-image:linear-gradient(90deg,#000 calc(100% - 56px),rgba(0,0,0,.15))}
+.rp-days.rp-more-l{-webkit-mask-image:linear-gradient(270deg,#000 calc(100% - 56px),
+ rgba(0,0,0,.15));mask-image:linear-gradient(270deg,#000 calc(100% - 56px),rgba(0,0,0,.15))}
+.rp-days.rp-more-l.rp-more-r{-webkit-mask-image:linear-gradient(90deg,rgba(0,0,0,.15),#000 56px,
+ #000 calc(100% - 56px),rgba(0,0,0,.15));mask-image:linear-gradient(90deg,rgba(0,0,0,.15),
+ #000 56px,#000 calc(100% - 56px),rgba(0,0,0,.15))}
 .rp-days button{flex:0 0 auto;min-height:44px;padding:0 14px;border-radius:22px;
  border:2px solid #adb5bd;background:#fff;font:inherit;font-weight:600;color:#1c2b40}
 .rp-days button[aria-pressed=true]{background:#1c2b40;border-color:#1c2b40;color:#fff}
@@ -142,6 +151,7 @@ JS = r"""
 var RP = (function () {
   var byId = {};
   var nums = [];
+  var week = false;  // the whole week's markers say day and order: wider
   function icon(st, html, off) {
     // off: a pixel offset so that stops at the same place fan out instead of hiding
     var s = st.size || 0, dx = off ? off[0] : 0, dy = off ? off[1] : 0;
@@ -162,7 +172,11 @@ var RP = (function () {
           : (it.h || st.html || '');
         m = L.marker(it.c, {icon: icon(st, h), interactive: st.interactive !== false,
           keyboard: false, riseOnHover: true, zIndexOffset: st.z || 0});
-        if (it.k === 'num') { m._rp = {st: st, html: h}; nums.push(m); }
+        if (it.k === 'num') {
+          m._rp = {st: st, html: h, day: h, week: it.w
+            ? '<span class="rp-wk" style="background:' + st.color + '">' + it.w + '</span>' : h};
+          nums.push(m);
+        }
       }
       if (it.p) { m.bindPopup(it.p, {maxWidth: 320, minWidth: 220, autoPanPadding: [16, 16]}); }
       if (it.t) { m.bindTooltip(it.t, {direction: 'top', sticky: it.k === 'line'}); }
@@ -211,12 +225,13 @@ var RP = (function () {
       if (!map.hasLayer(m)) { return; }
       var p = map.latLngToLayerPoint(m.getLatLng()), g = null;
       for (var i = 0; i < groups.length && !g; i++) {
-        if (groups[i].p.distanceTo(p) < 28) { g = groups[i]; }
+        if (groups[i].p.distanceTo(p) < (week ? 44 : 28)) { g = groups[i]; }
       }
       if (g) { g.ms.push([m, p]); } else { groups.push({p: p, ms: [[m, p]]}); }
     });
     groups.forEach(function (g) {
-      var n = g.ms.length, r = n < 2 ? 0 : Math.max(18, 34 / (2 * Math.sin(Math.PI / n)));
+      var n = g.ms.length, w = week ? 50 : 34;
+      var r = n < 2 ? 0 : Math.max(w / 2 + 1, w / (2 * Math.sin(Math.PI / n)));
       var cx = 0, cy = 0;
       g.ms.forEach(function (e) { cx += e[1].x / n; cy += e[1].y / n; });
       g.ms.forEach(function (e, j) {
@@ -225,6 +240,23 @@ var RP = (function () {
         e[0].setIcon(icon(e[0]._rp.st, e[0]._rp.html, off));
       });
     });
+  }
+  function weekLabels(on) {
+    // the whole week shows every day's "1": there the markers say day and order
+    week = on;
+    nums.forEach(function (m) { m._rp.html = on ? m._rp.week : m._rp.day; });
+  }
+  function scrollHint(nav) {
+    // a row of buttons wider than the screen fades at the edge it scrolls to
+    if (!nav) { return; }
+    function hint() {
+      var more = nav.scrollWidth - nav.clientWidth;
+      nav.classList.toggle('rp-more-r', more > 2 && nav.scrollLeft < more - 2);
+      nav.classList.toggle('rp-more-l', more > 2 && nav.scrollLeft > 2);
+    }
+    nav.addEventListener('scroll', hint, {passive: true});
+    window.addEventListener('resize', hint);
+    hint();
   }
   function stopBounds(layers) {
     var bb = L.latLngBounds([]);
@@ -244,11 +276,12 @@ var RP = (function () {
     map.on('zoomend overlayadd overlayremove layeradd', function () { declutter(map); });
   }
   return {draw: draw, panel: panel, offlineNote: offlineNote, open: open, byId: byId,
-          wide: wide, init: init, declutter: declutter, stopBounds: stopBounds};
+          wide: wide, init: init, declutter: declutter, stopBounds: stopBounds,
+          weekLabels: weekLabels, scrollHint: scrollHint};
 })();
 """
 
 
-def assets_html(extra_css: str = "") -> str:
+def assets_html(extra_css: str = "", extra_js: str = "") -> str:
     """Return the pages' own style sheet and script (``RP``), to follow Leaflet's."""
-    return f"<style>{CSS}{extra_css}</style>\n<script>{JS}</script>\n"
+    return f"<style>{CSS}{extra_css}</style>\n<script>{JS}{extra_js}</script>\n"

@@ -138,6 +138,7 @@ def new_map(
     *,
     height: str = "100%",
     extra_css: str = "",
+    extra_js: str = "",
     body_before: str = "",
 ) -> tuple[Any, Any]:
     """Return the ``(figure, map)`` of a page of this package: offline, ``RP`` ready."""
@@ -145,7 +146,7 @@ def new_map(
         centre,
         title=title,
         height=height,
-        head=assets_html(extra_css),
+        head=assets_html(extra_css, extra_js),
         body_before=body_before,
         zoom_snap=0.25,
     )

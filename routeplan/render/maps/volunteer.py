@@ -16,6 +16,7 @@ from typing import Any
 from ..._labels import label
 from ...planner import Route, Unassigned
 from ...timewindows import format_clock
+from ..rounds import round_shorts
 from ..text import clean_text, format_duration
 from .assets import VOLUNTEER_CSS
 from .context import MapContext
@@ -23,6 +24,7 @@ from .coords import LatLon, bbox, bounds, centre, latlon
 from .elements import draw, html_element, script_element
 from .offline import new_map, offline_html, tiles
 from .popups import actions, household_popup
+from .record import RECORD_CSS, RECORD_JS, record_config, record_script
 from .roads import RoadLine, roads_layer
 from .style import DAY_COLOURS, date_text, esc, home_style, js, tel
 
@@ -33,7 +35,15 @@ _LATER = "#868e96"
 
 
 def _stop_row(
-    ctx: MapContext, hid: str, key: str, number: int, when: str, colour: str, on_map: bool
+    ctx: MapContext,
+    hid: str,
+    key: str,
+    number: int,
+    when: str,
+    colour: str,
+    on_map: bool,
+    *,
+    record: bool = False,
 ) -> str:
     """Return one household's row in the list under the map (escaped HTML)."""
     rec = ctx.bundle.households[hid]
@@ -49,8 +59,9 @@ def _stop_row(
         small.append(f"{esc(ctx.t('notes'))}: {esc(notes)}")
     stop_attr = f' data-stop="{esc(key)}"' if on_map else ""
     when_html = f'<span class="rp-when">{esc(when)}</span> ' if when else ""
+    li = f'<li data-hid="{esc(hid)}">' if record else "<li>"
     return (
-        f'<li><button class="rp-row"{stop_attr}><span class="rp-badge" '
+        f'{li}<button class="rp-row"{stop_attr}><span class="rp-badge" '
         f'style="background:{colour}">{number}</span><span>{when_html}'
         f"<b>{esc(rec.get('head_name', '')) or esc(hid)}</b>"
         f"{''.join(f'<small>{s}</small>' for s in small)}</span></button>"
@@ -93,13 +104,25 @@ class _Page:
     sections: list[str] = field(default_factory=list)
     tabs: list[str] = field(default_factory=list)
 
-    def _number(self, hid: str, key: str, number: int, popup: str) -> dict[str, Any]:
-        """Return the numbered marker of a stop (on the map: the household has a location)."""
-        xy = self.ctx.bundle.xy[hid]
-        return {"k": "num", "s": "n", "n": number, "c": latlon(*xy), "id": key, "p": popup}
+    def _number(
+        self, hid: str, key: str, number: int, popup: str, week_label: str = ""
+    ) -> dict[str, Any]:
+        """Return the numbered marker of a stop (on the map: the household has a location).
 
-    def add_round(self, i: int, route: Route, title: str) -> None:
-        """Add round ``i`` (a layer, a tab and its list of stops) titled ``title``."""
+        ``week_label`` (day and order, ``"T2·3"``) replaces the number in the whole
+        week's view, where every day's rounds are shown at once.
+        """
+        xy = self.ctx.bundle.xy[hid]
+        item = {"k": "num", "s": "n", "n": number, "c": latlon(*xy), "id": key, "p": popup}
+        if week_label:
+            item["w"] = week_label
+        return item
+
+    def add_round(self, i: int, route: Route, title: str, short: str) -> None:
+        """Add round ``i`` (a layer, a tab and its list of stops) titled ``title``.
+
+        ``short`` names the round on its markers in the whole week's view (``"T2"``).
+        """
         import folium
 
         ctx, t, lang = self.ctx, self.ctx.t, self.ctx.lang
@@ -132,7 +155,8 @@ class _Page:
                 popup = household_popup(
                     ctx, hid, number=stop.order, colour=colour, for_volunteer=True
                 )
-                items.append(self._number(hid, key, int(stop.order), popup))
+                wk = f"{short}\u00b7{stop.order}"
+                items.append(self._number(hid, key, int(stop.order), popup, wk))
                 if off := ctx.bundle.off_map_leg(hid, route.mode):  # no mapped path
                     items.append(
                         {
@@ -143,7 +167,7 @@ class _Page:
                         }
                     )
             when = format_clock(stop.arrival_s)
-            rows.append(_stop_row(ctx, hid, key, stop.order, when, colour, on_map))
+            rows.append(_stop_row(ctx, hid, key, stop.order, when, colour, on_map, record=True))
         draw(styles, items).add_to(group)
         group.add_to(self.folium_map)
         self.day_layers[day] = group.get_name()
@@ -202,6 +226,8 @@ class _Controller:
     bounds: list[LatLon] | None
     day_dates: dict[str, str]
     first_day: str | None
+    home: LatLon | None = None
+    record: dict[str, Any] = field(default_factory=dict)
 
     def __call__(self, map_name: str) -> str:
         """Return the script for the map whose JS variable is ``map_name``."""
@@ -213,7 +239,7 @@ class _Controller:
         )
         return f"""
 (function () {{
-  var map = {map_name}, layers = {self.layer_map};
+  var map = {map_name}, layers = {self.layer_map}, home = {js(self.home)};
   RP.init(map);
   L.control.scale({{imperial: false}}).addTo(map);
   {fit}
@@ -226,14 +252,20 @@ class _Controller:
       if (on) {{ map.addLayer(layers[k]); shown.push(layers[k]); }}
       else {{ map.removeLayer(layers[k]); }}
     }});
-    // fit the stops (the way from home may run off the screen: the volunteer knows it)
+    // an open popup would stay open, cut off, over the other view
+    map.closePopup();
+    RP.weekLabels(day === 'all');
+    // fit the stops and the volunteer's home (where every round starts)
     var bb = RP.stopBounds(shown);
+    if (home && bb.isValid()) {{ bb.extend(home); }}
     list.querySelectorAll('section.rp-day').forEach(function (s) {{
       var d = s.getAttribute('data-round');
       s.hidden = !(day === 'all' ? d !== 'later' : d === day);
     }});
     list.querySelectorAll('nav button').forEach(function (b) {{
-      b.setAttribute('aria-pressed', String(b.getAttribute('data-round') === day));
+      var on = b.getAttribute('data-round') === day;
+      b.setAttribute('aria-pressed', String(on));
+      if (on && b.scrollIntoView) {{ b.scrollIntoView({{block: 'nearest', inline: 'nearest'}}); }}
     }});
     if (bb.isValid()) {{
       map.fitBounds(bb, {{paddingTopLeft: [50, 50], paddingBottomRight: [40, 64], maxZoom: 17}});
@@ -250,7 +282,9 @@ class _Controller:
   var next = sorted.filter(function (d) {{ return d >= today; }})[0];
   var pick = next && sorted[0] <= today ? dates[next]
     : (sorted.length ? dates[sorted[0]] : {js(self.first_day)});
-  if (pick !== null && layers[pick]) {{ show(pick); }}
+  if (pick !== null && layers[pick]) {{ show(pick); }} else {{ show('all'); }}
+  RP.scrollHint(list.querySelector('nav.rp-days'));
+  {record_script(self.record) if self.record else ""}
   list.addEventListener('click', function (ev) {{
     var tab = ev.target.closest('nav button');
     if (tab) {{ show(tab.getAttribute('data-round')); return; }}
@@ -299,7 +333,8 @@ def volunteer_page(ctx: MapContext, vid: str, roads: Sequence[RoadLine]) -> str:
         f"{name} ({vid})",
         centre(pts),
         height="55vh",
-        extra_css=VOLUNTEER_CSS,
+        extra_css=VOLUNTEER_CSS + RECORD_CSS,
+        extra_js=RECORD_JS,
         body_before=_header(ctx, vid, name),
     )
     tile_layer = tiles(m, t("layer_tiles"))
@@ -307,9 +342,10 @@ def volunteer_page(ctx: MapContext, vid: str, roads: Sequence[RoadLine]) -> str:
         roads_layer(roads, t("layer_roads"), bbox(pts, 0.01)).add_to(m)
     page = _Page(ctx, m, home)
     page.tabs.append(f'<button data-round="all" aria-pressed="true">{esc(t("all_days"))}</button>')
-    for i, (route, title) in enumerate(zip(routes, _titles(ctx, routes), strict=True)):
+    named = zip(routes, _titles(ctx, routes), round_shorts(routes, ctx.lang), strict=True)
+    for i, (route, title, short) in enumerate(named):
         # one layer, tab and list per round; a day may have two (morning, afternoon)
-        page.add_round(i, route, title)
+        page.add_round(i, route, title, short)
     if later:
         page.add_later(later)
     folium.LayerControl(position="topright", collapsed=True).add_to(m)
@@ -327,6 +363,8 @@ def volunteer_page(ctx: MapContext, vid: str, roads: Sequence[RoadLine]) -> str:
         bounds=bounds(pts),
         day_dates=page.day_dates,
         first_day="0" if routes else None,
+        home=latlon(*home) if home is not None else None,
+        record=record_config(ctx, vid, routes, [str(i) for i in range(len(routes))]),
     )
     script_element(controller).add_to(m)
     return offline_html(fig)

@@ -99,6 +99,6 @@ def draw_header(pen: Pen, sheet: Sheet, page: int, coordinator: str) -> str:
 
 def draw_footer(pen: Pen, text: str) -> None:
     """Write the footer ``text`` at the bottom right of the page."""
-    pen.font(9, color=GREY_TEXT)
+    pen.font(BODY_PT, color=GREY_TEXT)
     pen.pdf.set_xy(MARGIN, PAGE_H - 10.0)
     pen.pdf.cell(CONTENT_W, 5, text, align="R")

@@ -12,6 +12,7 @@ __all__ = [
     "BOTTOM",
     "COLUMNS",
     "CONTENT_W",
+    "CREDIT_PT",
     "FONT",
     "GREY_TEXT",
     "HEAD_FILL",
@@ -41,9 +42,10 @@ MARGIN = 10.0
 CONTENT_W = PAGE_W - 2 * MARGIN
 BOTTOM = PAGE_H - 14.0  # below this: the footer
 MAP_H = 108.0  # height of the map, or anything down to MIN_MAP_H to fit a round on one page
-MIN_MAP_H = 80.0
-OUTCOME_H = 9.0  # the line of tick boxes and notes under each stop
+MIN_MAP_H = 45.0
+OUTCOME_H = 8.0  # the line of tick boxes and notes under each stop
 BODY_PT = 11.0
+CREDIT_PT = 8.0  # the OpenStreetMap credit on the map: the only text under BODY_PT
 LINE_MM = 5.2  # line height of 11 pt text
 PAD = 1.2  # space between a table cell's border and its text
 FONT = "DejaVu"
@@ -52,10 +54,10 @@ FONT = "DejaVu"
 COLUMNS: tuple[tuple[str, float], ...] = (
     ("col_order", 9.0),
     ("col_arrival", 19.0),
-    ("col_household", 51.0),
-    ("col_hamlet", 25.0),
-    ("col_services", 52.0),
-    ("col_phone", 34.0),
+    ("col_household", 49.0),
+    ("col_hamlet", 23.0),
+    ("col_services", 62.0),  # wide enough for most services on one line (fewer pages)
+    ("col_phone", 28.0),  # a 10-digit number at 11 pt
 )
 
 # colours (RGB); chosen to stay distinct when printed in black and white

@@ -10,7 +10,7 @@ import math
 from collections.abc import Sequence
 
 from ..legs import Coord
-from .layout import INK, RGB, ROUTE, WHITE
+from .layout import BODY_PT, INK, RGB, ROUTE, WHITE
 from .pen import Pen
 from .projection import Projection
 
@@ -71,7 +71,7 @@ def scale_bar(pen: Pen, proj: Projection, x: float, y: float) -> None:
     metres = max((n for n in nice if n <= target_m), default=nice[0])
     length = metres * proj.scale
     label = f"{metres // 1000:g} km" if metres >= 1000 else f"{metres:g} m"
-    pen.font(9, "B")
+    pen.font(BODY_PT, "B")
     pdf.set_fill_color(*WHITE)
     lw = pdf.get_string_width(label)
     pdf.rect(x - 1.5, y - 6.5, length + lw + 6, 8.0, style="F")
@@ -84,9 +84,9 @@ def scale_bar(pen: Pen, proj: Projection, x: float, y: float) -> None:
     pdf.rect(x + half, y - 1.6, half, 1.6, style="DF")
     pdf.set_xy(x + length + 1.8, y - 4.2)
     pdf.cell(lw + 1, 4.2, label)
-    pdf.set_xy(x - 1, y - 6.2)
-    pen.font(8)
-    pdf.cell(4, 4, "0")
+    pdf.set_xy(x - 1.5, y - 6.6)
+    pen.font(BODY_PT)
+    pdf.cell(4, 4.6, "0")
 
 
 def north_arrow(pen: Pen, x: float, y: float) -> None:
@@ -100,7 +100,7 @@ def north_arrow(pen: Pen, x: float, y: float) -> None:
     pdf.polygon([(x, y + 4.5), (x - 3, y + 12.5), (x, y + 10.5)], style="DF")
     pdf.set_fill_color(*WHITE)
     pdf.polygon([(x, y + 4.5), (x + 3, y + 12.5), (x, y + 10.5)], style="DF")
-    pen.font(11, "B")
+    pen.font(BODY_PT, "B")
     pdf.set_xy(x - 4, y - 1)
     pdf.cell(8, 5, pen.t("north"), align="C")
 
@@ -111,10 +111,10 @@ def stop_sample(pen: Pen, x: float, mid: float) -> None:
     pdf.set_draw_color(*INK)
     pdf.set_fill_color(*WHITE)
     pdf.set_line_width(0.4)
-    pdf.ellipse(x, mid - 2.2, 4.4, 4.4, style="DF")
-    pen.font(7, "B")
-    pdf.set_xy(x, mid - 2.2)
-    pdf.cell(4.4, 4.4, "1", align="C")
+    pdf.ellipse(x, mid - 2.9, 5.8, 5.8, style="DF")
+    pen.font(BODY_PT, "B")
+    pdf.set_xy(x, mid - 2.9)
+    pdf.cell(5.8, 5.8, "1", align="C")
 
 
 def line_sample(pen: Pen, x: float, mid: float, *, color: RGB, width: float, dash: float) -> None:

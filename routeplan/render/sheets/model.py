@@ -53,8 +53,9 @@ class Sheet:
 
 
 def flags(household: Mapping[str, Any], language: str) -> str:
-    """Return what a volunteer should know before knocking: elderly, language, rough place."""
-    words = [label(k, language) for k in ("elderly", "disability") if household.get(k) is True]
+    """Return what to know before knocking: elderly, disability, remote, language, rough place."""
+    keys = ("elderly", "disability", "remote")
+    words = [label(k, language) for k in keys if household.get(k) is True]
     slug = str(household.get("language") or "")
     if slug:
         key = f"language_{slug}"

@@ -50,7 +50,12 @@ class Pen:
             self.pdf.set_dash_pattern()
 
     def fit(
-        self, text: str, width: float, size: float = BODY_PT, smallest: float = 9.5, style: str = ""
+        self,
+        text: str,
+        width: float,
+        size: float = BODY_PT,
+        smallest: float = BODY_PT,
+        style: str = "",
     ) -> float:
         """Return the font size at most ``size`` at which ``text`` fits on one line."""
         self.font(size, style)

@@ -2,9 +2,10 @@
 
 Each block has the stop's number, arrival time, household (name, id, what to know
 before knocking, the register's note), hamlet, services in words and phone number;
-under it a line with three tick boxes (done, not at home, come back with papers)
-and a dotted line for notes. A block that does not fit starts a new page, whose
-header (drawn by the document) says the sheet continues; the table head is repeated.
+under it a line with four tick boxes (done, not at home, refused, come back with
+papers: the phone page's choices) and a dotted line for notes. A block that does
+not fit starts a new page, whose header (drawn by the document) says the sheet
+continues; the table head is repeated.
 """
 
 from __future__ import annotations
@@ -25,10 +26,12 @@ from .layout import (
 from .model import Sheet, StopRow
 from .pen import Pen, Piece
 
-__all__ = ["HEAD_H", "block_height", "draw_table"]
+__all__ = ["HEAD_H", "RETURN_H", "block_height", "draw_table"]
 
 HEAD_H = 7.0
 """Height of the table's head row."""
+RETURN_H = 8.0
+"""Height of the way home under the last stop."""
 
 
 def _columns() -> list[tuple[str, float, float]]:
@@ -58,18 +61,18 @@ def _cells(pen: Pen, row: StopRow) -> dict[str, list[Piece]]:
     """Return each column's text pieces: (text, style, size, colour)."""
     household: list[Piece] = [
         (row.head_name, "B", BODY_PT, INK),
-        (row.household_id, "", BODY_PT - 1, GREY_TEXT),
+        (row.household_id, "", BODY_PT, GREY_TEXT),
     ]
     if row.flags:
-        household.append((row.flags, "B", BODY_PT - 1, INK))
+        household.append((row.flags, "B", BODY_PT, INK))
     if row.note:
-        household.append((f"{pen.t('register_note')}: {row.note}", "I", BODY_PT - 1, INK))
+        household.append((f"{pen.t('register_note')}: {row.note}", "I", BODY_PT, INK))
     return {
         "col_order": [
             (
                 str(row.order),
                 "B",
-                pen.fit(str(row.order), COLUMNS[0][1] - 2.6, 14, 9, "B"),
+                pen.fit(str(row.order), COLUMNS[0][1] - 2.6, 14, BODY_PT, "B"),
                 INK,
             )
         ],
@@ -82,13 +85,13 @@ def _cells(pen: Pen, row: StopRow) -> dict[str, list[Piece]]:
 
 
 def _outcome_line(pen: Pen, y: float) -> float:
-    """Draw the three tick boxes and the notes line; return its height."""
+    """Draw the four tick boxes and the notes line; return its height."""
     pdf = pen.pdf
     h = OUTCOME_H
     x = MARGIN + COLUMNS[0][1] + 1.5
     box = 4.6
     pen.font(BODY_PT)
-    for key in ("outcome_done", "outcome_absent", "outcome_papers"):
+    for key in ("outcome_done", "outcome_absent", "outcome_refused", "outcome_papers"):
         pdf.set_draw_color(*INK)
         pdf.set_line_width(0.35)
         pdf.rect(x, y + (h - box) / 2, box, box, style="D")
@@ -96,7 +99,7 @@ def _outcome_line(pen: Pen, y: float) -> float:
         label = pen.t(key)
         w = pen.width(label, "", BODY_PT) + 0.5
         pen.put(x, y, w, h, label)
-        x += w + 4.5
+        x += w + 3.5
     label = f"{pen.t('notes')}:"
     pen.font(BODY_PT, "B")
     w = pen.width(label, "B", BODY_PT) + 1
@@ -118,14 +121,17 @@ def block_height(pen: Pen, row: StopRow) -> float:
     return max(top, 8.0) + OUTCOME_H
 
 
-def _draw_block(pen: Pen, row: StopRow) -> None:
-    """Draw one stop's block, on a new page (with the table head) when it does not fit."""
+def _draw_block(pen: Pen, row: StopRow, *, last: bool) -> None:
+    """Draw one stop's block, on a new page (with the table head) when it does not fit.
+
+    The ``last`` block keeps room for the way home under it.
+    """
     pdf = pen.pdf
     columns = _columns()
     cells = _cells(pen, row)
     block_h = block_height(pen, row)
     top_h = block_h - OUTCOME_H
-    if pdf.get_y() + block_h > BOTTOM:
+    if pdf.get_y() + block_h + (RETURN_H if last else 0.0) > BOTTOM:
         pdf.add_page()
         _table_head(pen)
     y = pdf.get_y()
@@ -149,10 +155,8 @@ def _draw_block(pen: Pen, row: StopRow) -> None:
 
 
 def _return_row(pen: Pen, sheet: Sheet) -> None:
-    """Write the way home (already in the header: never worth a page of its own)."""
+    """Write the way home under the last stop (the last block kept room for it)."""
     pdf = pen.pdf
-    if pdf.get_y() + 8 > BOTTOM:
-        return
     y = pdf.get_y() + 1.5
     pen.font(BODY_PT, "B")
     pdf.set_xy(MARGIN + COLUMNS[0][1] + 1.2, y)
@@ -164,6 +168,6 @@ def _return_row(pen: Pen, sheet: Sheet) -> None:
 def draw_table(pen: Pen, sheet: Sheet) -> None:
     """Draw the table of ``sheet``'s stops from the current y, then the way home."""
     _table_head(pen)
-    for row in sheet.rows:
-        _draw_block(pen, row)
+    for k, row in enumerate(sheet.rows):
+        _draw_block(pen, row, last=k == len(sheet.rows) - 1)
     _return_row(pen, sheet)

@@ -18,14 +18,12 @@ from .model import Sheet
 from .pen import Pen
 from .roads import Roads
 from .sheet_map import draw_map
-from .table import HEAD_H, block_height, draw_table
+from .table import HEAD_H, RETURN_H, block_height, draw_table
 
 if TYPE_CHECKING:  # pragma: no cover
     from fpdf import FPDF
 
 __all__ = ["SheetWriter"]
-
-_LEGEND_H = 13.0  # room kept for the legend when sizing the map
 
 
 class SheetWriter:
@@ -105,10 +103,11 @@ class SheetWriter:
         pdf = self.pdf
         pdf.add_page()
         y = pdf.get_y()
-        # a smaller map when that keeps the whole round on one page
-        table_h = HEAD_H + sum(block_height(self.pen, row) for row in sheet.rows)
-        map_h = BOTTOM - y - 1.5 - _LEGEND_H - 2.0 - table_h
-        map_h = map_h if MIN_MAP_H <= map_h < MAP_H else MAP_H
+        # a smaller map when that keeps the whole round (and the way home) on one page
+        table_h = HEAD_H + sum(block_height(self.pen, row) for row in sheet.rows) + RETURN_H
+        legend_h = draw_legend(self.pen, 0.0, roads=self.roads is not None, draw=False)
+        map_h = BOTTOM - y - 1.5 - legend_h - 2.0 - table_h - 0.5  # 0.5: rounding
+        map_h = min(map_h, MAP_H) if map_h >= MIN_MAP_H else MAP_H
         draw_map(self.pen, sheet, (MARGIN, y, CONTENT_W, map_h), self.roads)
         y += map_h + 1.5
         y = draw_legend(self.pen, y, roads=self.roads is not None)
