@@ -287,6 +287,8 @@ def _writable(path: Path) -> str:
     folder = path.parent if str(path.parent) else Path(".")
     if path.exists() and not os.access(path, os.W_OK):
         return "the file is read-only"
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent  # a new project's folder is made: its parent must be writable
     if not os.access(folder, os.W_OK):
         return (
             f"its folder {folder} is read-only (SQLite writes a journal file "
