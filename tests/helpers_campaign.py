@@ -197,11 +197,26 @@ def init_args(project: Path) -> list[str | Path]:
     ]
 
 
+_TEMPLATE: list[Path] = []
+
+
 def template_project(folder: Path) -> Path:
-    """Make the template project (3 households) in ``folder``; return its path."""
+    """Put the template project (3 households) in ``folder``; return its path.
+
+    Made once per test session by ``routeplan init`` in a child process, then copied.
+    """
+    import atexit
+    import shutil
+    import tempfile
+
+    if not _TEMPLATE or not _TEMPLATE[0].is_file():
+        made = Path(tempfile.mkdtemp(prefix="routeplan-template-"))
+        atexit.register(shutil.rmtree, made, ignore_errors=True)
+        done = run_cli(*init_args(made / "p.gpkg"))
+        assert done.returncode == 0, done.stderr
+        _TEMPLATE[:] = [made / "p.gpkg"]
     project = folder / "p.gpkg"
-    done = run_cli(*init_args(project))
-    assert done.returncode == 0, done.stderr
+    shutil.copyfile(_TEMPLATE[0], project)
     return project
 
 

@@ -347,6 +347,13 @@ def _write_lock_info(path: Path, what: str) -> Path | None:
     return info_path
 
 
+def _remove_lock_info(info_path: Path) -> None:
+    # only our own: the next writer may have taken the lock and written its record
+    with contextlib.suppress(OSError, ValueError):
+        if json.loads(info_path.read_text(encoding="utf-8")).get("pid") == os.getpid():
+            info_path.unlink()
+
+
 def _locked(path: Path) -> ProjectFileError:
     info = lock_info(path)
     if info is not None:
@@ -483,8 +490,7 @@ def _connected(
     finally:
         conn.close()
         if info_path is not None:
-            with contextlib.suppress(OSError):
-                info_path.unlink()
+            _remove_lock_info(info_path)
 
 
 def backup(path: PathLike, dest: PathLike) -> Path:

@@ -53,9 +53,10 @@ def test_a_lock_held_by_another_routeplan_names_it(tmp_path: Path) -> None:
         assert f"process {holder.pid} on {socket.gethostname()}" in done.stderr
         assert "record week1.csv" in done.stderr
         assert "run the command again" in done.stderr
-        # reading goes on meanwhile (the last saved state)
-        done = run_cli("progress", project, busy_s=1)
+        # reading goes on meanwhile: a safe copy is the project as last saved
+        done = run_cli("backup", project, tmp_path / "copy.gpkg", busy_s=1)
         assert done.returncode == 0, done.stderr
+        assert _dump(tmp_path / "copy.gpkg") == before
     finally:
         holder.send_signal(signal.SIGKILL)  # and the holder dies: its lock goes with it
         holder.wait()
