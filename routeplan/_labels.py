@@ -205,6 +205,10 @@ _TEXT: dict[str, tuple[str, str]] = {
         "the trip from {vid}'s home to {hid} and back with the visit is longer than any "
         "of {vid}'s available periods",
     ),
+    "why_daylight": (
+        "hộ {hid} cần đi trong lúc trời sáng và {vid} không có buổi ban ngày đủ dài",
+        "{hid} needs a round home by dusk and {vid} has no daytime hours long enough",
+    ),
     "why_window": (
         "giờ rảnh của {vid} không có lúc nào thăm được hộ {hid} trong giờ hộ có nhà",
         "{vid}'s hours leave no time to visit {hid} within its availability",

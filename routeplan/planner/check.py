@@ -61,7 +61,7 @@ def _check_assignment(
     for hid, vid in result.assignment.items():
         if hid in hidx and vid in vidx:
             why = problem.why_not(hidx[hid], vidx[vid])
-            if why is not None and why[0] not in ("window", "far"):
+            if why is not None and why[0] not in ("window", "far", "daylight"):
                 errors.append(f"{hid} -> {vid}: {why[1]}")
     return errors
 

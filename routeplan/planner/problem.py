@@ -223,6 +223,10 @@ class RoutingProblem:
             name = self.language_name(self.language[h])
             return ("language", self.reason_text("why_language", vid=vid, language=name))
         if not self.window_ok[h, v]:
+            only_v = np.zeros(self.n_volunteers, dtype=bool)
+            only_v[v] = True
+            if self._only_dusk_forbids(h, only_v):
+                return ("daylight", self.reason_text("why_daylight", vid=vid, hid=hid))
             if not self.hh_windows[h]:
                 return ("far", self.reason_text("why_far", vid=vid, hid=hid))
             return ("window", self.reason_text("why_window", vid=vid, hid=hid))

@@ -94,7 +94,7 @@ class Change:
 
     ``reason`` is the sentence shown to people; ``code`` the short form
     (``volunteer_gone``, ``capacity``, ``skill``, ``language``, ``unreachable``,
-    ``window``, ``household_gone``, ``rebalanced``).
+    ``window``, ``far``, ``daylight``, ``household_gone``, ``rebalanced``).
     """
 
     household_id: str

@@ -659,6 +659,11 @@ def test_a_remote_household_with_only_evening_hours_is_unassigned_for_daylight()
     p = _plan_in_da_nang(households, volunteers)
     assert [(u.household_id, u.reason) for u in p.unassigned] == [("R1", "daylight")]
     assert "trời sáng" in p.unassigned[0].detail  # "daylight", in the default Vietnamese
+    h, v = registers(households, volunteers)
+    problem = build_problem(
+        _in_da_nang(h), _in_da_nang(v), matrices(households, volunteers), week_start=WEEK
+    )
+    assert problem.why_not(0, 0) is not None and problem.why_not(0, 0)[0] == "daylight"
 
 
 def test_neighbours_a_few_metres_apart_go_to_one_volunteer() -> None:

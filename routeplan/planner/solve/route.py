@@ -241,6 +241,9 @@ def _route_volunteer_once(sub: Sub, *, initial: SubResult | None = None) -> SubR
         first_solution="PARALLEL_CHEAPEST_INSERTION",
         metaheuristic="greedy" if late else meta,
     )
+    # OR-Tools caps each LNS neighbour's completion search at 100 ms of wall time; on a
+    # loaded machine that cap, not the solution limit, would decide the plan
+    params.lns_time_limit.FromSeconds(max(1, int(sub.time_limit_s)))
     t0 = time.time()
     solution = model.search(params, meta, initial)
     cut = late or time.time() - t0 >= 0.95 * limit
