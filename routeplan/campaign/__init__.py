@@ -48,10 +48,14 @@ Submodules
     :func:`save_plan`, :func:`load_plan`, :func:`weeks` and :class:`WeekPlan`.
 ``progress``
     :func:`progress_report`, :func:`progress_html` and :func:`write_progress`.
+``adjustments``
+    :class:`WeekAdjustments` (locks, volunteers away, capacities changed by hand in the
+    app), :func:`week_adjustments` and :func:`change_adjustments`.
 """
 
 from __future__ import annotations
 
+from .adjustments import WeekAdjustments, change_adjustments, week_adjustments
 from .carryover import Carryover, next_week_inputs
 from .outcome_rows import OUTCOMES, parse_date, parse_outcome
 from .outcomes import ImportResult, record_outcomes
@@ -74,7 +78,9 @@ __all__ = [
     "ProgressReport",
     "RegisterUpdate",
     "Registers",
+    "WeekAdjustments",
     "WeekPlan",
+    "change_adjustments",
     "init_project",
     "load_plan",
     "next_week_inputs",
@@ -86,6 +92,7 @@ __all__ = [
     "read_registers",
     "record_outcomes",
     "save_plan",
+    "week_adjustments",
     "weeks",
     "write_progress",
 ]

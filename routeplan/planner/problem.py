@@ -8,10 +8,11 @@ hard rule (see :mod:`routeplan.planner.check`).
 
 from __future__ import annotations
 
+import logging
 import math
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
@@ -26,6 +27,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from .result import Plan
 
 __all__ = ["UNREACHABLE", "MatrixLike", "RoutingProblem", "Shift", "build_problem"]
+
+log = logging.getLogger(__name__)
 
 UNREACHABLE = 2**31 - 1
 """Travel time meaning "no way there" (same value as ``routeplan.matrix.UNREACHABLE``)."""
@@ -96,6 +99,9 @@ class RoutingProblem:
         Last assignment (household id -> volunteer id).
     settings
         The settings used.
+    fixed
+        Locked households (household id -> volunteer id): each may only go to its
+        volunteer (when that volunteer can serve it at all).
 
     """
 
@@ -119,6 +125,7 @@ class RoutingProblem:
     eligible: NDArray[np.bool_]
     previous: Mapping[str, str]
     settings: Settings
+    fixed: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def n_households(self) -> int:
@@ -253,6 +260,7 @@ def build_problem(
     *,
     settings: Settings | None = None,
     previous: Mapping[str, str] | None = None,
+    fixed: Mapping[str, str] | None = None,
 ) -> RoutingProblem:
     """Turn the registers and travel matrices into a :class:`RoutingProblem`.
 
@@ -267,6 +275,10 @@ def build_problem(
         Settings; defaults if ``None``.
     previous
         Last week's assignment (household id -> volunteer id).
+    fixed
+        Households locked to a volunteer (household id -> volunteer id), e.g. moved by
+        hand: only that volunteer is eligible for them. A lock the volunteer cannot keep
+        (gone, away, cannot reach or serve the household) is ignored and logged.
 
     Raises
     ------
@@ -322,7 +334,31 @@ def build_problem(
     eligible = reach & skill_ok & window_ok
     if settings.planner.language_hard:
         eligible &= language_ok
-    return RoutingProblem(**{**proto.__dict__, "window_ok": window_ok, "eligible": eligible})
+    kept = _apply_locks(eligible, hids, vids, fixed or {})
+    return RoutingProblem(
+        **{**proto.__dict__, "window_ok": window_ok, "eligible": eligible, "fixed": kept}
+    )
+
+
+def _apply_locks(
+    eligible: NDArray[np.bool_],
+    hids: tuple[str, ...],
+    vids: tuple[str, ...],
+    fixed: Mapping[str, str],
+) -> dict[str, str]:
+    """Make each locked household eligible for its volunteer only; return the locks kept."""
+    hidx = {hid: i for i, hid in enumerate(hids)}
+    vidx = {vid: i for i, vid in enumerate(vids)}
+    kept: dict[str, str] = {}
+    for hid, vid in fixed.items():
+        h, v = hidx.get(hid), vidx.get(vid)
+        if h is None or v is None or not eligible[h, v]:
+            log.warning("lock of household %s on volunteer %s cannot be kept", hid, vid)
+            continue
+        eligible[h, :] = False
+        eligible[h, v] = True
+        kept[hid] = vid
+    return kept
 
 
 def _duplicate_ids(hids: tuple[str, ...], vids: tuple[str, ...]) -> list[Problem]:
