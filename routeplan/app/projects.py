@@ -167,7 +167,7 @@ async def upload(request: Request) -> Response:
         except InputDataError as exc:
             problems = list(exc.problems)
         else:
-            summary = result.summary()
+            summary = result.summary().replace(str(paths.gpkg), paths.gpkg.name)
             _store(paths, role, end, data)
         finally:
             trial.unlink(missing_ok=True)

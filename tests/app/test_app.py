@@ -246,7 +246,9 @@ def test_hand_out_pdf_zip_qr_and_phone_page(
     phone.context.close()
 
 
-def test_a_cancelled_plan_leaves_the_project_as_it_was(coordinator: Session, project: Path) -> None:
+def test_a_cancelled_plan_leaves_the_project_as_it_was(
+    coordinator: Session, project: Path, server: AppServer
+) -> None:
     from routeplan.campaign import weeks
 
     s = coordinator
@@ -255,13 +257,23 @@ def test_a_cancelled_plan_leaves_the_project_as_it_was(coordinator: Session, pro
     s.page.fill("input[name=week]", "2026-12-14")
     s.page.click("#plan-form button")
     s.page.wait_for_url("**/jobs/**")
-    s.page.wait_for_timeout(1500)
+    # cancel once the work is under way (the map loaded, the matrices or the plan going)
+    # (the page's CSP forbids eval, so poll from here rather than with wait_for_function)
+    bar = s.page.locator("#bar")
+    for _ in range(600):
+        if float(bar.evaluate("e => e.value")) > 0.1:
+            break
+        s.page.wait_for_timeout(200)
+    assert float(bar.evaluate("e => e.value")) > 0.1
     s.page.click("#cancel-form button")
     s.page.wait_for_load_state("load")
     assert s.page.locator("#job").get_attribute("data-state") == "cancelled"
     assert "hủy" in s.page.locator("#state").inner_text().lower()
     s.shot("10_cancelled")
     assert weeks(project) == before
+    job = s.page.url.rsplit("/", 1)[1]
+    proc = server.app.state.app.jobs.get(job).process
+    assert not proc.is_alive()  # the work really stopped
     # and the app plans again at once
     s.go("/p/demo")
     assert s.page.locator("text=Một việc khác đang chạy").count() == 0
@@ -368,3 +380,6 @@ def test_english_switch(coordinator: Session) -> None:
     s.page.click("a.lang")
     s.page.wait_for_load_state("load")
     assert "Lập kế hoạch" in s.page.locator("#plan-form").inner_text()
+    s.go("/")
+    assert s.page.locator("ul.projects a").all_inner_texts() == ["demo"]
+    s.shot("15_projects")
