@@ -7,7 +7,9 @@ file again.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -113,7 +115,15 @@ async def create(request: Request) -> Response:
         _update(paths, request, files)
     except InputDataError as exc:
         paths.gpkg.unlink(missing_ok=True)
-        return page(request, "index.html", 422, projects=st.projects(), problems=list(exc.problems))
+        shutil.rmtree(paths.files, ignore_errors=True)  # nothing half-made is left
+        # name the files as the coordinator knows them
+        names = {files[role].name: item[0] for role, item in got.items()}
+        problems = [
+            dataclasses.replace(p, file=names.get(p.file or "", p.file)) for p in exc.problems
+        ]
+        return page(
+            request, "index.html", 422, projects=st.projects(), problems=problems, name_=name
+        )
     return redirect(f"/p/{name}")
 
 

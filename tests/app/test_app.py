@@ -383,3 +383,35 @@ def test_english_switch(coordinator: Session) -> None:
     s.go("/")
     assert s.page.locator("ul.projects a").all_inner_texts() == ["demo"]
     s.shot("15_projects")
+
+
+def test_create_a_project_from_its_files(
+    coordinator: Session, demo_dir: Path, tmp_path: Path, folder: Path
+) -> None:
+    s = coordinator
+    vol = pd.read_csv(demo_dir / "volunteers.csv", dtype=str, keep_default_na=False)
+    vol.loc[2, "availability"] = "Thứ Tám 25:00-26:00"  # no such day or time: row 4
+    bad = tmp_path / "tinh_nguyen_vien.csv"
+    vol.to_csv(bad, index=False)
+    s.go("/")
+
+    def submit(volunteers: Path) -> None:
+        s.page.fill("input[name=name]", "xa-moi")
+        s.page.set_input_files("input[name=households]", str(demo_dir / "households.csv"))
+        s.page.set_input_files("input[name=volunteers]", str(volunteers))
+        s.page.set_input_files("input[name=service_points]", str(demo_dir / "service_points.csv"))
+        s.page.set_input_files("input[name=network]", str(demo_dir / "hoabac.osm"))
+        s.page.click("form[action='/create'] button")
+        s.page.wait_for_load_state("load")
+
+    submit(bad)
+    text = s.page.locator("#problems table").inner_text()
+    assert "row 4" in text and "availability" in text
+    assert "tinh_nguyen_vien.csv" in text  # the file as the coordinator named it
+    assert not (folder / "xa-moi.gpkg").exists()  # nothing half-made
+    assert not (folder / "xa-moi-files").exists()
+    s.shot("16_create_problems")
+    submit(demo_dir / "volunteers.csv")
+    assert s.page.url.endswith("/p/xa-moi")
+    assert "70" in s.page.locator("#reg-volunteers").inner_text()
+    assert "network.osm" in s.page.locator("#reg-network").inner_text()
