@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import os
 import re
 import secrets
 from pathlib import Path
@@ -24,6 +25,7 @@ __all__ = [
     "Keys",
     "inside",
     "safe_name",
+    "stored_secret",
 ]
 
 REGISTER_TYPES = (".csv", ".xlsx", ".geojson", ".json", ".gpkg")
@@ -62,8 +64,8 @@ def ending(filename: str, allowed: tuple[str, ...]) -> str | None:
 class Keys:
     """The server's secret: session ids, CSRF tokens, phone-page signatures, the token."""
 
-    def __init__(self, token: str | None) -> None:
-        self.secret = secrets.token_bytes(32)
+    def __init__(self, token: str | None, secret: bytes | None = None) -> None:
+        self.secret = secret or secrets.token_bytes(32)
         self.token = token
         self.logged_in: set[str] = set()
 
@@ -102,3 +104,19 @@ class Keys:
             self.logged_in.add(session)
             return True
         return False
+
+
+def stored_secret(folder: Path) -> bytes:
+    """Return the app's secret kept in ``folder`` (made on first use, readable by the owner).
+
+    The phone-page links of the QR codes are signed with it, so they keep working when
+    the app is started again.
+    """
+    path = folder / ".routeplan-app-secret"
+    if path.is_file() and len(data := path.read_bytes()) >= 32:
+        return data
+    data = secrets.token_bytes(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+    return data

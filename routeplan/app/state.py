@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..config import Settings
 from .jobs import Jobs
-from .security import Keys, safe_name
+from .security import Keys, safe_name, stored_secret
 
 __all__ = ["AppConfig", "AppState", "ProjectPaths"]
 
@@ -92,7 +92,8 @@ class AppState:
 
     def __init__(self, config: AppConfig) -> None:
         self.config = config
-        self.keys = Keys(config.token)
+        config.folder.mkdir(parents=True, exist_ok=True)
+        self.keys = Keys(config.token, stored_secret(config.folder))
         self.jobs = Jobs()
 
     def project(self, name: str) -> ProjectPaths | None:

@@ -127,3 +127,14 @@ def test_the_progress_bar_goes_over_the_stages_and_never_back() -> None:
     assert seen[-1] == 1.0
     assert seen[4] == pytest.approx(0.5)  # half of the second of three stages
     assert dt.date(2026, 12, 7).weekday() == 0
+
+
+def test_phone_links_keep_working_after_a_restart(tmp_path: Path) -> None:
+    from routeplan.app.state import AppState
+
+    one = AppState(AppConfig(folder=tmp_path)).keys.share("demo", "2026-12-07", "TN-01")
+    two = AppState(AppConfig(folder=tmp_path)).keys.share("demo", "2026-12-07", "TN-01")
+    assert one == two  # the QR code a volunteer saved still opens their page
+    assert (tmp_path / ".routeplan-app-secret").stat().st_mode & 0o077 == 0
+    other = AppState(AppConfig(folder=tmp_path / "elsewhere")).keys
+    assert other.share("demo", "2026-12-07", "TN-01") != one
