@@ -351,7 +351,9 @@ def test_close_the_week_problems_row_by_row_and_the_dashboard(
     text = s.page.locator("#problems table").inner_text()
     assert "row 3" in text and "row 4" in text and "HB-9999" in text
     s.shot("11_outcome_problems", full_page=True)
-    assert s.page.frame_locator("#progress").locator("body").inner_text() != ""
+    dashboard = s.page.frame_locator("#progress")
+    dashboard.locator("h1").first.wait_for(timeout=60_000)
+    assert "người" in dashboard.locator("body").inner_text()  # "people supported" in vi
     s.page.wait_for_timeout(300)
     s.shot("12_dashboard", full_page=True)
 
@@ -365,7 +367,8 @@ def test_coverage_from_a_form(coordinator: Session) -> None:
     s.wait_job()
     assert s.page.url.endswith("/p/demo/coverage"), s.page.content()[:1500]
     frame = s.page.frame_locator("#report")
-    assert frame.locator("body").inner_text() != ""
+    frame.locator("li").first.wait_for(timeout=60_000)  # the report loaded in its frame
+    assert "What-if (Tà Lang)" in frame.locator("body").inner_text()
     s.page.wait_for_timeout(500)
     s.shot("13_coverage", full_page=True)
 
