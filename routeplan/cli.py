@@ -787,6 +787,69 @@ def _with_overrides(
     return settings
 
 
+def _add_serve(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser(
+        "serve",
+        help="the coordinator's app: plan the week in a browser (registers, plan, "
+        "adjust, hand out, outcomes, coverage)",
+        description="Serve the projects in FOLDER (each NAME.gpkg with NAME-files/ beside "
+        "it) as a local web app on http://127.0.0.1:PORT. Only this computer can open it "
+        "unless --lan is given; then it is served on the office network and asks for the "
+        "access token printed at start (or --password).",
+    )
+    p.add_argument("folder", type=Path, nargs="?", default=Path("."), help="folder of the projects")
+    p.add_argument("--port", type=int, default=8765, help="port (default 8765)")
+    p.add_argument(
+        "--lan",
+        action="store_true",
+        help="serve the office network too (phones scan the QR codes); asks for a token",
+    )
+    p.add_argument("--password", metavar="TEXT", help="with --lan: use this instead of a token")
+    p.add_argument(
+        "--demo",
+        action="store_true",
+        help="open the app on a fresh copy of the demo commune (in a temporary folder)",
+    )
+    p.add_argument("--time-limit", type=float, metavar="S", help="seconds the solver may think")
+    p.add_argument(
+        "--language", choices=("vi", "en"), help="language of maps and route sheets (default: vi)"
+    )
+    _add_common(p)
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    import secrets
+    import tempfile
+
+    from .app import AppConfig, demo_folder, serve
+
+    settings = _with_overrides(_settings(args), time_limit=args.time_limit, language=args.language)
+    folder = args.folder
+    if args.demo:
+        folder = Path(tempfile.mkdtemp(prefix="routeplan-demo-"))
+        demo_folder(folder, settings=settings)
+    token = None
+    if args.lan:
+        token = args.password or secrets.token_urlsafe(12)
+    config = AppConfig(
+        folder=folder,
+        settings=settings,
+        host="0.0.0.0" if args.lan else "127.0.0.1",
+        port=args.port,
+        lan=args.lan,
+        token=token,
+    )
+    print(f"routeplan app: projects in {folder}")
+    print(f"  open http://127.0.0.1:{args.port}/" + ("p/demo" if args.demo else ""))
+    if args.lan:
+        from .app.state import AppState
+
+        print(f"  office network: {AppState(config).base_url()}/login?token={token}")
+    print("  stop with Ctrl+C")
+    serve(config)
+    return EXIT_OK
+
+
 # @@SUBCOMMANDS@@
 
 

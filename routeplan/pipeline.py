@@ -49,6 +49,7 @@ __all__ = [
     "make_plan",
     "plan_week",
     "prepare_week",
+    "replan_week",
     "run_coverage",
     "update_project",
     "week_inputs",
@@ -540,6 +541,81 @@ def write_week(
             "on it: run this command again once fixed (it replaces the files)."
         ) from exc
     return paths
+
+
+def replan_week(
+    project: PathLike,
+    week_start: dt.date,
+    *,
+    full: bool = False,
+    settings: Settings | None = None,
+    network: PathLike | Network | None = None,
+    cache_dir: PathLike | None = None,
+    progress: ProgressFn | None = None,
+) -> WeekPlan:
+    """Plan ``week_start`` again keeping the coordinator's changes, and store the plan.
+
+    The changes are the week's :class:`~routeplan.campaign.WeekAdjustments` (households
+    locked to a volunteer, volunteers away, capacities). With a stored plan of the week
+    and ``full=False``, :func:`routeplan.planner.replan` keeps every round the changes
+    do not touch and routes only the volunteers whose households changed; otherwise the
+    week is planned in full (:func:`routeplan.planner.plan` with the locks). Same
+    parameters as :func:`plan_week`.
+    """
+    from .campaign import (
+        WeekPlan,
+        load_plan,
+        next_week_inputs,
+        save_plan,
+        week_adjustments,
+        weeks,
+    )
+    from .planner import plan, replan
+
+    settings = settings or Settings()
+    households, volunteers, previous, carry = next_week_inputs(
+        project, week_start, settings=settings
+    )
+    adjust = week_adjustments(project, week_start)
+    volunteers = adjust.volunteers(volunteers)
+    net = _project_network(
+        project, network, dem=None, closures=None, settings=settings, progress=progress
+    )
+    matrices = build_matrices(
+        net,
+        households,
+        volunteers,
+        carry.service_points,
+        settings=settings,
+        cache_dir=cache_dir,
+        progress=progress,
+    )
+    locks = dict(adjust.locks)
+    if not full and week_start in weeks(project):
+        base = load_plan(project, week_start)
+        result = replan(
+            households,
+            volunteers,
+            matrices,
+            base,
+            settings=settings,
+            fixed=locks,
+            previous=previous,
+            progress=progress,
+        )
+    else:
+        result = plan(
+            households,
+            volunteers,
+            matrices,
+            settings=settings,
+            previous=previous,
+            week_start=week_start,
+            progress=progress,
+            fixed=locks,
+        )
+    save_plan(project, result, households=households)
+    return WeekPlan(result, households, volunteers, carry.service_points, matrices, net, carry)
 
 
 def week_inputs(week: WeekPlan, settings: Settings) -> Inputs:

@@ -27,6 +27,7 @@ RANK = {
     "coverage": 6,
     "campaign": 7,
     "pipeline": 8,
+    "app": 9,
     "cli": 9,
 }
 

@@ -48,10 +48,14 @@ Submodules
     :func:`save_plan`, :func:`load_plan`, :func:`weeks` and :class:`WeekPlan`.
 ``progress``
     :func:`progress_report`, :func:`progress_html` and :func:`write_progress`.
+``adjustments``
+    :class:`WeekAdjustments` (locks, volunteers away, capacities changed by hand in the
+    app), :func:`week_adjustments` and :func:`change_adjustments`.
 """
 
 from __future__ import annotations
 
+from .adjustments import WeekAdjustments, change_adjustments, week_adjustments
 from .carryover import Carryover, next_week_inputs
 from .outcome_rows import OUTCOMES, parse_date, parse_outcome
 from .outcomes import ImportResult, record_outcomes
@@ -75,8 +79,10 @@ __all__ = [
     "ProjectFileError",
     "RegisterUpdate",
     "Registers",
+    "WeekAdjustments",
     "WeekPlan",
     "backup",
+    "change_adjustments",
     "check_writable",
     "init_project",
     "load_plan",
@@ -90,6 +96,7 @@ __all__ = [
     "read_registers",
     "record_outcomes",
     "save_plan",
+    "week_adjustments",
     "weeks",
     "write_progress",
 ]

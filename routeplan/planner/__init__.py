@@ -14,14 +14,15 @@ Submodules:
 * :mod:`~routeplan.planner.check`: the hard rules every plan must keep;
 * :mod:`~routeplan.planner.previous`: :func:`read_previous` and the changes since the
   previous plan;
-* :mod:`~routeplan.planner.planning`: :func:`plan`;
+* :mod:`~routeplan.planner.planning`: :func:`plan` and :func:`replan` (after a few
+  changes, re-routing only the volunteers they touch);
 * :mod:`~routeplan.planner.solve`: the solver (OR-Tools; the only code importing it,
   imported when :func:`plan` first runs).
 """
 
 from __future__ import annotations
 
-from .planning import plan
+from .planning import plan, replan
 from .previous import read_previous
 from .problem import UNREACHABLE, RoutingProblem, build_problem
 from .result import DAY_NAMES, Change, Flag, Plan, Route, Stop, Unassigned
@@ -39,4 +40,5 @@ __all__ = [
     "build_problem",
     "plan",
     "read_previous",
+    "replan",
 ]

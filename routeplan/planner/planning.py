@@ -16,7 +16,7 @@ from .previous import changes_since
 from .problem import MatrixLike, build_problem
 from .result import Plan
 
-__all__ = ["ProgressFn", "plan"]
+__all__ = ["ProgressFn", "plan", "replan"]
 
 ProgressFn = Callable[[str, float], None]
 
@@ -30,6 +30,7 @@ def plan(
     previous: Mapping[str, str] | None = None,
     week_start: dt.date | None = None,
     progress: ProgressFn | None = None,
+    fixed: Mapping[str, str] | None = None,
 ) -> Plan:
     """Plan a week of visits: who looks after whom, and each volunteer's day rounds.
 
@@ -51,6 +52,10 @@ def plan(
         Monday of the planned week: dates the rounds and the dusk of the daylight rule.
     progress
         Optional ``progress(message, fraction)`` callback.
+    fixed
+        Households locked to a volunteer (household id -> volunteer id), e.g. moved
+        by hand in the app: the plan keeps each with its volunteer when that volunteer
+        can serve it (see :func:`~routeplan.planner.build_problem`).
 
     Returns
     -------
@@ -78,6 +83,7 @@ def plan(
         settings=settings,
         previous=previous,
         week_start=week_start,
+        fixed=fixed,
     )
     result = solve_problem(problem, progress=progress, started=started)
     result.week_start = week_start
@@ -87,4 +93,69 @@ def plan(
         raise RouteplanError(
             "internal error: the plan breaks its own rules:\n  - " + "\n  - ".join(errors[:20])
         )
+    return result
+
+
+def replan(
+    households: Any,
+    volunteers: Any,
+    matrices: Mapping[str, MatrixLike],
+    base: Plan,
+    *,
+    settings: Settings | None = None,
+    fixed: Mapping[str, str] | None = None,
+    previous: Mapping[str, str] | None = None,
+    progress: ProgressFn | None = None,
+) -> Plan:
+    """Re-plan the week of ``base`` after a few changes; re-route only what changed.
+
+    Households stay with their volunteer of ``base`` unless that volunteer is gone
+    (not in ``volunteers``, e.g. away this week), over a lowered capacity, or a lock in
+    ``fixed`` moves them; those households go to the nearest volunteer with room, and
+    only the volunteers whose households changed are routed again. If the kept rounds
+    no longer fit the registers (they changed since ``base``), the week is planned in
+    full with :func:`plan` instead (``stats["replan"]`` says which was done).
+
+    Parameters
+    ----------
+    households, volunteers, matrices, settings
+        As for :func:`plan`.
+    base
+        The plan to start from (the week's stored plan).
+    fixed
+        Locked households (household id -> volunteer id).
+    previous
+        The earlier week's assignment, for ``Plan.changes``.
+    progress
+        Optional ``progress(message, fraction)`` callback.
+
+    """
+    from .solve import replan_problem
+
+    settings = settings or Settings()
+    problem = build_problem(
+        households,
+        volunteers,
+        matrices,
+        settings=settings,
+        previous=previous,
+        week_start=base.week_start,
+        fixed=fixed,
+    )
+    result = replan_problem(problem, base, progress=progress)
+    if problem.check(result):  # the kept rounds no longer fit: plan the week in full
+        result = plan(
+            households,
+            volunteers,
+            matrices,
+            settings=settings,
+            previous=previous,
+            week_start=base.week_start,
+            progress=progress,
+            fixed=fixed,
+        )
+        result.stats["replan"] = "full"
+        return result
+    result.week_start = base.week_start
+    result.changes = changes_since(problem, result.assignment)
     return result

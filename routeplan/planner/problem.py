@@ -9,6 +9,7 @@ hard rule (see :mod:`routeplan.planner.check`).
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import math
 from collections import Counter
 from collections.abc import Mapping
@@ -28,6 +29,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from .result import Plan
 
 __all__ = ["UNREACHABLE", "MatrixLike", "RoutingProblem", "Shift", "build_problem"]
+
+log = logging.getLogger(__name__)
 
 UNREACHABLE = 2**31 - 1
 """Travel time meaning "no way there" (same value as ``routeplan.matrix.UNREACHABLE``)."""
@@ -110,6 +113,9 @@ class RoutingProblem:
         connected to the others) or ``""``, and the sentence with the fix.
     neighbours
         ``(P, 2)`` pairs of households closer than ``planner.neighbour_m``.
+    fixed
+        Locked households (household id -> volunteer id): each may only go to its
+        volunteer (when that volunteer can serve it at all).
 
     """
 
@@ -138,6 +144,7 @@ class RoutingProblem:
     map_flag: tuple[str, ...] = ()
     map_detail: tuple[str, ...] = ()
     neighbours: NDArray[np.int64] = field(default_factory=lambda: np.zeros((0, 2), dtype=np.int64))
+    fixed: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def n_households(self) -> int:
@@ -303,6 +310,7 @@ def build_problem(
     settings: Settings | None = None,
     previous: Mapping[str, str] | None = None,
     week_start: dt.date | None = None,
+    fixed: Mapping[str, str] | None = None,
 ) -> RoutingProblem:
     """Turn the registers and travel matrices into a :class:`RoutingProblem`.
 
@@ -320,6 +328,10 @@ def build_problem(
     week_start
         Monday of the planned week: dates the dusk of the daylight rule (without it,
         the year's earliest dusk at the place is used).
+    fixed
+        Households locked to a volunteer (household id -> volunteer id), e.g. moved by
+        hand: only that volunteer is eligible for them. A lock the volunteer cannot keep
+        (gone, away, cannot reach or serve the household) is ignored and logged.
 
     Raises
     ------
@@ -382,7 +394,31 @@ def build_problem(
     eligible = reach & skill_ok & window_ok
     if settings.planner.language_hard:
         eligible &= language_ok
-    return RoutingProblem(**{**proto.__dict__, "window_ok": window_ok, "eligible": eligible})
+    kept = _apply_locks(eligible, hids, vids, fixed or {})
+    return RoutingProblem(
+        **{**proto.__dict__, "window_ok": window_ok, "eligible": eligible, "fixed": kept}
+    )
+
+
+def _apply_locks(
+    eligible: NDArray[np.bool_],
+    hids: tuple[str, ...],
+    vids: tuple[str, ...],
+    fixed: Mapping[str, str],
+) -> dict[str, str]:
+    """Make each locked household eligible for its volunteer only; return the locks kept."""
+    hidx = {hid: i for i, hid in enumerate(hids)}
+    vidx = {vid: i for i, vid in enumerate(vids)}
+    kept: dict[str, str] = {}
+    for hid, vid in fixed.items():
+        h, v = hidx.get(hid), vidx.get(vid)
+        if h is None or v is None or not eligible[h, v]:
+            log.warning("lock of household %s on volunteer %s cannot be kept", hid, vid)
+            continue
+        eligible[h, :] = False
+        eligible[h, v] = True
+        kept[hid] = vid
+    return kept
 
 
 def _daylight(

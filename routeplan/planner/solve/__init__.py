@@ -26,7 +26,15 @@ The routing searches share their configuration (:mod:`._search`);
 from __future__ import annotations
 
 from .cvrp import SearchOptions, solve_cvrp, solve_vrptw
+from .replan import replan_problem
 from .sites import choose_sites
 from .steps import solve_problem
 
-__all__ = ["SearchOptions", "choose_sites", "solve_cvrp", "solve_problem", "solve_vrptw"]
+__all__ = [
+    "SearchOptions",
+    "choose_sites",
+    "replan_problem",
+    "solve_cvrp",
+    "solve_problem",
+    "solve_vrptw",
+]

@@ -1,0 +1,138 @@
+"""Words of the coordinator's app, in Vietnamese (the default) and English.
+
+Each key maps to ``(vietnamese, english)``, as :mod:`routeplan._labels` does for maps
+and sheets; some contain ``str.format`` fields.
+"""
+
+from __future__ import annotations
+
+__all__ = ["LANGUAGES", "text"]
+
+LANGUAGES = ("vi", "en")
+
+_TEXT: dict[str, tuple[str, str]] = {
+    "app": ("Lập lịch thăm hộ", "Visit planner"),
+    "projects": ("Dự án", "Projects"),
+    "no_projects": ("Chưa có dự án nào.", "No project yet."),
+    "new_project": ("Tạo dự án mới", "New project"),
+    "project_name": ("Tên dự án", "Project name"),
+    "create": ("Tạo dự án", "Create project"),
+    "open": ("Mở", "Open"),
+    "households": ("Danh sách hộ", "Households"),
+    "volunteers": ("Tình nguyện viên", "Volunteers"),
+    "service_points": ("Điểm tiếp nhận", "Service points"),
+    "network": ("Bản đồ đường (OSM)", "Road map (OSM)"),
+    "registers": ("Danh sách", "Registers"),
+    "count": ("Số lượng", "Count"),
+    "upload": ("Tải lên", "Upload"),
+    "reupload": ("Tải lên bản đã sửa", "Upload the corrected file"),
+    "file_types": ("CSV, XLSX, GeoJSON hoặc GeoPackage", "CSV, XLSX, GeoJSON or GeoPackage"),
+    "map_types": (".osm, .osm.pbf, .osm.bz2 hoặc .graphml", ".osm, .osm.pbf, .osm.bz2 or .graphml"),
+    "problems": ("Lỗi cần sửa", "Problems to fix"),
+    "problems_n": (
+        "{n} lỗi: sửa tệp rồi tải lên lại.",
+        "{n} problems: fix the file and upload it again.",
+    ),
+    "file": ("Tệp", "File"),
+    "row": ("Dòng", "Row"),
+    "column": ("Cột", "Column"),
+    "problem": ("Lỗi", "Problem"),
+    "fix": ("Cách sửa", "Fix"),
+    "updated": ("Đã cập nhật", "Updated"),
+    "plan_week": ("Lập kế hoạch tuần", "Plan a week"),
+    "monday": ("Thứ Hai của tuần", "Monday of the week"),
+    "plan_button": ("Lập kế hoạch", "Plan the week"),
+    "weeks": ("Các tuần đã lập", "Weeks planned"),
+    "planning": ("Đang lập kế hoạch…", "Planning…"),
+    "cancel": ("Hủy", "Cancel"),
+    "cancelled": (
+        "Đã hủy. Kế hoạch đã lưu không thay đổi.",
+        "Cancelled. The stored plan is unchanged.",
+    ),
+    "failed": ("Không thành công", "Failed"),
+    "done": ("Xong", "Done"),
+    "see_plan": ("Xem kế hoạch", "See the plan"),
+    "already_running": (
+        "Một việc khác đang chạy cho dự án này.",
+        "Another job is running for this project.",
+    ),
+    "plan_of": ("Kế hoạch tuần {week}", "Plan of the week of {week}"),
+    "overview": ("Bản đồ tổng quan", "Overview map"),
+    "workload": ("Khối lượng việc theo tình nguyện viên", "Workload per volunteer"),
+    "volunteer": ("Tình nguyện viên", "Volunteer"),
+    "name": ("Họ tên", "Name"),
+    "capacity": ("Số hộ tối đa", "Capacity"),
+    "n_households": ("Số hộ", "Households"),
+    "visits": ("Lượt thăm", "Visits"),
+    "rounds": ("Buổi", "Rounds"),
+    "travel_h": ("Đi lại (giờ)", "Travel (h)"),
+    "work_h": ("Tổng giờ", "Work (h)"),
+    "away": ("Vắng tuần này", "Away this week"),
+    "mark_away": ("Vắng", "Away"),
+    "back": ("Có mặt", "Back"),
+    "set": ("Lưu", "Set"),
+    "not_visited": (
+        "Hộ chưa được thăm tuần này và lý do",
+        "Households not visited this week, and why",
+    ),
+    "household": ("Hộ", "Household"),
+    "head": ("Chủ hộ", "Head of household"),
+    "hamlet": ("Thôn", "Hamlet"),
+    "reason": ("Lý do", "Reason"),
+    "none": ("Không có.", "None."),
+    "replan": ("Lập lại (giữ các hộ đã khóa)", "Re-plan (keep the locks)"),
+    "replan_full": ("Lập lại toàn bộ", "Re-plan in full"),
+    "changes_pending": ("Có thay đổi chưa được lập lại.", "There are changes not yet re-planned."),
+    "locks": ("Hộ đã khóa", "Locked households"),
+    "unlock": ("Bỏ khóa", "Unlock"),
+    "move": ("Chuyển và khóa", "Move and lock"),
+    "lock_here": ("Khóa ở đây", "Lock here"),
+    "locked": ("đã khóa", "locked"),
+    "rounds_of": ("Các buổi của {name}", "Rounds of {name}"),
+    "day": ("Ngày", "Day"),
+    "time": ("Giờ", "Time"),
+    "arrive": ("Giờ đến", "Arrive"),
+    "order": ("#", "#"),
+    "move_to": ("Chuyển sang", "Move to"),
+    "handout": ("Phát cho tình nguyện viên", "Hand out"),
+    "all_sheets": ("Tất cả phiếu lộ trình (PDF)", "All route sheets (PDF)"),
+    "zip": ("ZIP (phiếu, trang điện thoại, GPX)", "ZIP (sheet, phone page, GPX)"),
+    "phone_page": ("Trang điện thoại", "Phone page"),
+    "qr": ("Mã QR", "QR code"),
+    "qr_help": (
+        "Quét bằng điện thoại cùng mạng văn phòng.",
+        "Scan with a phone on the office network.",
+    ),
+    "qr_local": (
+        "Ứng dụng chỉ mở trên máy này; chạy với --lan để điện thoại quét được.",
+        "The app serves this computer only; run it with --lan for phones to scan.",
+    ),
+    "outcomes": ("Kết quả thăm", "Visit outcomes"),
+    "outcomes_file": ("Tệp kết quả (CSV)", "Outcomes file (CSV)"),
+    "recorded": ("Đã ghi", "Recorded"),
+    "progress": ("Tiến độ", "Progress"),
+    "coverage": ("Độ phủ", "Coverage"),
+    "coverage_run": ("Chạy báo cáo độ phủ", "Run the coverage report"),
+    "add_sites": (
+        "Thêm điểm (vĩ độ,kinh độ hoặc tên thôn; mỗi dòng một điểm)",
+        "Add sites (lat,lon or hamlet; one a line)",
+    ),
+    "choose": ("Chọn K điểm mới tốt nhất", "Choose the best K new sites"),
+    "objective": ("Mục tiêu", "Objective"),
+    "login": ("Đăng nhập", "Log in"),
+    "token": ("Mã truy cập", "Access token"),
+    "bad_token": ("Mã truy cập sai.", "Wrong access token."),
+    "language": ("English", "Tiếng Việt"),
+    "week_none": ("Chưa có kế hoạch nào.", "No plan yet."),
+    "downloads": ("Tải về", "Downloads"),
+    "rollover": ("chuyển tuần sau", "next week"),
+    "unassigned": ("chưa có người thăm", "no volunteer"),
+}
+
+_INDEX = {lang: i for i, lang in enumerate(LANGUAGES)}
+
+
+def text(key: str, language: str, **fields: object) -> str:
+    """Return the words of ``key`` in ``language`` (``"vi"`` or ``"en"``), formatted."""
+    words = _TEXT[key][_INDEX.get(language, 0)]
+    return words.format(**fields) if fields else words

@@ -1,0 +1,22 @@
+// The progress page polls its job and moves the bar; nothing else needs script.
+(function () {
+  "use strict";
+  var box = document.getElementById("job");
+  if (!box || box.dataset.state !== "running") { return; }
+  var bar = document.getElementById("bar");
+  var pct = document.getElementById("pct");
+  var msg = document.getElementById("message");
+  function poll() {
+    fetch(box.dataset.status, {credentials: "same-origin"}).then(function (r) {
+      return r.json();
+    }).then(function (s) {
+      bar.value = s.fraction;
+      pct.textContent = Math.round(s.fraction * 100) + "%";
+      if (s.message) { msg.textContent = s.message; }
+      if (s.state === "done") { window.location.href = box.dataset.done; return; }
+      if (s.state !== "running") { window.location.reload(); return; }
+      window.setTimeout(poll, 500);
+    }).catch(function () { window.setTimeout(poll, 1500); });
+  }
+  window.setTimeout(poll, 300);
+}());
