@@ -118,6 +118,7 @@ async def create(request: Request) -> Response:
         shutil.rmtree(paths.files, ignore_errors=True)  # nothing half-made is left
         # name the files as the coordinator knows them
         names = {files[role].name: item[0] for role, item in got.items()}
+        names.update({str(files[role]): item[0] for role, item in got.items()})
         problems = [
             dataclasses.replace(p, file=names.get(p.file or "", p.file)) for p in exc.problems
         ]
@@ -174,8 +175,12 @@ async def upload(request: Request) -> Response:
         write_bytes(trial, data)
         try:
             result = _update(paths, request, {role: trial})
-        except InputDataError as exc:
-            problems = list(exc.problems)
+        except InputDataError as exc:  # name the file as the coordinator knows it
+            stored = {str(trial), trial.name}
+            problems = [
+                dataclasses.replace(p, file=filename) if p.file in stored else p
+                for p in exc.problems
+            ]
         else:
             summary = result.summary().replace(str(paths.gpkg), paths.gpkg.name)
             _store(paths, role, end, data)
