@@ -25,7 +25,8 @@ RANK = {
     "coverage": 6,
     "campaign": 7,
     "pipeline": 8,
-    "cli": 9,
+    "areas": 9,
+    "cli": 10,
 }
 
 

@@ -1,0 +1,49 @@
+"""A large register through the pipeline: travel times in blocks, a plan in groups, outputs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from helpers_decompose import demo_part
+
+from routeplan.matrix.blocked import BlockedMatrix
+from routeplan.pipeline import Inputs, area_figures, build_matrices, make_plan, write_outputs
+from routeplan.planner import build_problem
+from routeplan.planner import decompose as dec
+
+
+def test_a_large_register_is_planned_in_blocks_and_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    part = demo_part()
+    monkeypatch.setattr(dec, "DECOMPOSE_ABOVE", 100)  # the demo part counts as large
+    monkeypatch.setattr(dec, "GROUP_VOLUNTEERS", 3)
+    matrices = build_matrices(
+        part.network,
+        part.households,
+        part.volunteers,
+        part.service_points,
+        settings=part.settings,
+        cache_dir=tmp_path / "cache",
+    )
+    assert all(isinstance(m, BlockedMatrix) for m in matrices.values())
+    assert {len(m.blocks) for m in matrices.values()} == {3}
+    inputs = Inputs(
+        part.households, part.volunteers, part.service_points, part.network, matrices, part.settings
+    )
+    result = make_plan(inputs)
+    assert result.stats["groups"] == 3
+    # the plan keeps every rule of the whole area, checked on one dense matrix
+    whole = build_problem(part.households, part.volunteers, part.matrices, settings=part.settings)
+    assert whole.check(result) == []
+    paths = write_outputs(result, inputs, tmp_path / "out", what=("tables", "exports"))
+    names = {p.name for p in paths}
+    assert {"assignment.csv", "plan_stops.csv", "plan.gpkg"} <= names
+    # rounds are drawn along the roads, not as straight lines: the GPX tracks have many points
+    gpx = next(p for p in paths if p.suffix == ".gpx")
+    assert gpx.read_text(encoding="utf-8").count("<trkpt") > 4 * len(result.routes[0].stops)
+    figures = area_figures(result, inputs)
+    assert figures["households"] == len(part.households)
+    assert figures["visits"] == result.visits
+    assert figures["median_min"] is not None and figures["median_min"] > 0
