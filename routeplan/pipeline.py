@@ -266,6 +266,12 @@ def _blocked_matrices(
     groups = make_groups(households, volunteers)
     ids = [str(p) for p in points["point_id"]]
     blocks, owner = block_point_ids(groups, households, volunteers, ids, list(points["kind"]))
+    room = (
+        int(volunteers["capacity"].sum())
+        if "capacity" in volunteers
+        else len(volunteers) * settings.planner.capacity
+    )
+    _refuse_big_blocks(blocks, len(households), len(volunteers), room, settings)
     log.info(
         "%d households: travel times in %d blocks of nearby volunteers (%d points at most)",
         len(households),
@@ -288,6 +294,37 @@ def _blocked_matrices(
         )
         for mode in sorted(set(volunteers["mode"]))
     }
+
+
+def _refuse_big_blocks(
+    blocks: Sequence[Sequence[str]],
+    n_households: int,
+    n_volunteers: int,
+    room: int,
+    settings: Settings,
+) -> None:
+    """Refuse, before any travel time is computed, a block too large for one matrix."""
+    from .matrix.blocked import MAX_BLOCK_POINTS
+
+    big = max((len(b) for b in blocks), default=0)
+    if big <= MAX_BLOCK_POINTS:
+        return
+    cap = settings.planner.capacity
+    need = math.ceil(n_households / cap)
+    raise InputDataError(
+        [
+            Problem(
+                f"{n_households:,} households and {n_volunteers:,} volunteers: a group of "
+                f"nearby volunteers would have {big:,} points to plan, over the limit of "
+                f"{MAX_BLOCK_POINTS:,} points per travel-time block (the 1+{cap} rule asks "
+                f"for {need:,} volunteers; these can look after at most "
+                f"{room:,} households)",
+                f"add volunteers where the households are (about {need:,}), or split the "
+                "register into areas (communes, wards) and plan them with `routeplan areas`",
+            )
+        ],
+        subject="planning inputs",
+    )
 
 
 def load_inputs(

@@ -47,3 +47,26 @@ def test_a_large_register_is_planned_in_blocks_and_written(
     assert figures["households"] == len(part.households)
     assert figures["visits"] == result.visits
     assert figures["median_min"] is not None and figures["median_min"] > 0
+
+
+def test_a_register_too_large_for_its_volunteers_is_refused_before_any_travel_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from routeplan.errors import InputDataError
+    from routeplan.matrix import blocked
+
+    part = demo_part()
+    monkeypatch.setattr(dec, "DECOMPOSE_ABOVE", 100)
+    monkeypatch.setattr(blocked, "MAX_BLOCK_POINTS", 60)
+
+    def no_work(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a travel-time matrix was built")
+
+    monkeypatch.setattr(blocked, "build_matrix", no_work)
+    with pytest.raises(InputDataError) as err:
+        build_matrices(part.network, part.households, part.volunteers, settings=part.settings)
+    text = str(err.value)
+    assert "160 households and 9 volunteers" in text
+    assert "over the limit of 60 points per travel-time block" in text
+    assert "the 1+20 rule asks for 8 volunteers" in text
+    assert "add volunteers" in text and "routeplan areas" in text

@@ -64,6 +64,7 @@ class BlockedMatrix:
     _pos: dict[str, int] = field(default_factory=dict, repr=False)
     _ids: list[str] = field(default_factory=list, repr=False)
     _where: dict[str, list[int]] = field(default_factory=dict, repr=False)
+    _all: tuple[str, ...] = field(default=(), repr=False)
 
     def __post_init__(self) -> None:
         for b, block in enumerate(self.blocks):
@@ -72,6 +73,7 @@ class BlockedMatrix:
                     self._pos[pid] = len(self._ids)
                     self._ids.append(pid)
                 self._where.setdefault(pid, []).append(b)
+        object.__setattr__(self, "_all", tuple(self._ids))  # frozen: set once, here
 
     def __repr__(self) -> str:
         return (
@@ -84,7 +86,7 @@ class BlockedMatrix:
     @property
     def ids(self) -> tuple[str, ...]:
         """Every point of every block, each once, in the order first met."""
-        return tuple(self._ids)
+        return self._all
 
     @property
     def cells(self) -> int:
