@@ -99,9 +99,19 @@ def child(households: int, volunteers: int, time_limit: float, work: Path) -> di
             "groups": result.stats.get("groups", 1),
             "border": result.stats.get("border", {}),
             "load_end": round(os.getloadavg()[0], 1),
+            "cpu_s": _cpu_s(),
         }
     )
     return out
+
+
+def _cpu_s() -> float:
+    """CPU seconds of this process and its finished children (the solver's processes)."""
+    import resource
+
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return round(own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime, 1)
 
 
 def _time_limit(settings: Any, seconds: float) -> Any:
@@ -169,23 +179,24 @@ def report(results: Path) -> None:
         rows[(r["households"], r.get("volunteers", 0))] = r
     base = rows.get((1350, 70))
     print(
-        "| households / volunteers | wall s | x 1,350/70 | plan s | peak MB | cache MB | "
-        "groups | visits | travel/visit s | unassigned | rollover |"
+        "| households / volunteers | wall s | x 1,350/70 | CPU s | plan s | peak MB | cache MB | "
+        "groups | visits | travel/visit s | unassigned | rollover | load |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for (h, v), r in sorted(rows.items()):
+        load = f"{r.get('load_start', '')}-{r.get('load_end', '')}"
         if "refused" in r:
-            print(
-                f"| {h:,} / {v:,} | {r['wall_s']} | | | {r['peak_mb']} | | | refused: "
-                f"{r['refused'][:160]} | | | |"
-            )
+            print(f"| {h:,} / {v:,} | {r['wall_s']} | | | | {r['peak_mb']} | | | refused | | | | |")
             continue
         ratio = f"{r['wall_s'] / base['wall_s']:.1f}x" if base else ""
         print(
-            f"| {h:,} / {v:,} | {r['wall_s']} | {ratio} | {r['plan_s']} | {r['peak_mb']} | "
-            f"{r['cache_mb']} | {r['groups']} | {r['visits']:,} | {r['travel_per_visit_s']} | "
-            f"{r['unassigned']:,} | {r['rollover']:,} |"
+            f"| {h:,} / {v:,} | {r['wall_s']} | {ratio} | {r.get('cpu_s', '')} | {r['plan_s']} | "
+            f"{r['peak_mb']} | {r['cache_mb']} | {r['groups']} | {r['visits']:,} | "
+            f"{r['travel_per_visit_s']} | {r['unassigned']:,} | {r['rollover']:,} | {load} |"
         )
+    for r in rows.values():
+        if "refused" in r:
+            print(f"\n{r['households']:,} / {r['volunteers']:,} refused: {r['refused']}")
 
 
 def main() -> int:

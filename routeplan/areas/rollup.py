@@ -90,7 +90,7 @@ _STYLE = """
 body{font-family:system-ui,sans-serif;margin:1.5em;color:#222}
 table{border-collapse:collapse;font-size:14px}
 th,td{border:1px solid #ccc;padding:4px 8px;text-align:right}
-th{background:#f0f0f0}td.t{text-align:left}
+th{background:#f0f0f0}td.t,th.t{text-align:left}td.e{text-align:left;white-space:pre-line}
 tr.failed td{background:#fde8e8}tr.short td.s{background:#fff3cd;font-weight:bold}
 tr.total td{font-weight:bold;border-top:2px solid #444}
 """
@@ -101,14 +101,20 @@ def _cell(column: str, value: Any) -> str:
         value = f"{value:.0%}"
     elif isinstance(value, int):
         value = f"{value:,}"
-    cls = ' class="t"' if column in ("area", "status", "error") else ""
+    cls = ' class="t"' if column in ("area", "status") else ""
+    if column == "error":
+        cls = ' class="e"'
     if column == "volunteers_short":
         cls = ' class="s"'
     return f"<td{cls}>{html.escape(str(value))}</td>"
 
 
 def _html(rows: list[dict[str, Any]], title: str) -> str:
-    head = "".join(f"<th>{html.escape(_HEAD[c])}</th>" for c in ROLLUP_COLUMNS)
+    text = ("area", "status", "error")
+    head = "".join(
+        ('<th class="t">' if c in text else "<th>") + f"{html.escape(_HEAD[c])}</th>"
+        for c in ROLLUP_COLUMNS
+    )
     body = []
     for k, row in enumerate(rows):
         classes = []

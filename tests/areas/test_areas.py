@@ -282,3 +282,19 @@ def test_cli_areas_plans_every_folder_and_says_which_failed(
 def test_an_area_object_names_its_folder() -> None:
     area = Area("Hòa Bắc / Hải Vân", Path("h.csv"), Path("v.csv"))
     assert area.slug == "Hòa_Bắc_Hải_Vân"
+
+
+def test_the_rollup_page_shows_every_area_offline_in_a_browser(
+    first_run: tuple[Path, list[Any]], browser: Any, tmp_path: Path
+) -> None:
+    out, results = first_run
+    with browser.open(out / "areas.html", viewport=(1280, 600)) as view:
+        assert view.errors == [] and view.blocked == []
+        assert view.visible("tbody tr") == len(results) + 1  # and the total row
+        failed = view.page.locator("tr.failed")
+        assert failed.count() == 1 and "04-Broken" in failed.inner_text()
+        colour = failed.locator("td").first.evaluate("e => getComputedStyle(e).backgroundColor")
+        assert colour == "rgb(253, 232, 232)"  # the failed area stands out
+        total = view.page.locator("tr.total").inner_text()
+        assert "All areas" in total and "36" in total
+        view.screenshot(tmp_path / "areas.png")
