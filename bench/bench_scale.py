@@ -97,6 +97,7 @@ def child(households: int, volunteers: int, time_limit: float, work: Path) -> di
             "rollover": len(result.rollover),
             "travel_per_visit_s": round(result.travel_s / max(1, visits), 1),
             "groups": result.stats.get("groups", 1),
+            "hit_time_limit": bool(result.stats.get("hit_time_limit")),
             "border": result.stats.get("border", {}),
             "load_end": round(os.getloadavg()[0], 1),
             "cpu_s": _cpu_s(),

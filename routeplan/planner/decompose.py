@@ -58,6 +58,7 @@ GROUP_VOLUNTEERS = 24
 _BORDER_GROUPS = 2  # a household borders at most this many other groups (its nearest)
 _BORDER_M = 400.0  # ... those with a home at most this much farther than its nearest home
 _NEAR_GROUPS = 8  # a household may be moved to one of its this many nearest groups
+_MIN_GROUP_S = 10.0  # the least time limit of one group's plan (seconds)
 
 ProgressFn = Callable[[str, float], None]
 
@@ -434,9 +435,26 @@ class _GroupRuns:
         vol = self.volunteers.iloc[self.groups.volunteers_of(g)]
         ids = _block_ids(self.groups, g, self.households, self.volunteers, self.matrices)
         mats = _group_matrices(self.matrices, self.groups, g, ids)
-        prev = {h: v for h, v in self.previous.items() if h in set(hh["household_id"])}
+        here = set(hh["household_id"])
+        prev = {h: v for h, v in self.previous.items() if h in here}
         return plan_whole(
-            hh, vol, mats, settings=self.settings, previous=prev, week_start=self.week_start
+            hh, vol, mats, settings=self._share(len(vol)), previous=prev, week_start=self.week_start
+        )
+
+    def _share(self, n_volunteers: int) -> Settings:
+        """Return the settings of a group of ``n_volunteers``: its share of the time limit.
+
+        ``planner.time_limit_s`` bounds the whole plan, so a group gets the part of it
+        its volunteers are of all (at least ``_MIN_GROUP_S``). Like the limit itself,
+        this is a safety net: the solver stops on its counts first.
+        """
+        import dataclasses
+
+        ps = self.settings.planner
+        share = ps.time_limit_s * n_volunteers / max(1, len(self.volunteers))
+        limit = max(min(_MIN_GROUP_S, ps.time_limit_s), share)
+        return dataclasses.replace(
+            self.settings, planner=dataclasses.replace(ps, time_limit_s=limit)
         )
 
     def first(self, g: int) -> None:
