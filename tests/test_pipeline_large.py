@@ -43,6 +43,13 @@ def test_a_large_register_is_planned_in_blocks_and_written(
     # rounds are drawn along the roads, not as straight lines: the GPX tracks have many points
     gpx = next(p for p in paths if p.suffix == ".gpx")
     assert gpx.read_text(encoding="utf-8").count("<trkpt") > 4 * len(result.routes[0].stops)
+    # last week's volunteer keeps a household across a group border
+    bm = next(iter(matrices.values()))
+    hid = next(h for h in part.households["household_id"] if len(bm.blocks_of(h)) > 1)
+    other = bm.blocks_of(hid)[1]
+    vid = next(v for v in part.volunteers["volunteer_id"] if bm.owner.get(str(v)) == other)
+    again = make_plan(inputs, previous={hid: vid})
+    assert again.assignment[hid] == vid
     figures = area_figures(result, inputs)
     assert figures["households"] == len(part.households)
     assert figures["visits"] == result.visits

@@ -400,6 +400,11 @@ def _groups_of(
         [blocked.owner.get(str(h), 0) for h in households["household_id"]], dtype=np.int64
     )
     hids = [str(h) for h in households["household_id"]]
+    vpos = {str(v): i for i, v in enumerate(volunteers["volunteer_id"])}
+    for h, hid in enumerate(hids):  # last week's volunteer keeps a household in reach
+        old = previous.get(hid)
+        if old in vpos and int(vgroup[vpos[old]]) in blocked.blocks_of(hid):
+            hgroup[h] = vgroup[vpos[old]]
     borders = tuple(
         tuple(b for b in blocked.blocks_of(hid) if b != hgroup[h]) for h, hid in enumerate(hids)
     )
