@@ -62,6 +62,8 @@ _MIN_GROUP_S = 10.0  # the least time limit of one group's plan (seconds)
 
 ProgressFn = Callable[[str, float], None]
 
+_RUNS: _GroupRuns | None = None  # the groups a pool of forked processes plans
+
 
 @dataclass(frozen=True)
 class Groups:
@@ -368,10 +370,9 @@ def plan_in_groups(
         groups = _groups_of(households, volunteers, matrices, previous)
     runs = _GroupRuns(households, volunteers, matrices, settings, previous, week_start, groups)
     n = groups.n_groups
-    for g in range(n):
-        if progress is not None:
-            progress(f"planning group {g + 1} of {n}", g / (n + 1))
-        runs.first(g)
+    if progress is not None:
+        progress(f"planning {n} groups ({runs.workers} at a time)", 0.0)
+    runs.first()
     if progress is not None:
         progress("improving across the groups' borders", n / (n + 1))
     border = runs.across_borders()
@@ -411,6 +412,13 @@ def _groups_of(
     return Groups(vgroup, hgroup, borders)
 
 
+def _plan_in_child(job: tuple[int, list[int]]) -> Plan:
+    """Plan one group in a forked process (the groups are in ``_RUNS``), serially."""
+    assert _RUNS is not None
+    g, rows = job
+    return _RUNS._plan(g, rows, serial=True)
+
+
 class _GroupRuns:
     """The groups' plans as they are made and improved."""
 
@@ -433,7 +441,47 @@ class _GroupRuns:
         }
         self.plans: dict[int, Plan] = {}
 
-    def _plan(self, g: int, rows: list[int]) -> Plan:
+    @property
+    def workers(self) -> int:
+        """Groups planned at the same time: one per core (``planner.workers``), each serial.
+
+        Processes are forked (the groups' data is shared, not copied); where that is
+        not possible (no fork, or inside a daemon process such as a Dask worker) the
+        groups are planned one after the other, each on the cores.
+        """
+        import multiprocessing
+        import os
+
+        if multiprocessing.current_process().daemon:
+            return 1
+        if "fork" not in multiprocessing.get_all_start_methods():  # pragma: no cover
+            return 1
+        setting = self.settings.planner.workers
+        if setting > 0:
+            return setting
+        try:
+            return max(1, len(os.sched_getaffinity(0)))
+        except AttributeError:  # pragma: no cover - not Linux
+            return max(1, os.cpu_count() or 1)
+
+    def plan_many(self, jobs: list[tuple[int, list[int]]]) -> list[Plan]:
+        """Plan each ``(group, household rows)`` job; in parallel when there are cores."""
+        global _RUNS
+        workers = min(self.workers, len(jobs))
+        if workers <= 1:
+            return [self._plan(g, rows) for g, rows in jobs]
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        _RUNS = self  # inherited by the forked processes: nothing large is pickled
+        try:
+            ctx = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+                return list(pool.map(_plan_in_child, jobs))
+        finally:
+            _RUNS = None
+
+    def _plan(self, g: int, rows: list[int], *, serial: bool = False) -> Plan:
         from .planning import plan_whole
 
         hh = self.households.iloc[sorted(rows)]
@@ -442,11 +490,12 @@ class _GroupRuns:
         mats = _group_matrices(self.matrices, self.groups, g, ids)
         here = set(hh["household_id"])
         prev = {h: v for h, v in self.previous.items() if h in here}
+        settings = self._share(len(vol), serial=serial)
         return plan_whole(
-            hh, vol, mats, settings=self._share(len(vol)), previous=prev, week_start=self.week_start
+            hh, vol, mats, settings=settings, previous=prev, week_start=self.week_start
         )
 
-    def _share(self, n_volunteers: int) -> Settings:
+    def _share(self, n_volunteers: int, *, serial: bool = False) -> Settings:
         """Return the settings of a group of ``n_volunteers``: its share of the time limit.
 
         ``planner.time_limit_s`` bounds the whole plan, so a group gets the part of it
@@ -458,14 +507,17 @@ class _GroupRuns:
         ps = self.settings.planner
         share = ps.time_limit_s * n_volunteers / max(1, len(self.volunteers))
         limit = max(min(_MIN_GROUP_S, ps.time_limit_s), share)
+        workers = 1 if serial else ps.workers
         return dataclasses.replace(
-            self.settings, planner=dataclasses.replace(ps, time_limit_s=limit)
+            self.settings,
+            planner=dataclasses.replace(ps, time_limit_s=limit, workers=workers),
         )
 
-    def first(self, g: int) -> None:
-        """Plan group ``g`` with its own households."""
-        if self.members[g]:
-            self.plans[g] = self._plan(g, self.members[g])
+    def first(self) -> None:
+        """Plan every group with its own households."""
+        jobs = [(g, self.members[g]) for g in sorted(self.members) if self.members[g]]
+        for (g, _), p in zip(jobs, self.plan_many(jobs), strict=True):
+            self.plans[g] = p
 
     def across_borders(self, rounds: int = 2) -> dict[str, int]:
         """Offer each group's left-out households to the bordering groups with room.
@@ -488,13 +540,13 @@ class _GroupRuns:
             if not offers:
                 break
             room = self._room()
-            for b, rows in sorted(offers.items()):
-                rows = rows[: max(0, room[b])]
-                if not rows:
-                    continue
+            batch = [(b, rows[: max(0, room[b])]) for b, rows in sorted(offers.items())]
+            batch = [(b, rows) for b, rows in batch if rows]
+            new = self.plan_many([(b, self.members[b] + rows) for b, rows in batch])
+            for (b, rows), plan in zip(batch, new, strict=True):
                 stats["offered"] += len(rows)
                 stats["replanned"] += 1
-                stats["moved"] += self._try(b, rows)
+                stats["moved"] += self._accept(b, rows, plan)
         return stats
 
     def _room(self) -> dict[int, int]:
@@ -509,10 +561,9 @@ class _GroupRuns:
             room[g] = total - (len(p.assignment) if p is not None else 0)
         return room
 
-    def _try(self, b: int, rows: list[int]) -> int:
-        """Plan group ``b`` again with ``rows`` added; keep it if it serves more."""
+    def _accept(self, b: int, rows: list[int], new: Plan) -> int:
+        """Keep group ``b``'s plan ``new`` (with ``rows`` added) if it serves more."""
         old = self.plans.get(b)
-        new = self._plan(b, self.members[b] + rows)
         own = {self.hids[h] for h in self.members[b]}
         old_served = len(old.assignment) if old is not None else 0
         old_visits = old.visits if old is not None else 0

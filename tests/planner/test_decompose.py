@@ -113,13 +113,20 @@ def test_plan_dispatches_a_large_area_to_the_groups(
     assert result.visits > 0.8 * len(part.households)
 
 
-def test_same_inputs_give_the_same_plan_in_groups(part: types.SimpleNamespace) -> None:
+def test_groups_planned_two_at_a_time_give_the_same_plan(part: types.SimpleNamespace) -> None:
+    import dataclasses
+
     groups = make_groups(part.households, part.volunteers, per_group=3)
-    plans = [
-        plan_in_groups(
-            part.households, part.volunteers, part.matrices, settings=part.settings, groups=groups
+    plans = []
+    for workers in (1, 2):  # one group after the other, or two forked processes
+        settings = dataclasses.replace(
+            part.settings, planner=dataclasses.replace(part.settings.planner, workers=workers)
         )
-        for _ in range(2)
-    ]
+        plans.append(
+            plan_in_groups(
+                part.households, part.volunteers, part.matrices, settings=settings, groups=groups
+            )
+        )
     assert plans[0].assignment == plans[1].assignment
     assert plans[0].stops_frame().equals(plans[1].stops_frame())
+    assert plans[0].stats["border"] == plans[1].stats["border"]
