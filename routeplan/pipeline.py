@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import logging
+import math
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -44,9 +45,11 @@ __all__ = [
     "InputFiles",
     "Inputs",
     "NewSites",
+    "area_figures",
     "build_matrices",
     "load_inputs",
     "make_plan",
+    "plan_area",
     "plan_week",
     "prepare_week",
     "replan_week",
@@ -258,10 +261,13 @@ def build_matrices(
     inputs reuses the matrices.
     """
     from .matrix import build_matrix, points_frame
+    from .planner.decompose import DECOMPOSE_ABOVE
 
     settings = settings or Settings()
     points = points_frame(households, volunteers, service_points)
     cache = None if cache_dir is None else Path(cache_dir)
+    if len(households) > DECOMPOSE_ABOVE:
+        return _blocked_matrices(network, households, volunteers, points, settings, cache, progress)
     return {
         mode: build_matrix(
             network,
@@ -273,6 +279,89 @@ def build_matrices(
         )
         for mode in sorted(set(volunteers["mode"]))
     }
+
+
+def _blocked_matrices(
+    network: Network,
+    households: gpd.GeoDataFrame,
+    volunteers: gpd.GeoDataFrame,
+    points: gpd.GeoDataFrame,
+    settings: Settings,
+    cache: Path | None,
+    progress: ProgressFn | None,
+) -> dict[str, TravelMatrix]:
+    """Travel times in blocks of nearby volunteers (a large register; see ``decompose``).
+
+    The planner reads them as :class:`~routeplan.matrix.blocked.BlockedMatrix` (it
+    plans group by group); the writers only draw paths, which blocks do too.
+    """
+    from typing import cast
+
+    from .matrix.blocked import build_blocked
+    from .planner.decompose import block_point_ids, make_groups
+
+    groups = make_groups(households, volunteers)
+    ids = [str(p) for p in points["point_id"]]
+    blocks, owner = block_point_ids(groups, households, volunteers, ids, list(points["kind"]))
+    room = (
+        int(volunteers["capacity"].sum())
+        if "capacity" in volunteers
+        else len(volunteers) * settings.planner.capacity
+    )
+    _refuse_big_blocks(blocks, len(households), len(volunteers), room, settings)
+    log.info(
+        "%d households: travel times in %d blocks of nearby volunteers (%d points at most)",
+        len(households),
+        len(blocks),
+        max((len(b) for b in blocks), default=0),
+    )
+    return {
+        mode: cast(  # the planner and the writers read blocks (see BlockedMatrix)
+            "TravelMatrix",
+            build_blocked(
+                network,
+                points,
+                blocks,
+                owner,
+                mode=mode,
+                settings=settings.network,
+                cache_dir=cache,
+                progress=progress,
+            ),
+        )
+        for mode in sorted(set(volunteers["mode"]))
+    }
+
+
+def _refuse_big_blocks(
+    blocks: Sequence[Sequence[str]],
+    n_households: int,
+    n_volunteers: int,
+    room: int,
+    settings: Settings,
+) -> None:
+    """Refuse, before any travel time is computed, a block too large for one matrix."""
+    from .matrix.blocked import MAX_BLOCK_POINTS
+
+    big = max((len(b) for b in blocks), default=0)
+    if big <= MAX_BLOCK_POINTS:
+        return
+    cap = settings.planner.capacity
+    need = math.ceil(n_households / cap)
+    raise InputDataError(
+        [
+            Problem(
+                f"{n_households:,} households and {n_volunteers:,} volunteers: a group of "
+                f"nearby volunteers would have {big:,} points to plan, over the limit of "
+                f"{MAX_BLOCK_POINTS:,} points per travel-time block (the 1+{cap} rule asks "
+                f"for {need:,} volunteers; these can look after at most "
+                f"{room:,} households)",
+                f"add volunteers where the households are (about {need:,}), or split the "
+                "register into areas (communes, wards) and plan them with `routeplan areas`",
+            )
+        ],
+        subject="planning inputs",
+    )
 
 
 def load_inputs(
@@ -849,3 +938,87 @@ def run_coverage(
         cache_dir=None if cache_dir is None else Path(cache_dir),
         progress=progress,
     )
+
+
+# --- one area of many -------------------------------------------------------------------------
+
+
+def plan_area(
+    files: InputFiles,
+    out_dir: PathLike,
+    *,
+    settings: Settings | None = None,
+    what: Iterable[str] = OUTPUTS,
+    progress: ProgressFn | None = None,
+) -> dict[str, Any]:
+    """Plan one area of many: :func:`load_inputs`, :func:`make_plan`, :func:`write_outputs`.
+
+    What :mod:`routeplan.areas` runs as one task per area (the same code as ``routeplan
+    plan``); the matrix cache is ``out_dir/.cache``. Returns the area's roll-up
+    figures (see :func:`area_figures`).
+    """
+    settings = settings or Settings()
+    out = Path(out_dir)
+    inputs = load_inputs(files, settings=settings, cache_dir=out / ".cache", progress=progress)
+    result = make_plan(inputs, progress=progress)
+    write_outputs(result, inputs, out, what=what, progress=progress)
+    return area_figures(result, inputs)
+
+
+def area_figures(result: Plan, inputs: Inputs) -> dict[str, Any]:
+    """Return the roll-up figures of one area's plan.
+
+    ``households``, ``volunteers``, ``assigned``, ``visits``, ``rolled_over``,
+    ``unassigned``, ``volunteers_short`` (volunteers the 1+20 rule asks for beyond the
+    register: one per ``planner.capacity`` households), and the coverage headline in
+    ``coverage.mode`` from the plan's travel times: ``median_min`` (household to its
+    nearest service point), ``share_far`` (beyond ``coverage.far_min`` or no way there;
+    ``None`` without service points).
+    """
+    settings = inputs.settings
+    n_hh, n_vol = len(inputs.households), len(inputs.volunteers)
+    need = math.ceil(n_hh / settings.planner.capacity)
+    median, far = _headline(inputs)
+    return {
+        "households": n_hh,
+        "volunteers": n_vol,
+        "assigned": len(result.assignment),
+        "visits": result.visits,
+        "rolled_over": len(result.rollover),
+        "unassigned": len(result.unassigned),
+        "volunteers_short": max(0, need - n_vol),
+        "median_min": median,
+        "share_far": far,
+    }
+
+
+def _headline(inputs: Inputs) -> tuple[float | None, float | None]:
+    """Median minutes from a household to its nearest service point; share beyond far_min."""
+    import numpy as np
+
+    from .matrix import UNREACHABLE, service_point_id
+
+    sp = inputs.service_points
+    cov = inputs.settings.coverage
+    m = inputs.matrices.get(cov.mode) or next(iter(inputs.matrices.values()), None)
+    if sp is None or len(sp) == 0 or m is None:
+        return None, None
+    sps = [str(p) for p in sp["point_id"]]
+    blocks = getattr(m, "blocks", None) or (m,)
+    owner = getattr(m, "owner", {})
+    cols: list[dict[str, int]] = [{p: k for k, p in enumerate(b.ids)} for b in blocks]
+    targets = [[c[p] for s in sps for p in (service_point_id(s), s) if p in c] for c in cols]
+    best: list[float] = []
+    for hid in (str(h) for h in inputs.households["household_id"]):
+        b = owner.get(hid, 0) if len(blocks) > 1 else 0
+        row = cols[b].get(hid)
+        if row is None or not targets[b]:
+            best.append(math.inf)
+            continue
+        t = int(np.asarray(blocks[b].seconds)[row, targets[b]].min())
+        best.append(math.inf if t >= UNREACHABLE else t / 60)
+    arr = np.asarray(best, dtype=np.float64)
+    finite = arr[np.isfinite(arr)]
+    median = round(float(np.median(finite)), 1) if len(finite) else None
+    far = round(float(np.mean(~(arr <= cov.far_min))), 3) if len(arr) else None
+    return median, far

@@ -28,7 +28,8 @@ RANK = {
     "campaign": 7,
     "pipeline": 8,
     "app": 9,
-    "cli": 9,
+    "areas": 9,
+    "cli": 10,
 }
 
 

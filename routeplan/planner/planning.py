@@ -16,7 +16,7 @@ from .previous import changes_since
 from .problem import MatrixLike, build_problem
 from .result import Plan
 
-__all__ = ["ProgressFn", "plan", "replan"]
+__all__ = ["ProgressFn", "plan", "plan_whole", "replan"]
 
 ProgressFn = Callable[[str, float], None]
 
@@ -69,7 +69,49 @@ def plan(
     InputDataError
         If the inputs do not fit together (see :func:`build_problem`).
 
+    Notes
+    -----
+    A large register (over ``DECOMPOSE_ABOVE`` households, or matrices in blocks) is
+    planned in groups of nearby volunteers, then across the groups' borders
+    (:mod:`routeplan.planner.decompose`).
+
     """
+    from .decompose import plan_in_groups, wants_groups
+
+    if not fixed and wants_groups(households, matrices):  # locks: one problem
+        return plan_in_groups(
+            households,
+            volunteers,
+            matrices,
+            settings=settings,
+            previous=previous,
+            week_start=week_start,
+            progress=progress,
+        )
+    return plan_whole(
+        households,
+        volunteers,
+        matrices,
+        settings=settings,
+        previous=previous,
+        week_start=week_start,
+        progress=progress,
+        fixed=fixed,
+    )
+
+
+def plan_whole(
+    households: Any,
+    volunteers: Any,
+    matrices: Mapping[str, MatrixLike],
+    *,
+    settings: Settings | None = None,
+    previous: Mapping[str, str] | None = None,
+    week_start: dt.date | None = None,
+    progress: ProgressFn | None = None,
+    fixed: Mapping[str, str] | None = None,
+) -> Plan:
+    """Plan a week as one problem (what :func:`plan` does for an area of usual size)."""
     import time
 
     from .solve import solve_problem

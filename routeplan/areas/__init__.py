@@ -1,0 +1,35 @@
+"""Many areas in one run: a city or a province, each commune or ward planned on Dask.
+
+An *area* is a commune or ward with its own households and volunteers
+(:class:`Area`): a folder per area (:func:`areas_from_folders`), or registers with an
+area column (:func:`areas_from_register`). Its map is its own OSM file, or its part of
+one large extract cut by the area boundaries (:func:`cut_networks`).
+:func:`plan_areas` runs each area as a task on a ``dask.distributed`` cluster (local by
+default, or an existing one by its scheduler address), each task the same
+:func:`routeplan.pipeline.plan_area` that plans one area; one area failing is
+reported and does not stop the others, and a rerun skips areas whose inputs have not
+changed. :func:`write_rollup` writes the report across areas (CSV and offline HTML).
+
+Dask is imported only when :func:`plan_areas` runs.
+"""
+
+from __future__ import annotations
+
+from .inputs import Area, area_key, areas_from_folders, areas_from_register, cut_networks
+from .rollup import ROLLUP_COLUMNS, rollup_rows, write_rollup
+from .run import AreaResult, ClusterOptions, plan_areas, run_area
+
+__all__ = [
+    "ROLLUP_COLUMNS",
+    "Area",
+    "AreaResult",
+    "ClusterOptions",
+    "area_key",
+    "areas_from_folders",
+    "areas_from_register",
+    "cut_networks",
+    "plan_areas",
+    "rollup_rows",
+    "run_area",
+    "write_rollup",
+]

@@ -1,0 +1,627 @@
+"""A large area planned in groups: nearby volunteers and the households around them.
+
+The solver's cost grows much faster than the register (about six-fold per doubling on
+the demo network), while a volunteer only ever serves households near their home. So
+a large problem is cut into *groups*:
+
+1. :func:`make_groups` splits the volunteers' homes into groups of at most
+   ``per_group`` nearby homes (recursive bisection along the longer side, at the
+   median, so the groups are compact and of even size), and gives each household to
+   the group of its nearest home (or of last week's volunteer, who keeps it when
+   possible). A household also *borders* the groups of its next nearest homes.
+2. Each group is planned on its own (:func:`~routeplan.planner.planning.plan_whole`):
+   its volunteers, its households, and travel times between them only (a block of a
+   :class:`~routeplan.matrix.blocked.BlockedMatrix`, or a slice of a dense matrix).
+3. Across group borders: households a group could not serve (no room, or none of its
+   volunteers can reach them in time) are offered to the bordering groups with room;
+   a bordering group is planned again with them and the new plan kept when it serves
+   more households without visiting fewer.
+
+The cost is then about linear in the register (groups of even size), and no travel
+time is ever computed between households no volunteer could serve together.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..config import Settings
+from ..matrix import find_home
+from .problem import MatrixLike
+from .result import Change, Plan, Unassigned
+
+__all__ = [
+    "DECOMPOSE_ABOVE",
+    "GROUP_VOLUNTEERS",
+    "Groups",
+    "block_point_ids",
+    "make_groups",
+    "plan_in_groups",
+    "wants_groups",
+]
+
+log = logging.getLogger(__name__)
+
+DECOMPOSE_ABOVE = 2_000
+"""Households above which :func:`routeplan.plan` plans in groups (at or below: one problem)."""
+
+GROUP_VOLUNTEERS = 24
+"""The most volunteers in one group (about 480 households at 1+20)."""
+
+_BORDER_GROUPS = 2  # a household borders at most this many other groups (its nearest)
+_BORDER_M = 400.0  # ... those with a home at most this much farther than its nearest home
+_NEAR_GROUPS = 8  # a household may be moved to one of its this many nearest groups
+_MIN_GROUP_S = 10.0  # the least time limit of one group's plan (seconds)
+
+ProgressFn = Callable[[str, float], None]
+
+_RUNS: _GroupRuns | None = None  # the groups a pool of forked processes plans
+
+
+@dataclass(frozen=True)
+class Groups:
+    """Which group each volunteer and household is in.
+
+    Attributes
+    ----------
+    volunteer_group
+        ``(V,)`` group of each volunteer (register order).
+    household_group
+        ``(H,)`` the group each household is planned in first.
+    borders
+        Per household, the other groups it borders (those of its next nearest homes,
+        nearest first).
+
+    """
+
+    volunteer_group: NDArray[np.int64]
+    household_group: NDArray[np.int64]
+    borders: tuple[tuple[int, ...], ...]
+
+    @property
+    def n_groups(self) -> int:
+        """Number of groups."""
+        return int(self.volunteer_group.max()) + 1 if len(self.volunteer_group) else 0
+
+    def volunteers_of(self, g: int) -> NDArray[np.intp]:
+        """Volunteers of group ``g`` (register rows)."""
+        return np.flatnonzero(self.volunteer_group == g)
+
+    def households_of(self, g: int) -> NDArray[np.intp]:
+        """Households planned first in group ``g`` (register rows)."""
+        return np.flatnonzero(self.household_group == g)
+
+    def block_households(self, g: int) -> NDArray[np.intp]:
+        """Households of group ``g`` and those bordering it (the travel times it needs)."""
+        border = [h for h, b in enumerate(self.borders) if g in b]
+        return np.union1d(self.households_of(g), np.asarray(border, dtype=np.intp))
+
+
+def wants_groups(households: Any, matrices: Mapping[str, Any]) -> bool:
+    """Whether :func:`routeplan.plan` should plan in groups (large, or blocked matrices)."""
+    if any(hasattr(m, "blocks") for m in matrices.values()):
+        return True
+    return len(households) > DECOMPOSE_ABOVE
+
+
+def _metres(lonlat: NDArray[np.float64], lat0: float) -> NDArray[np.float64]:
+    """Local equirectangular metres of ``lonlat`` (plenty for grouping homes)."""
+    kx = 111_320.0 * np.cos(np.radians(lat0))
+    return np.column_stack([lonlat[:, 0] * kx, lonlat[:, 1] * 110_574.0])
+
+
+def _bisect(xy: NDArray[np.float64], rows: NDArray[np.intp], per_group: int) -> list[list[int]]:
+    """Split ``rows`` of ``xy`` into compact groups of at most ``per_group`` (median cuts)."""
+    if len(rows) <= per_group:
+        return [rows.tolist()]
+    parts = -(-len(rows) // per_group)  # groups needed
+    left_parts = parts // 2
+    pts = xy[rows]
+    axis = int(np.argmax(np.ptp(pts, axis=0)))
+    order = rows[np.lexsort((rows, pts[:, axis]))]
+    cut = round(len(rows) * left_parts / parts)
+    return _bisect(xy, order[:cut], per_group) + _bisect(xy, order[cut:], per_group)
+
+
+def _lonlat(frame: Any) -> NDArray[np.float64]:
+    return np.column_stack([frame.geometry.x.to_numpy(), frame.geometry.y.to_numpy()]).astype(
+        np.float64
+    )
+
+
+def make_groups(
+    households: Any,
+    volunteers: Any,
+    *,
+    per_group: int | None = None,
+    previous: Mapping[str, str] | None = None,
+) -> Groups:
+    """Group nearby volunteers and give each household a group (see the module's notes).
+
+    Parameters
+    ----------
+    households, volunteers
+        The registers (Point geometry in lon/lat).
+    per_group
+        The most volunteers in one group (default :data:`GROUP_VOLUNTEERS`).
+    previous
+        Last week's assignment: a household stays in the group of its volunteer.
+
+    Returns
+    -------
+    Groups
+
+    """
+    from scipy.spatial import cKDTree
+
+    homes = _lonlat(volunteers)
+    lat0 = float(np.mean(homes[:, 1])) if len(homes) else 0.0
+    hxy = _metres(homes, lat0)
+    vgroup = np.zeros(len(homes), dtype=np.int64)
+    size = GROUP_VOLUNTEERS if per_group is None else per_group
+    for g, rows in enumerate(_bisect(hxy, np.arange(len(homes)), max(1, size))):
+        vgroup[rows] = g
+    pts = _metres(_lonlat(households), lat0)
+    near_groups, dist = _near_groups(pts, hxy, vgroup)
+    base, nearest = cKDTree(hxy).query(pts, k=1)
+    hgroup = vgroup[np.asarray(nearest, dtype=np.int64).reshape(len(pts))].copy()
+    vpos = {str(v): i for i, v in enumerate(volunteers["volunteer_id"])}
+    kept = np.zeros(len(pts), dtype=bool)
+    for h, hid in enumerate(str(x) for x in households["household_id"]):
+        old = (previous or {}).get(hid)
+        if old in vpos:
+            hgroup[h] = vgroup[vpos[old]]
+            kept[h] = True
+    first = hgroup.copy()
+    room = _group_capacity(volunteers, vgroup)
+    _balance(hgroup, near_groups, dist - np.reshape(base, (-1, 1)), room, kept)
+    order = np.argsort(dist, axis=1, kind="stable")
+    near_extra = dist - np.reshape(base, (-1, 1))
+    borders = tuple(
+        tuple(
+            g
+            for g in dict.fromkeys(
+                [int(first[h])]
+                + [int(near_groups[h, j]) for j in order[h] if near_extra[h, j] <= _BORDER_M]
+            )
+            if g != hgroup[h]
+        )[:_BORDER_GROUPS]
+        for h in range(len(pts))
+    )
+    return Groups(vgroup, hgroup, borders)
+
+
+def _near_groups(
+    pts: NDArray[np.float64], hxy: NDArray[np.float64], vgroup: NDArray[np.int64]
+) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+    """Each household's nearest groups (by centre) and its distance to their nearest home.
+
+    Returns ``(H, k)`` groups and metres, ``k`` = ``_NEAR_GROUPS`` or fewer groups.
+    """
+    from scipy.spatial import cKDTree
+
+    n = int(vgroup.max()) + 1
+    centres = np.array([hxy[vgroup == g].mean(axis=0) for g in range(n)])
+    k = min(_NEAR_GROUPS, n)
+    _, cg = cKDTree(centres).query(pts, k=k)
+    cg = np.asarray(cg, dtype=np.int64).reshape(len(pts), k)
+    dist = np.empty(cg.shape, dtype=np.float64)
+    for g in range(n):
+        rows, cols = np.nonzero(cg == g)
+        if len(rows):
+            d, _ = cKDTree(hxy[vgroup == g]).query(pts[rows], k=1)
+            dist[rows, cols] = d
+    return cg, dist
+
+
+def _group_capacity(volunteers: Any, vgroup: NDArray[np.int64]) -> NDArray[np.int64]:
+    """Households each group's volunteers may look after together."""
+    if "capacity" in volunteers:
+        caps = np.asarray(
+            [int(c) if c == c and c is not None else 20 for c in volunteers["capacity"]],
+            dtype=np.int64,
+        )
+    else:
+        caps = np.full(len(vgroup), 20, dtype=np.int64)
+    return np.bincount(vgroup, weights=caps, minlength=int(vgroup.max()) + 1).astype(np.int64)
+
+
+def _balance(
+    hgroup: NDArray[np.int64],
+    near_groups: NDArray[np.int64],
+    extra: NDArray[np.float64],
+    capacity: NDArray[np.int64],
+    kept: NDArray[np.bool_],
+) -> int:
+    """Move households out of groups with more households than room, nearest first.
+
+    A household of a full group moves to one of its nearest groups with room, those
+    costing the least extra distance (to the group's nearest home) first (last
+    week's households stay).
+    Changes ``hgroup`` in place; returns the households moved.
+    """
+    load = np.bincount(hgroup, minlength=len(capacity))
+    moved = 0
+    for _ in range(4):  # a few passes: a move can fill the group it goes to
+        over = np.flatnonzero(load > capacity)
+        if not len(over):
+            break
+        for g in over:
+            rows = np.flatnonzero((hgroup == g) & ~kept)
+            cand: list[tuple[float, int, int]] = []
+            for h in rows:
+                for j in range(near_groups.shape[1]):
+                    alt = int(near_groups[h, j])
+                    if alt != g:
+                        cand.append((float(extra[h, j]), int(h), alt))
+            cand.sort()
+            for _extra, row, alt in cand:
+                if load[g] <= capacity[g]:
+                    break
+                if hgroup[row] != g or load[alt] >= capacity[alt]:
+                    continue
+                hgroup[row] = alt
+                load[g] -= 1
+                load[alt] += 1
+                moved += 1
+    return moved
+
+
+def block_point_ids(
+    groups: Groups, households: Any, volunteers: Any, point_ids: Sequence[str], kinds: Sequence[str]
+) -> tuple[list[list[str]], dict[str, int]]:
+    """Return each group's matrix points and each point's own group.
+
+    A group's block holds its households and those bordering it, its volunteers'
+    homes and every service point; ``point_ids`` and ``kinds`` are the points frame's
+    (:func:`routeplan.matrix.points_frame`).
+    """
+    hids = [str(h) for h in households["household_id"]]
+    vids = [str(v) for v in volunteers["volunteer_id"]]
+    present = set(point_ids)
+    services = [p for p, k in zip(point_ids, kinds, strict=True) if k == "service_point"]
+    owner: dict[str, int] = {}
+    blocks: list[list[str]] = []
+    for g in range(groups.n_groups):
+        ids = [hids[h] for h in groups.block_households(g)]
+        homes = [find_home(present, vids[v]) for v in groups.volunteers_of(g)]
+        ids += [h for h in homes if h is not None] + services
+        blocks.append(ids)
+        for h in groups.households_of(g):
+            owner[hids[h]] = g
+        for home in homes:
+            if home is not None:
+                owner[home] = g
+    for p in services:
+        owner[p] = 0
+    return blocks, owner
+
+
+@dataclass(frozen=True)
+class _Slice:
+    """Part of a dense matrix, as the planner reads it (:class:`MatrixLike`)."""
+
+    ids: tuple[str, ...]
+    seconds: Any
+
+    def index(self, point_id: str) -> int:
+        return self.ids.index(point_id)
+
+
+def _group_matrices(
+    matrices: Mapping[str, Any], groups: Groups, g: int, ids: list[str]
+) -> dict[str, MatrixLike]:
+    """Return the travel times group ``g`` is planned with, per mode."""
+    out: dict[str, MatrixLike] = {}
+    for mode, m in matrices.items():
+        if hasattr(m, "blocks"):
+            out[mode] = m.blocks[g]
+            continue
+        pos = {p: i for i, p in enumerate(m.ids)}
+        keep = [p for p in ids if p in pos]
+        rows = np.asarray([pos[p] for p in keep], dtype=np.intp)
+        out[mode] = _Slice(tuple(keep), np.asarray(m.seconds)[np.ix_(rows, rows)])
+    return out
+
+
+def _block_ids(
+    groups: Groups, g: int, households: Any, volunteers: Any, matrices: Mapping[str, Any]
+) -> list[str]:
+    hids = [str(h) for h in households["household_id"]]
+    vids = [str(v) for v in volunteers["volunteer_id"]]
+    ids = [hids[h] for h in groups.block_households(g)]
+    for m in matrices.values():
+        present = set(m.ids)
+        for v in groups.volunteers_of(g):
+            home = find_home(present, vids[v])
+            if home is not None and home not in ids:
+                ids.append(home)
+    return ids
+
+
+def plan_in_groups(
+    households: Any,
+    volunteers: Any,
+    matrices: Mapping[str, Any],
+    *,
+    settings: Settings | None = None,
+    previous: Mapping[str, str] | None = None,
+    week_start: dt.date | None = None,
+    progress: ProgressFn | None = None,
+    groups: Groups | None = None,
+) -> Plan:
+    """Plan a large area group by group, then across the groups' borders.
+
+    Takes what :func:`routeplan.plan` takes (``matrices`` dense or
+    :class:`~routeplan.matrix.blocked.BlockedMatrix`) and returns one :class:`Plan`;
+    every group's plan is checked against every hard rule. ``plan.stats["groups"]``
+    says how many groups, and ``plan.stats["border"]`` what the border step did.
+    """
+    settings = settings or Settings()
+    previous = dict(previous or {})
+    if groups is None:
+        groups = _groups_of(households, volunteers, matrices, previous)
+    runs = _GroupRuns(households, volunteers, matrices, settings, previous, week_start, groups)
+    n = groups.n_groups
+    if progress is not None:
+        progress(f"planning {n} groups ({runs.workers} at a time)", 0.0)
+    runs.first()
+    if progress is not None:
+        progress("improving across the groups' borders", n / (n + 1))
+    border = runs.across_borders()
+    result = runs.merged()
+    result.changes += _gone(previous, households, settings)
+    result.stats.update({"groups": n, "border": border})
+    return result
+
+
+def _groups_of(
+    households: Any, volunteers: Any, matrices: Mapping[str, Any], previous: Mapping[str, str]
+) -> Groups:
+    """Return the groups of blocked matrices (their owners), else new ones."""
+    blocked = next((m for m in matrices.values() if hasattr(m, "blocks")), None)
+    if blocked is None:
+        return make_groups(households, volunteers, previous=previous)
+    present = set(blocked.ids)
+    vgroup = np.array(
+        [
+            blocked.owner.get(find_home(present, str(v)) or "", 0)
+            for v in volunteers["volunteer_id"]
+        ],
+        dtype=np.int64,
+    )
+    hgroup = np.array(
+        [blocked.owner.get(str(h), 0) for h in households["household_id"]], dtype=np.int64
+    )
+    hids = [str(h) for h in households["household_id"]]
+    vpos = {str(v): i for i, v in enumerate(volunteers["volunteer_id"])}
+    for h, hid in enumerate(hids):  # last week's volunteer keeps a household in reach
+        old = previous.get(hid)
+        if old in vpos and int(vgroup[vpos[old]]) in blocked.blocks_of(hid):
+            hgroup[h] = vgroup[vpos[old]]
+    borders = tuple(
+        tuple(b for b in blocked.blocks_of(hid) if b != hgroup[h]) for h, hid in enumerate(hids)
+    )
+    return Groups(vgroup, hgroup, borders)
+
+
+def _plan_in_child(job: tuple[int, list[int]]) -> Plan:
+    """Plan one group in a forked process (the groups are in ``_RUNS``), serially."""
+    assert _RUNS is not None
+    g, rows = job
+    return _RUNS._plan(g, rows, serial=True)
+
+
+class _GroupRuns:
+    """The groups' plans as they are made and improved."""
+
+    def __init__(
+        self,
+        households: Any,
+        volunteers: Any,
+        matrices: Mapping[str, Any],
+        settings: Settings,
+        previous: Mapping[str, str],
+        week_start: dt.date | None,
+        groups: Groups,
+    ) -> None:
+        self.households, self.volunteers, self.matrices = households, volunteers, matrices
+        self.settings, self.previous, self.week_start = settings, previous, week_start
+        self.groups = groups
+        self.hids = [str(h) for h in households["household_id"]]
+        self.members: dict[int, list[int]] = {
+            g: groups.households_of(g).tolist() for g in range(groups.n_groups)
+        }
+        self.plans: dict[int, Plan] = {}
+
+    @property
+    def workers(self) -> int:
+        """Groups planned at the same time: one per core (``planner.workers``), each serial.
+
+        Processes are forked (the groups' data is shared, not copied); where that is
+        not possible (no fork, or inside a daemon process such as a Dask worker) the
+        groups are planned one after the other, each on the cores.
+        """
+        import multiprocessing
+        import os
+
+        if multiprocessing.current_process().daemon:
+            return 1
+        if "fork" not in multiprocessing.get_all_start_methods():  # pragma: no cover
+            return 1
+        setting = self.settings.planner.workers
+        if setting > 0:
+            return setting
+        try:
+            return max(1, len(os.sched_getaffinity(0)))
+        except AttributeError:  # pragma: no cover - not Linux
+            return max(1, os.cpu_count() or 1)
+
+    def plan_many(self, jobs: list[tuple[int, list[int]]]) -> list[Plan]:
+        """Plan each ``(group, household rows)`` job; in parallel when there are cores."""
+        global _RUNS
+        workers = min(self.workers, len(jobs))
+        if workers <= 1:
+            return [self._plan(g, rows) for g, rows in jobs]
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        _RUNS = self  # inherited by the forked processes: nothing large is pickled
+        try:
+            ctx = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+                return list(pool.map(_plan_in_child, jobs))
+        finally:
+            _RUNS = None
+
+    def _plan(self, g: int, rows: list[int], *, serial: bool = False) -> Plan:
+        from .planning import plan_whole
+
+        hh = self.households.iloc[sorted(rows)]
+        vol = self.volunteers.iloc[self.groups.volunteers_of(g)]
+        ids = _block_ids(self.groups, g, self.households, self.volunteers, self.matrices)
+        mats = _group_matrices(self.matrices, self.groups, g, ids)
+        here = set(hh["household_id"])
+        prev = {h: v for h, v in self.previous.items() if h in here}
+        settings = self._share(len(vol), serial=serial)
+        return plan_whole(
+            hh, vol, mats, settings=settings, previous=prev, week_start=self.week_start
+        )
+
+    def _share(self, n_volunteers: int, *, serial: bool = False) -> Settings:
+        """Return the settings of a group of ``n_volunteers``: its share of the time limit.
+
+        ``planner.time_limit_s`` bounds the whole plan, so a group gets the part of it
+        its volunteers are of all (at least ``_MIN_GROUP_S``). Like the limit itself,
+        this is a safety net: the solver stops on its counts first.
+        """
+        import dataclasses
+
+        ps = self.settings.planner
+        share = ps.time_limit_s * n_volunteers / max(1, len(self.volunteers))
+        limit = max(min(_MIN_GROUP_S, ps.time_limit_s), share)
+        workers = 1 if serial else ps.workers
+        return dataclasses.replace(
+            self.settings,
+            planner=dataclasses.replace(ps, time_limit_s=limit, workers=workers),
+        )
+
+    def first(self) -> None:
+        """Plan every group with its own households."""
+        jobs = [(g, self.members[g]) for g in sorted(self.members) if self.members[g]]
+        for (g, _), p in zip(jobs, self.plan_many(jobs), strict=True):
+            self.plans[g] = p
+
+    def across_borders(self, rounds: int = 2) -> dict[str, int]:
+        """Offer each group's left-out households to the bordering groups with room.
+
+        Round ``r`` offers a household to its ``r``-th bordering group (nearest first).
+        """
+        hpos = {h: i for i, h in enumerate(self.hids)}
+        stats = {"offered": 0, "moved": 0, "replanned": 0}
+        tried: dict[int, set[int]] = {}
+        for _ in range(rounds):
+            offers: dict[int, list[int]] = {}
+            for _g, p in sorted(self.plans.items()):
+                for u in p.unassigned:
+                    h = hpos[u.household_id]
+                    seen = tried.setdefault(h, set())
+                    left = [b for b in self.groups.borders[h] if b not in seen]
+                    if left:
+                        offers.setdefault(left[0], []).append(h)
+                        seen.add(left[0])
+            if not offers:
+                break
+            room = self._room()
+            batch = [(b, rows[: max(0, room[b])]) for b, rows in sorted(offers.items())]
+            batch = [(b, rows) for b, rows in batch if rows]
+            new = self.plan_many([(b, self.members[b] + rows) for b, rows in batch])
+            for (b, rows), plan in zip(batch, new, strict=True):
+                stats["offered"] += len(rows)
+                stats["replanned"] += 1
+                stats["moved"] += self._accept(b, rows, plan)
+        return stats
+
+    def _room(self) -> dict[int, int]:
+        """Households each group could still take (capacity left)."""
+        room: dict[int, int] = {}
+        default = self.settings.planner.capacity
+        caps = self.volunteers.get("capacity")
+        for g in range(self.groups.n_groups):
+            vols = self.groups.volunteers_of(g)
+            total = sum(default if caps is None else int(caps.iloc[v]) for v in vols)
+            p = self.plans.get(g)
+            room[g] = total - (len(p.assignment) if p is not None else 0)
+        return room
+
+    def _accept(self, b: int, rows: list[int], new: Plan) -> int:
+        """Keep group ``b``'s plan ``new`` (with ``rows`` added) if it serves more."""
+        old = self.plans.get(b)
+        own = {self.hids[h] for h in self.members[b]}
+        old_served = len(old.assignment) if old is not None else 0
+        old_visits = old.visits if old is not None else 0
+        kept_own = sum(1 for h in own if h in new.assignment) >= old_served
+        taken = [h for h in rows if self.hids[h] in new.assignment]
+        if not taken or new.visits < old_visits or not kept_own:
+            return 0
+        taken_ids = {self.hids[h] for h in taken}
+        offered = {self.hids[h] for h in rows}
+        new.unassigned = [u for u in new.unassigned if u.household_id not in offered]
+        self.plans[b] = new
+        self.members[b] = self.members[b] + taken
+        for h in taken:
+            g = int(self.groups.household_group[h])
+            self.members[g] = [x for x in self.members[g] if x != h]
+            p = self.plans[g]
+            p.unassigned = [u for u in p.unassigned if u.household_id not in taken_ids]
+        return len(taken)
+
+    def merged(self) -> Plan:
+        """One plan of every group."""
+        routes, assignment = [], {}
+        unassigned: list[Unassigned] = []
+        rollover: list[Unassigned] = []
+        changes: list[Change] = []
+        stats: dict[str, Any] = {"time_s": {}, "hit_time_limit": False}
+        for g in sorted(self.plans):
+            p = self.plans[g]
+            routes += p.routes
+            assignment.update(p.assignment)
+            unassigned += p.unassigned
+            rollover += p.rollover
+            changes += p.changes
+            stats["hit_time_limit"] = bool(stats["hit_time_limit"] or p.stats.get("hit_time_limit"))
+            for key, value in p.stats.get("time_s", {}).items():
+                stats["time_s"][key] = round(stats["time_s"].get(key, 0.0) + value, 2)
+        order = {h: i for i, h in enumerate(self.hids)}
+        result = Plan(
+            routes=sorted(routes, key=lambda r: (r.volunteer_id, r.day, r.start_s)),
+            assignment=assignment,
+            unassigned=sorted(unassigned, key=lambda u: order.get(u.household_id, 0)),
+            rollover=sorted(rollover, key=lambda u: u.household_id),
+            changes=sorted(changes, key=lambda c: c.household_id),
+            week_start=self.week_start,
+        )
+        result.stats.update(stats)
+        result.stats.update({"travel_s": result.travel_s, "workload_s": result.workload_s()})
+        return result
+
+
+def _gone(previous: Mapping[str, str], households: Any, settings: Settings) -> list[Change]:
+    """Return the changes of last week's households no longer in the register."""
+    from .._labels import label
+
+    present = {str(h) for h in households["household_id"]}
+    text = label("change_household_gone", settings.output.language)
+    return [
+        Change(hid, old, None, text.format(hid=hid), "household_gone")
+        for hid, old in sorted(previous.items())
+        if hid not in present
+    ]
