@@ -45,11 +45,9 @@ __all__ = [
     "InputFiles",
     "Inputs",
     "NewSites",
-    "area_figures",
     "build_matrices",
     "load_inputs",
     "make_plan",
-    "plan_area",
     "plan_week",
     "prepare_week",
     "replan_week",
@@ -938,87 +936,3 @@ def run_coverage(
         cache_dir=None if cache_dir is None else Path(cache_dir),
         progress=progress,
     )
-
-
-# --- one area of many -------------------------------------------------------------------------
-
-
-def plan_area(
-    files: InputFiles,
-    out_dir: PathLike,
-    *,
-    settings: Settings | None = None,
-    what: Iterable[str] = OUTPUTS,
-    progress: ProgressFn | None = None,
-) -> dict[str, Any]:
-    """Plan one area of many: :func:`load_inputs`, :func:`make_plan`, :func:`write_outputs`.
-
-    What :mod:`routeplan.areas` runs as one task per area (the same code as ``routeplan
-    plan``); the matrix cache is ``out_dir/.cache``. Returns the area's roll-up
-    figures (see :func:`area_figures`).
-    """
-    settings = settings or Settings()
-    out = Path(out_dir)
-    inputs = load_inputs(files, settings=settings, cache_dir=out / ".cache", progress=progress)
-    result = make_plan(inputs, progress=progress)
-    write_outputs(result, inputs, out, what=what, progress=progress)
-    return area_figures(result, inputs)
-
-
-def area_figures(result: Plan, inputs: Inputs) -> dict[str, Any]:
-    """Return the roll-up figures of one area's plan.
-
-    ``households``, ``volunteers``, ``assigned``, ``visits``, ``rolled_over``,
-    ``unassigned``, ``volunteers_short`` (volunteers the 1+20 rule asks for beyond the
-    register: one per ``planner.capacity`` households), and the coverage headline in
-    ``coverage.mode`` from the plan's travel times: ``median_min`` (household to its
-    nearest service point), ``share_far`` (beyond ``coverage.far_min`` or no way there;
-    ``None`` without service points).
-    """
-    settings = inputs.settings
-    n_hh, n_vol = len(inputs.households), len(inputs.volunteers)
-    need = math.ceil(n_hh / settings.planner.capacity)
-    median, far = _headline(inputs)
-    return {
-        "households": n_hh,
-        "volunteers": n_vol,
-        "assigned": len(result.assignment),
-        "visits": result.visits,
-        "rolled_over": len(result.rollover),
-        "unassigned": len(result.unassigned),
-        "volunteers_short": max(0, need - n_vol),
-        "median_min": median,
-        "share_far": far,
-    }
-
-
-def _headline(inputs: Inputs) -> tuple[float | None, float | None]:
-    """Median minutes from a household to its nearest service point; share beyond far_min."""
-    import numpy as np
-
-    from .matrix import UNREACHABLE, service_point_id
-
-    sp = inputs.service_points
-    cov = inputs.settings.coverage
-    m = inputs.matrices.get(cov.mode) or next(iter(inputs.matrices.values()), None)
-    if sp is None or len(sp) == 0 or m is None:
-        return None, None
-    sps = [str(p) for p in sp["point_id"]]
-    blocks = getattr(m, "blocks", None) or (m,)
-    owner = getattr(m, "owner", {})
-    cols: list[dict[str, int]] = [{p: k for k, p in enumerate(b.ids)} for b in blocks]
-    targets = [[c[p] for s in sps for p in (service_point_id(s), s) if p in c] for c in cols]
-    best: list[float] = []
-    for hid in (str(h) for h in inputs.households["household_id"]):
-        b = owner.get(hid, 0) if len(blocks) > 1 else 0
-        row = cols[b].get(hid)
-        if row is None or not targets[b]:
-            best.append(math.inf)
-            continue
-        t = int(np.asarray(blocks[b].seconds)[row, targets[b]].min())
-        best.append(math.inf if t >= UNREACHABLE else t / 60)
-    arr = np.asarray(best, dtype=np.float64)
-    finite = arr[np.isfinite(arr)]
-    median = round(float(np.median(finite)), 1) if len(finite) else None
-    far = round(float(np.mean(~(arr <= cov.far_min))), 3) if len(arr) else None
-    return median, far

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 from helpers_decompose import demo_part
 
+from routeplan.areas import area_figures
 from routeplan.matrix.blocked import BlockedMatrix
-from routeplan.pipeline import Inputs, area_figures, build_matrices, make_plan, write_outputs
+from routeplan.pipeline import Inputs, build_matrices, make_plan, write_outputs
 from routeplan.planner import build_problem
 from routeplan.planner import decompose as dec
 

@@ -6,7 +6,7 @@ area column (:func:`areas_from_register`). Its map is its own OSM file, or its p
 one large extract cut by the area boundaries (:func:`cut_networks`).
 :func:`plan_areas` runs each area as a task on a ``dask.distributed`` cluster (local by
 default, or an existing one by its scheduler address), each task the same
-:func:`routeplan.pipeline.plan_area` that plans one area; one area failing is
+:func:`routeplan.areas.plan_area` that plans one area; one area failing is
 reported and does not stop the others, and a rerun skips areas whose inputs have not
 changed. :func:`write_rollup` writes the report across areas (CSV and offline HTML).
 
@@ -16,6 +16,7 @@ Dask is imported only when :func:`plan_areas` runs.
 from __future__ import annotations
 
 from .inputs import Area, area_key, areas_from_folders, areas_from_register, cut_networks
+from .plan import area_figures, plan_area
 from .rollup import ROLLUP_COLUMNS, rollup_rows, write_rollup
 from .run import AreaResult, ClusterOptions, plan_areas, run_area
 
@@ -24,10 +25,12 @@ __all__ = [
     "Area",
     "AreaResult",
     "ClusterOptions",
+    "area_figures",
     "area_key",
     "areas_from_folders",
     "areas_from_register",
     "cut_networks",
+    "plan_area",
     "plan_areas",
     "rollup_rows",
     "run_area",

@@ -1,6 +1,6 @@
 """Many areas planned as tasks on Dask: :func:`plan_areas`.
 
-Each area is one task running :func:`routeplan.pipeline.plan_area` (the code
+Each area is one task running :func:`routeplan.areas.plan_area` (the code
 ``routeplan plan`` runs) into ``out_dir/<area>/``. The tasks run on a
 ``dask.distributed`` cluster: a :class:`~distributed.LocalCluster` on this machine
 by default (bound to 127.0.0.1, no dashboard), or an existing cluster by its
@@ -70,7 +70,7 @@ class AreaResult:
     status
         ``"planned"``, ``"skipped"`` (inputs unchanged since its last run) or ``"failed"``.
     figures
-        The roll-up figures (:func:`routeplan.pipeline.area_figures`); ``{}`` when failed.
+        The roll-up figures (:func:`routeplan.areas.area_figures`); ``{}`` when failed.
     error
         Why it failed (the message a coordinator reads), ``""`` otherwise.
     seconds
@@ -110,7 +110,8 @@ def run_area(
     A failure is returned as a ``"failed"`` result with the error's message; on
     success the key and the figures are stored in ``out_dir/area.json``.
     """
-    from ..pipeline import InputFiles, plan_area
+    from ..pipeline import InputFiles
+    from .plan import plan_area
 
     t0 = time.perf_counter()
     worker = _worker_name()
