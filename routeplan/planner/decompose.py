@@ -310,6 +310,7 @@ class _Slice:
 
     ids: tuple[str, ...]
     seconds: Any
+    snaps: Any = None  # the whole matrix's snap report of these points (flags, daylight)
 
     def index(self, point_id: str) -> int:
         return self.ids.index(point_id)
@@ -327,7 +328,9 @@ def _group_matrices(
         pos = {p: i for i, p in enumerate(m.ids)}
         keep = [p for p in ids if p in pos]
         rows = np.asarray([pos[p] for p in keep], dtype=np.intp)
-        out[mode] = _Slice(tuple(keep), np.asarray(m.seconds)[np.ix_(rows, rows)])
+        snaps = getattr(m, "snaps", None)
+        part = None if snaps is None else snaps.reindex(keep)
+        out[mode] = _Slice(tuple(keep), np.asarray(m.seconds)[np.ix_(rows, rows)], part)
     return out
 
 
