@@ -469,6 +469,45 @@ def _project_network(
     )
 
 
+def _week_registers(
+    project: PathLike, week_start: dt.date, settings: Settings, *, adjusted: bool = False
+) -> tuple[Any, Any, dict[str, str], Any]:
+    """Return the week's households, volunteers, previous assignment and carry-over.
+
+    With ``adjusted``, the week's changes by hand (volunteers away, capacities) are
+    applied to the volunteers. A read-only project is refused first, before any work.
+    """
+    from .campaign import check_writable, next_week_inputs, week_adjustments
+
+    check_writable(project)  # before minutes of work, not after
+    households, volunteers, previous, carry = next_week_inputs(
+        project, week_start, settings=settings
+    )
+    if adjusted:
+        volunteers = week_adjustments(project, week_start).volunteers(volunteers)
+    return households, volunteers, previous, carry
+
+
+def _week_matrices(
+    network: Network,
+    registers: tuple[Any, Any, dict[str, str], Any],
+    settings: Settings,
+    cache_dir: PathLike | None,
+    progress: ProgressFn | None,
+) -> dict[str, TravelMatrix]:
+    """Return the week's travel matrices over its households, homes and service points."""
+    households, volunteers, _, carry = registers
+    return build_matrices(
+        network,
+        households,
+        volunteers,
+        carry.service_points,
+        settings=settings,
+        cache_dir=cache_dir,
+        progress=progress,
+    )
+
+
 def prepare_week(
     project: PathLike,
     week_start: dt.date,
@@ -492,26 +531,16 @@ def prepare_week(
         folder): the plan could not be stored.
 
     """
-    from .campaign import WeekPlan, check_writable, next_week_inputs
+    from .campaign import WeekPlan
     from .planner import plan
 
-    check_writable(project)  # before minutes of work, not after
     settings = settings or Settings()
-    households, volunteers, previous, carry = next_week_inputs(
-        project, week_start, settings=settings
-    )
+    registers = _week_registers(project, week_start, settings)
+    households, volunteers, previous, carry = registers
     net = _project_network(
         project, network, dem=dem, closures=closures, settings=settings, progress=progress
     )
-    matrices = build_matrices(
-        net,
-        households,
-        volunteers,
-        carry.service_points,
-        settings=settings,
-        cache_dir=cache_dir,
-        progress=progress,
-    )
+    matrices = _week_matrices(net, registers, settings, cache_dir, progress)
     result = plan(
         households,
         volunteers,
@@ -649,34 +678,17 @@ def replan_week(
     week is planned in full (:func:`routeplan.planner.plan` with the locks). Same
     parameters as :func:`plan_week`.
     """
-    from .campaign import (
-        WeekPlan,
-        load_plan,
-        next_week_inputs,
-        save_plan,
-        week_adjustments,
-        weeks,
-    )
+    from .campaign import WeekPlan, load_plan, save_plan, week_adjustments, weeks
     from .planner import plan, replan
 
     settings = settings or Settings()
-    households, volunteers, previous, carry = next_week_inputs(
-        project, week_start, settings=settings
-    )
-    adjust = week_adjustments(project, week_start)
-    volunteers = adjust.volunteers(volunteers)
+    registers = _week_registers(project, week_start, settings, adjusted=True)
+    households, volunteers, previous, carry = registers
     net = _project_network(
         project, network, dem=None, closures=None, settings=settings, progress=progress
     )
-    matrices = build_matrices(
-        net,
-        households,
-        volunteers,
-        carry.service_points,
-        settings=settings,
-        cache_dir=cache_dir,
-        progress=progress,
-    )
+    matrices = _week_matrices(net, registers, settings, cache_dir, progress)
+    adjust = week_adjustments(project, week_start)
     locks = dict(adjust.locks)
     if not full and week_start in weeks(project):
         base = load_plan(project, week_start)
