@@ -91,28 +91,8 @@ def dusk_by_day(lon: float, lat: float, tz: str) -> list[int]:
     return out
 
 
-def demo_case(cache: Path) -> tuple[Any, Any, Any, Any]:
-    from routeplan.config import Settings
-    from routeplan.matrix import build_matrix, points_frame
-    from routeplan.network import load_network, read_places
-    from routeplan.registers import read_households, read_volunteers
-
-    demo = ROOT / "data" / "demo"
-    s = Settings()
-    net = load_network(demo / "hoabac.osm", settings=s.network)
-    hh = read_households(
-        demo / "households.csv", settings=s, places=read_places(demo / "hoabac.osm")
-    )
-    vo = read_volunteers(demo / "volunteers.csv", settings=s)
-    frame = points_frame(hh, vo)
-    mats = {
-        m: build_matrix(net, frame, mode=m, settings=s.network, cache_dir=cache)
-        for m in sorted(set(vo["mode"]))
-    }
-    return hh, vo, mats, net
-
-
 def andorra_case(cache: Path) -> tuple[Any, Any, Any, Any]:
+    from _demo import demo_case
     from bench_matrix import ANDORRA, andorra_points
 
     from routeplan.config import Settings
@@ -246,6 +226,8 @@ def main() -> None:
         "--set", action="append", default=[], metavar="KEY=VALUE", help="planner setting"
     )
     args = ap.parse_args()
+    from _demo import demo_case
+
     from routeplan.config import PlannerSettings, Settings
     from routeplan.planner import plan
 

@@ -255,31 +255,8 @@ def solomon_pyvrp(inst: dict[str, Any], tl: float, seed: int) -> tuple[float | N
 # --- the demo commune ---------------------------------------------------------------------
 
 
-def demo_problem(cache: Path) -> tuple[Any, Any, Any, Any]:
-    import dataclasses
-
-    from routeplan.config import Settings
-    from routeplan.matrix import build_matrix, points_frame
-    from routeplan.network import load_network, read_places
-    from routeplan.registers import read_households, read_volunteers
-
-    demo = ROOT / "data" / "demo"
-    settings = Settings()
-    net = load_network(demo / "hoabac.osm", settings=settings.network)
-    hh = read_households(
-        demo / "households.csv", settings=settings, places=read_places(demo / "hoabac.osm")
-    )
-    vo = read_volunteers(demo / "volunteers.csv", settings=settings)
-    frame = points_frame(hh, vo)
-    mats = {
-        m: build_matrix(net, frame, mode=m, settings=settings.network, cache_dir=cache)
-        for m in sorted(set(vo["mode"]))
-    }
-    return hh, vo, mats, dataclasses.replace
-
-
 def run_demo(args: argparse.Namespace) -> None:
-    import dataclasses
+    from _demo import demo_case
 
     from routeplan.config import PlannerSettings, Settings
     from routeplan.planner import build_problem, plan
@@ -287,7 +264,7 @@ def run_demo(args: argparse.Namespace) -> None:
     tl = args.time_limit or 60.0
     cache = ROOT / "bench" / ".cache"
     t0 = time.monotonic()
-    hh, vo, mats, _ = demo_problem(cache)
+    hh, vo, mats, _ = demo_case(cache)
     t_inputs = time.monotonic() - t0
     # PyVRP has no dusk rule: the comparison plans without it, like for like
     settings = Settings(planner=PlannerSettings(time_limit_s=tl, seed=args.seed, daylight=False))
@@ -333,7 +310,46 @@ def run_demo(args: argparse.Namespace) -> None:
             args.results,
             demo_pyvrp_same_assignment(problem, p, wall, args.seed, workers=p.stats["workers"]),
         )
-    del dataclasses
+
+
+def _add_household(
+    clients: list[Any],
+    groups: list[Any],
+    location: int,
+    priority: bool,
+    svc: int,
+    windows: Any,
+) -> int:
+    """Add a household's PyVRP clients, one per window; return how many were added.
+
+    Each client is optional with routeplan's drop penalty as its prize (100 000 s, or
+    10 000 000 s for a priority household) on the week-long time axis; the clients of a
+    household with several windows form a client group (at most one visited).
+    """
+    import pyvrp
+
+    prize = 10_000_000 if priority else 100_000
+    wins = windows or ((None, 0, 7 * 86400),)
+    members = []
+    for d, s0, e0 in wins:
+        early = s0 if d is None else d * 86400 + s0
+        late = e0 if d is None else d * 86400 + e0 - svc
+        members.append(len(clients))
+        clients.append(
+            pyvrp.Client(
+                location,
+                delivery=[1],
+                service_duration=svc,
+                tw_early=early,
+                tw_late=max(early, late),
+                prize=prize,
+                required=False,
+                group=len(groups) if len(wins) > 1 else None,
+            )
+        )
+    if len(wins) > 1:
+        groups.append(pyvrp.ClientGroup(members, required=False))
+    return len(wins)
 
 
 def _pyvrp_week(job: tuple[Any, ...]) -> tuple[int, list[int], int]:
@@ -359,29 +375,8 @@ def _pyvrp_week(job: tuple[Any, ...]) -> tuple[int, list[int], int]:
     groups: list[Any] = []
     owner: list[int] = []
     for k, h in enumerate(members):
-        prize = 10_000_000 if priority[k] else 100_000
-        svc = int(service[k])
-        wins = windows[k] or ((None, 0, 7 * 86400),)
-        group = []
-        for d, s0, e0 in wins:
-            early = s0 if d is None else d * 86400 + s0
-            late = e0 if d is None else d * 86400 + e0 - svc
-            group.append(len(clients))
-            clients.append(
-                pyvrp.Client(
-                    k + 1,
-                    delivery=[1],
-                    service_duration=svc,
-                    tw_early=early,
-                    tw_late=max(early, late),
-                    prize=prize,
-                    required=False,
-                    group=len(groups) if len(wins) > 1 else None,
-                )
-            )
-            owner.append(h)
-        if len(wins) > 1:
-            groups.append(pyvrp.ClientGroup(group, required=False))
+        added = _add_household(clients, groups, k + 1, priority[k], int(service[k]), windows[k])
+        owner += [h] * added
     data = pyvrp.ProblemData(locations, clients, [pyvrp.Depot(0)], vehicle_types, [t], [t], groups)
     res = pyvrp.solve(data, stop=MaxRuntime(runtime), seed=seed, display=False)
     if not res.is_feasible():
@@ -461,6 +456,50 @@ def demo_pyvrp_same_assignment(
     }
 
 
+def _profiles(problem: Any, big: int) -> tuple[list[Any], list[Any]]:
+    """Return the routing profiles (mode, skills) of the volunteers and their matrices.
+
+    A profile's matrix has its mode's travel times, and ``big`` into the households
+    needing a skill it lacks (and on unreachable legs).
+    """
+    H, V = problem.n_households, problem.n_volunteers
+    keys = sorted(
+        {(problem.modes[v], problem.skills[v]) for v in range(V)},
+        key=lambda k: (k[0], sorted(k[1])),
+    )
+    matrices = []
+    for mode, skills in keys:
+        t = np.minimum(problem.travel[mode], big).astype(np.int64)
+        bad = np.array([not problem.needs[h] <= skills for h in range(H)] + [False] * V)
+        t[:, bad] = big
+        np.fill_diagonal(t, 0)
+        matrices.append(t)
+    return keys, matrices
+
+
+def _shift_vehicles(problem: Any, keys: list[Any]) -> list[Any]:
+    """Return a PyVRP vehicle type per volunteer shift, from and to the volunteer's home."""
+    import pyvrp
+
+    vehicle_types = []
+    for v in range(problem.n_volunteers):
+        prof = keys.index((problem.modes[v], problem.skills[v]))
+        for day, a, b in problem.shifts[v]:
+            vehicle_types.append(
+                pyvrp.VehicleType(
+                    1,
+                    capacity=[20],
+                    start_depot=v,
+                    end_depot=v,
+                    tw_early=day * 86400 + a,
+                    tw_late=day * 86400 + b,
+                    profile=prof,
+                    name=f"{problem.volunteer_ids[v]}:{day}",
+                )
+            )
+    return vehicle_types
+
+
 def demo_pyvrp(problem: Any, tl: float, seed: int, hh: Any) -> dict[str, Any]:
     """The same week as a PyVRP problem.
 
@@ -490,60 +529,15 @@ def demo_pyvrp(problem: Any, tl: float, seed: int, hh: Any) -> dict[str, Any]:
     ]
     locations += [pyvrp.Location(0, 0) for _ in range(V)]
     depots = [pyvrp.Depot(H + v) for v in range(V)]
-    keys = sorted(
-        {(problem.modes[v], problem.skills[v]) for v in range(V)},
-        key=lambda k: (k[0], sorted(k[1])),
-    )
-    matrices = []
-    for mode, skills in keys:
-        t = np.minimum(problem.travel[mode], big).astype(np.int64)
-        bad = np.array([not problem.needs[h] <= skills for h in range(H)] + [False] * V)
-        t[:, bad] = big
-        np.fill_diagonal(t, 0)
-        matrices.append(t)
-    vehicle_types = []
-    for v in range(V):
-        prof = keys.index((problem.modes[v], problem.skills[v]))
-        for day, a, b in problem.shifts[v]:
-            vehicle_types.append(
-                pyvrp.VehicleType(
-                    1,
-                    capacity=[20],
-                    start_depot=v,
-                    end_depot=v,
-                    tw_early=day * 86400 + a,
-                    tw_late=day * 86400 + b,
-                    profile=prof,
-                    name=f"{problem.volunteer_ids[v]}:{day}",
-                )
-            )
+    keys, matrices = _profiles(problem, big)
+    vehicle_types = _shift_vehicles(problem, keys)
     clients: list[Any] = []
     groups: list[Any] = []
     owner: list[int] = []
     for h in range(H):
-        prize = 10_000_000 if problem.priority[h] else 100_000
         svc = int(problem.service_s[h])
-        wins = problem.hh_windows[h] or ((None, 0, 7 * 86400),)
-        members = []
-        for d, s0, e0 in wins:
-            early = s0 if d is None else d * 86400 + s0
-            late = e0 if d is None else d * 86400 + e0 - svc
-            members.append(len(clients))
-            clients.append(
-                pyvrp.Client(
-                    h,
-                    delivery=[1],
-                    service_duration=svc,
-                    tw_early=early,
-                    tw_late=max(early, late),
-                    prize=prize,
-                    required=False,
-                    group=len(groups) if len(wins) > 1 else None,
-                )
-            )
-            owner.append(h)
-        if len(wins) > 1:
-            groups.append(pyvrp.ClientGroup(members, required=False))
+        added = _add_household(clients, groups, h, problem.priority[h], svc, problem.hh_windows[h])
+        owner += [h] * added
     data = pyvrp.ProblemData(locations, clients, depots, vehicle_types, matrices, matrices, groups)
     t0 = time.monotonic()
     res = pyvrp.solve(data, stop=MaxRuntime(tl), seed=seed, display=False)

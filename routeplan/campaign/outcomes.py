@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ..config import Settings
 from ..errors import InputDataError, Problem
-from .outcome_rows import Known, Visit, parse_visits, read_outcome_rows
+from .outcome_rows import Known, OutcomeRows, Visit, parse_visits, read_outcome_rows
 from .store import (
     PathLike,
     ProgressFn,
@@ -272,28 +272,37 @@ def record_outcomes(
     who = (table.phone.volunteer_id, table.phone.week) if table.phone else ("", "")
     with transaction(path, write=True, what=f"record {file}") as conn:
         known = _known(conn)
-        visits = parse_visits(
-            table, known, settings=settings, today=today or dt.date.today(), problems=problems
-        )
-        _raise_on_errors(problems, file)
+        visits = _checked_visits(table, known, settings, today, problems, file)
         warnings = tuple(problems)
         digest = _content_hash(visits)
         if conn.execute("SELECT 1 FROM imports WHERE content_hash = ?", (digest,)).fetchone():
             log.info("%s was imported before; nothing to do", file)
             return ImportResult(file, len(visits), 0, 0, 0, True, warnings, None, *who)
-        import_id, counts = _record_visits(
+        import_id, n = _record_visits(
             conn, visits, known, file=file, digest=digest, progress=progress
         )
     if progress:
         progress(f"recorded {file}", 1.0)
     return ImportResult(
-        file,
-        len(visits),
-        counts.added,
-        counts.corrected,
-        counts.unchanged,
-        False,
-        warnings,
-        import_id,
-        *who,
+        file, len(visits), n.added, n.corrected, n.unchanged, False, warnings, import_id, *who
     )
+
+
+def _checked_visits(
+    table: OutcomeRows,
+    known: Known,
+    settings: Settings,
+    today: dt.date | None,
+    problems: list[Problem],
+    file: str,
+) -> list[Visit]:
+    """Return the file's visits checked against the project; raise on any error found."""
+    visits = parse_visits(
+        table,
+        known,
+        settings=settings,
+        today=today or dt.date.today(),
+        problems=problems,
+    )
+    _raise_on_errors(problems, file)
+    return visits

@@ -5,10 +5,21 @@ from __future__ import annotations
 import argparse
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .._console import Progress
-from ..errors import InputDataError
-from .common import EXIT_ERROR, EXIT_OK, add_common, settings_of, with_overrides
+from .common import (
+    EXIT_ERROR,
+    EXIT_OK,
+    add_common,
+    add_language,
+    bad_input,
+    command_settings,
+    progress_shown,
+)
+
+if TYPE_CHECKING:
+    from ..areas import Area, AreaResult
+    from ..config import Settings
 
 __all__ = ["COMMANDS"]
 
@@ -37,9 +48,7 @@ def _add_serve(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
         help="open the app on a fresh copy of the demo commune (in a temporary folder)",
     )
     p.add_argument("--time-limit", type=float, metavar="S", help="seconds the solver may think")
-    p.add_argument(
-        "--language", choices=("vi", "en"), help="language of maps and route sheets (default: vi)"
-    )
+    add_language(p)
     add_common(p)
 
 
@@ -49,7 +58,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
     from ..app import AppConfig, demo_folder, serve
 
-    settings = with_overrides(settings_of(args), time_limit=args.time_limit, language=args.language)
+    settings = command_settings(args)
     folder = args.folder
     if args.demo:
         folder = Path(tempfile.mkdtemp(prefix="routeplan-demo-"))
@@ -150,20 +159,43 @@ def _add_areas(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
 
 
 def _cmd_areas(args: argparse.Namespace) -> int:
-    from ..areas import (
-        ClusterOptions,
-        areas_from_folders,
-        areas_from_register,
-        cut_networks,
-        plan_areas,
-        write_rollup,
-    )
-    from ..errors import Problem
-    from ..network import load_network
+    from ..areas import ClusterOptions, plan_areas, write_rollup
 
-    settings = with_overrides(settings_of(args), time_limit=args.time_limit)
+    settings = command_settings(args)
     # Dask logs its cluster's comings and goings at INFO: show them with --debug only
     logging.getLogger("distributed").setLevel(logging.DEBUG if args.debug else logging.ERROR)
+    areas = _areas_of(args, settings)
+    cluster = ClusterOptions(
+        scheduler=args.scheduler,
+        workers=args.workers,
+        processes=not args.threads,
+        memory_limit=args.memory_limit,
+    )
+    what = ("tables", "exports") if args.no_maps else ("tables", "exports", "maps", "sheets")
+    with progress_shown(args) as progress:
+        results = plan_areas(
+            areas,
+            args.out,
+            settings=settings,
+            cluster=cluster,
+            what=what,
+            force=args.force,
+            progress=progress,
+        )
+    write_rollup(results, args.out)
+    failed = _print_areas(results)
+    print(
+        f"\nReport: {args.out / 'areas.html'} and {args.out / 'areas.csv'}; "
+        f"{len(results) - failed} areas planned or unchanged, {failed} failed"
+    )
+    return EXIT_ERROR if failed else EXIT_OK
+
+
+def _areas_of(args: argparse.Namespace, settings: Settings) -> list[Area]:
+    """Return the areas of ``--folders`` or of the registers, their maps cut by ``--boundaries``."""
+    from ..areas import areas_from_folders, areas_from_register, cut_networks
+    from ..network import load_network
+
     if args.folders is not None:
         areas = areas_from_folders(args.folders, network=args.network)
     elif args.households and args.volunteers:
@@ -176,46 +208,23 @@ def _cmd_areas(args: argparse.Namespace) -> int:
             service_points=args.service_points,
         )
     else:
-        raise InputDataError(
-            [
-                Problem(
-                    "give --folders DIR, or --households and --volunteers",
-                    "see routeplan areas --help",
-                )
-            ]
+        raise bad_input(
+            "give --folders DIR, or --households and --volunteers", "see routeplan areas --help"
         )
     if args.boundaries is not None:
         if args.network is None:
-            raise InputDataError(
-                [Problem("--boundaries needs --network", "give the extract to cut")]
-            )
+            raise bad_input("--boundaries needs --network", "give the extract to cut")
         shared = [a for a in areas if a.network == args.network]
         extract = load_network(args.network, settings=settings.network)
         cut = {
             a.name: a for a in cut_networks(shared, extract, args.boundaries, args.out / ".inputs")
         }
         areas = [cut.get(a.name, a) for a in areas]
-    progress = Progress(not args.quiet)
-    cluster = ClusterOptions(
-        scheduler=args.scheduler,
-        workers=args.workers,
-        processes=not args.threads,
-        memory_limit=args.memory_limit,
-    )
-    what = ("tables", "exports") if args.no_maps else ("tables", "exports", "maps", "sheets")
-    try:
-        results = plan_areas(
-            areas,
-            args.out,
-            settings=settings,
-            cluster=cluster,
-            what=what,
-            force=args.force,
-            progress=progress,
-        )
-    finally:
-        progress.done()
-    write_rollup(results, args.out)
+    return areas
+
+
+def _print_areas(results: list[AreaResult]) -> int:
+    """Print a line per area (the error of one that failed); return how many failed."""
     for r in results:
         f = r.figures
         if r.status == "failed":
@@ -226,12 +235,7 @@ def _cmd_areas(args: argparse.Namespace) -> int:
             f"{r.name}: {r.status}: {f.get('households', 0):,} households, "
             f"{f.get('visits', 0):,} visits, {f.get('volunteers_short', 0)} volunteers short"
         )
-    failed = sum(r.status == "failed" for r in results)
-    print(
-        f"\nReport: {args.out / 'areas.html'} and {args.out / 'areas.csv'}; "
-        f"{len(results) - failed} areas planned or unchanged, {failed} failed"
-    )
-    return EXIT_ERROR if failed else EXIT_OK
+    return sum(r.status == "failed" for r in results)
 
 
 COMMANDS = {

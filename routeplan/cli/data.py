@@ -6,9 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .._console import Progress
-from ..errors import InputDataError
-from .common import EXIT_BAD_INPUT, EXIT_OK, add_common, settings_of
+from .common import EXIT_BAD_INPUT, EXIT_OK, add_common, bad_input, progress_shown, settings_of
 
 __all__ = ["COMMANDS"]
 
@@ -178,8 +176,7 @@ def _cmd_network(args: argparse.Namespace) -> int:
     if out is None and args.source is None:
         out = Path("network.graphml")
     settings = settings_of(args)
-    progress = Progress(not args.quiet)
-    try:
+    with progress_shown(args) as progress:
         net = load_network(
             source,
             settings=settings.network,
@@ -187,8 +184,6 @@ def _cmd_network(args: argparse.Namespace) -> int:
             closures=args.closures,
             progress=progress,
         )
-    finally:
-        progress.done()
     print(net.summary())
     if out is not None:
         net.save(out)
@@ -206,6 +201,14 @@ def _add_coverage(sub: argparse._SubParsersAction) -> None:  # type: ignore[type
         "service points. Writes coverage.html (with an offline map), coverage_hamlets.csv/"
         ".html and coverage.gpkg into --out.",
     )
+    _add_coverage_inputs(p)
+    _add_coverage_what_ifs(p)
+    _add_coverage_output(p)
+    add_common(p)
+
+
+def _add_coverage_inputs(p: argparse.ArgumentParser) -> None:
+    """Add the registers and the road network the report is made of."""
     p.add_argument(
         "--households",
         type=Path,
@@ -239,6 +242,10 @@ def _add_coverage(sub: argparse._SubParsersAction) -> None:  # type: ignore[type
         metavar="FILE",
         help="volunteer register: lists households no volunteer reaches in time",
     )
+
+
+def _add_coverage_what_ifs(p: argparse.ArgumentParser) -> None:
+    """Add the what-ifs: service points added by hand, or chosen among candidates."""
     p.add_argument(
         "--add",
         action="append",
@@ -267,6 +274,10 @@ def _add_coverage(sub: argparse._SubParsersAction) -> None:  # type: ignore[type
         help="coverage: most households (priority ones count double) within "
         "coverage.far_min; median: least total travel time (default: coverage)",
     )
+
+
+def _add_coverage_output(p: argparse.ArgumentParser) -> None:
+    """Add the bands reported, the matrix cache and the output folder."""
     p.add_argument(
         "--bands",
         metavar="MIN,MIN,...",
@@ -282,14 +293,12 @@ def _add_coverage(sub: argparse._SubParsersAction) -> None:  # type: ignore[type
         metavar="DIR",
         help="output folder (default: ./coverage)",
     )
-    add_common(p)
 
 
 def _cmd_coverage(args: argparse.Namespace) -> int:
     import dataclasses
 
     from ..coverage import write_coverage
-    from ..errors import Problem
     from ..pipeline import InputFiles, NewSites, run_coverage
 
     settings = settings_of(args)
@@ -300,13 +309,8 @@ def _cmd_coverage(args: argparse.Namespace) -> int:
                 settings, coverage=dataclasses.replace(settings.coverage, bands_min=bands)
             )
         except ValueError:
-            raise InputDataError(
-                [
-                    Problem(
-                        f"--bands {args.bands!r} is not increasing minutes",
-                        "write e.g. --bands 15,30,60",
-                    )
-                ]
+            raise bad_input(
+                f"--bands {args.bands!r} is not increasing minutes", "write e.g. --bands 15,30,60"
             ) from None
     files = InputFiles(
         households=args.households,
@@ -321,14 +325,11 @@ def _cmd_coverage(args: argparse.Namespace) -> int:
         choose=args.choose,
         objective=args.objective,
     )
-    progress = Progress(not args.quiet)
-    try:
+    with progress_shown(args) as progress:
         report = run_coverage(
             files, settings=settings, new_sites=new_sites, cache_dir=args.cache, progress=progress
         )
         paths = write_coverage(report, args.out)
-    finally:
-        progress.done()
     print(report.summary())
     print(f"Report: {args.out / 'coverage.html'} ({len(paths)} files in {args.out})")
     return EXIT_OK

@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .._console import Progress
-from ..errors import InputDataError
-from .common import EXIT_OK, add_common, settings_of, with_overrides
+from .common import (
+    EXIT_OK,
+    add_common,
+    add_language,
+    bad_input,
+    command_settings,
+    progress_shown,
+)
+
+if TYPE_CHECKING:
+    from .._console import Progress
+    from ..config import Settings
+    from ..planner import Plan
 
 __all__ = ["COMMANDS"]
 
@@ -24,6 +36,16 @@ def _add_plan(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg
         "and the route sheets (route_sheets_all.pdf, sheets/), and prints a summary per "
         "volunteer.",
     )
+    _add_plan_inputs(p)
+    _add_plan_week(p)
+    _add_plan_search(p)
+    _add_plan_roads(p)
+    _add_plan_output(p)
+    add_common(p)
+
+
+def _add_plan_inputs(p: argparse.ArgumentParser) -> None:
+    """Add what to plan from: the registers and the road network, or a project."""
     p.add_argument(
         "--households",
         type=Path,
@@ -50,6 +72,10 @@ def _add_plan(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg
         help="plan from a project file (routeplan init) instead of the registers; "
         "needs --week; the plan is stored in the project",
     )
+
+
+def _add_plan_week(p: argparse.ArgumentParser) -> None:
+    """Add the week: last week's assignment and the Monday planned."""
     p.add_argument(
         "--previous",
         type=Path,
@@ -64,6 +90,10 @@ def _add_plan(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg
         metavar="YYYY-MM-DD",
         help="Monday of the planned week (dates the rounds)",
     )
+
+
+def _add_plan_search(p: argparse.ArgumentParser) -> None:
+    """Add how the solver searches: its time and its seed."""
     p.add_argument(
         "--time-limit",
         type=float,
@@ -76,6 +106,10 @@ def _add_plan(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg
         metavar="N",
         help="random seed; the same inputs and seed give the same plan",
     )
+
+
+def _add_plan_roads(p: argparse.ArgumentParser) -> None:
+    """Add what changes the roads' travel times: elevation and closures."""
     p.add_argument(
         "--dem",
         type=Path,
@@ -89,9 +123,11 @@ def _add_plan(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg
         metavar="FILE",
         help="closed or flooded ways for this run (way ids, or lines in GeoJSON/GPKG)",
     )
-    p.add_argument(
-        "--language", choices=("vi", "en"), help="language of maps and route sheets (default: vi)"
-    )
+
+
+def _add_plan_output(p: argparse.ArgumentParser) -> None:
+    """Add what is written where: the maps' language, which files, the folder."""
+    add_language(p)
     p.add_argument(
         "--no-maps",
         action="store_true",
@@ -104,88 +140,44 @@ def _add_plan(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg
         metavar="DIR",
         help="output folder (default: ./plan); travel matrices are cached in DIR/.cache",
     )
-    add_common(p)
+
+
+def _week_start(args: argparse.Namespace) -> dt.date | None:
+    """Return the Monday of ``--week-start`` (``None`` when not given)."""
+    if not args.week_start:
+        return None
+    try:
+        return dt.date.fromisoformat(args.week_start)
+    except ValueError:
+        raise bad_input(
+            f"--week-start {args.week_start!r} is not a date", "write it as YYYY-MM-DD"
+        ) from None
+
+
+def _check_plan_sources(args: argparse.Namespace, week_start: dt.date | None) -> None:
+    """Refuse a ``plan`` given neither the registers and the network nor a project week."""
+    if args.project is None and not (args.households and args.volunteers and args.network):
+        raise bad_input(
+            "give --households, --volunteers and --network, or --project with --week",
+            "see routeplan plan --help",
+        )
+    if args.project is not None and week_start is None:
+        raise bad_input("--project needs --week YYYY-MM-DD", "give the Monday of the week to plan")
 
 
 def _cmd_plan(args: argparse.Namespace) -> int:
-    import datetime as dt
+    from ..pipeline import OUTPUTS
 
-    from ..errors import Problem
-    from ..pipeline import (
-        OUTPUTS,
-        InputFiles,
-        load_inputs,
-        make_plan,
-        prepare_week,
-        write_outputs,
-        write_week,
-    )
-    from ..planner import read_previous
-
-    settings = with_overrides(
-        settings_of(args), time_limit=args.time_limit, seed=args.seed, language=args.language
-    )
-    week_start = None
-    if args.week_start:
-        try:
-            week_start = dt.date.fromisoformat(args.week_start)
-        except ValueError:
-            raise InputDataError(
-                [
-                    Problem(
-                        f"--week-start {args.week_start!r} is not a date", "write it as YYYY-MM-DD"
-                    )
-                ]
-            ) from None
-    if args.project is None and not (args.households and args.volunteers and args.network):
-        raise InputDataError(
-            [
-                Problem(
-                    "give --households, --volunteers and --network, or --project with --week",
-                    "see routeplan plan --help",
-                )
-            ]
-        )
-    if args.project is not None and week_start is None:
-        raise InputDataError(
-            [Problem("--project needs --week YYYY-MM-DD", "give the Monday of the week to plan")]
-        )
-    progress = Progress(not args.quiet)
-    cache = args.out / ".cache"
+    settings = command_settings(args)
+    week_start = _week_start(args)
+    _check_plan_sources(args, week_start)
     what = ("tables", "exports") if args.no_maps else OUTPUTS
-    try:
+    with progress_shown(args) as progress:
         if args.project is not None:
             assert week_start is not None
-            week = prepare_week(
-                args.project,
-                week_start,
-                settings=settings,
-                network=args.network,
-                dem=args.dem,
-                closures=args.closures,
-                cache_dir=cache,
-                progress=progress,
-            )
-            result = week.plan
-            paths = write_week(
-                args.project, week, args.out, settings=settings, what=what, progress=progress
-            )
+            result, paths = _plan_project(args, week_start, settings, what, progress)
         else:
-            files = InputFiles(
-                households=args.households,
-                volunteers=args.volunteers,
-                network=args.network,
-                service_points=args.service_points,
-                dem=args.dem,
-                closures=args.closures,
-            )
-            files.check()  # every unusable file named before the previous plan is read
-            previous = read_previous(args.previous) if args.previous else None
-            inputs = load_inputs(files, settings=settings, cache_dir=cache, progress=progress)
-            result = make_plan(inputs, previous=previous, week_start=week_start, progress=progress)
-            paths = write_outputs(result, inputs, args.out, what=what, progress=progress)
-    finally:
-        progress.done()
+            result, paths = _plan_registers(args, week_start, settings, what, progress)
     print(result.summary())
     print(
         f"\nWrote {len(paths)} files in {args.out}: plan_stops.csv, assignment.csv (pass it "
@@ -197,6 +189,59 @@ def _cmd_plan(args: argparse.Namespace) -> int:
         )
     )
     return EXIT_OK
+
+
+def _plan_project(
+    args: argparse.Namespace,
+    week_start: dt.date,
+    settings: Settings,
+    what: tuple[str, ...],
+    progress: Progress,
+) -> tuple[Plan, list[Path]]:
+    """Plan the project's week and store it; return the plan and the files written."""
+    from ..pipeline import prepare_week, write_week
+
+    week = prepare_week(
+        args.project,
+        week_start,
+        settings=settings,
+        network=args.network,
+        dem=args.dem,
+        closures=args.closures,
+        cache_dir=args.out / ".cache",
+        progress=progress,
+    )
+    paths = write_week(
+        args.project, week, args.out, settings=settings, what=what, progress=progress
+    )
+    return week.plan, paths
+
+
+def _plan_registers(
+    args: argparse.Namespace,
+    week_start: dt.date | None,
+    settings: Settings,
+    what: tuple[str, ...],
+    progress: Progress,
+) -> tuple[Plan, list[Path]]:
+    """Plan the week from the registers; return the plan and the files written."""
+    from ..pipeline import InputFiles, load_inputs, make_plan, write_outputs
+    from ..planner import read_previous
+
+    files = InputFiles(
+        households=args.households,
+        volunteers=args.volunteers,
+        network=args.network,
+        service_points=args.service_points,
+        dem=args.dem,
+        closures=args.closures,
+    )
+    files.check()  # every unusable file named before the previous plan is read
+    previous = read_previous(args.previous) if args.previous else None
+    cache = args.out / ".cache"
+    inputs = load_inputs(files, settings=settings, cache_dir=cache, progress=progress)
+    result = make_plan(inputs, previous=previous, week_start=week_start, progress=progress)
+    return result, write_outputs(result, inputs, args.out, what=what, progress=progress)
 
 
 def _add_demo(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -221,9 +266,7 @@ def _add_demo(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg
         help="seconds the solver may think (default: planner.time_limit_s)",
     )
     p.add_argument("--seed", type=int, metavar="N", help="random seed")
-    p.add_argument(
-        "--language", choices=("vi", "en"), help="language of maps and route sheets (default: vi)"
-    )
+    add_language(p)
     p.add_argument(
         "--week",
         metavar="YYYY-MM-DD",
@@ -239,15 +282,12 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     from ..pipeline import InputFiles, load_inputs, make_plan, write_outputs
 
     week = demo_week(args.week)
-    settings = with_overrides(
-        settings_of(args), time_limit=args.time_limit, seed=args.seed, language=args.language
-    )
+    settings = command_settings(args)
     if not settings.output.coordinator:  # the demo's sheets name someone to call
         output = dataclasses.replace(settings.output, coordinator=DEMO_COORDINATOR)
         settings = dataclasses.replace(settings, output=output)
     files = demo_files()
-    progress = Progress(not args.quiet)
-    try:
+    with progress_shown(args) as progress:
         inputs = load_inputs(
             InputFiles(
                 households=files["households"],
@@ -261,8 +301,6 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         )
         result = make_plan(inputs, week_start=week, progress=progress)
         paths = write_outputs(result, inputs, args.out, progress=progress)
-    finally:
-        progress.done()
     print(result.summary())
     out = args.out
     print(f"\nWrote {len(paths)} files in {out}/. Where to look:")

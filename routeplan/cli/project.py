@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from .._console import Progress
-from .common import EXIT_OK, add_common, settings_of
+from .common import EXIT_OK, add_common, progress_shown, settings_of
 
 __all__ = ["COMMANDS"]
 
@@ -38,8 +38,7 @@ def _add_init(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg
 def _cmd_init(args: argparse.Namespace) -> int:
     from ..pipeline import update_project
 
-    progress = Progress(not args.quiet)
-    try:
+    with progress_shown(args) as progress:
         update = update_project(
             args.project,
             households=args.households,
@@ -49,8 +48,6 @@ def _cmd_init(args: argparse.Namespace) -> int:
             settings=settings_of(args),
             progress=progress,
         )
-    finally:
-        progress.done()
     print(update.summary())
     return EXIT_OK
 

@@ -113,20 +113,13 @@ def coverage_map(report: CoverageReport) -> folium.Map:
     if report.roads is not None and len(report.roads):
         _roads_layer(folium, report.roads).add_to(m)
     mode = report.mode
-    _iso_layer(
-        folium, base.isochrones, mode, colours, f"Areas per band {MODE_NAME[mode]}", True
-    ).add_to(m)
-    for other in report.modes[1:]:
-        _iso_layer(
-            folium, base.isochrones, other, colours, f"Areas per band {MODE_NAME[other]}", False
-        ).add_to(m)
-    _household_layer(
-        folium, base.households, mode, colours, f"Households {MODE_NAME[mode]}", True
-    ).add_to(m)
-    for other in report.modes[1:]:
-        _household_layer(
-            folium, base.households, other, colours, f"Households {MODE_NAME[other]}", False
-        ).add_to(m)
+    shown = ((mode, True), *((other, False) for other in report.modes[1:]))
+    for layer, frame, title in (
+        (_iso_layer, base.isochrones, "Areas per band"),
+        (_household_layer, base.households, "Households"),
+    ):  # the headline mode's layer shown, the other modes' switched off
+        for each, show in shown:
+            layer(folium, frame, each, colours, f"{title} {MODE_NAME[each]}", show).add_to(m)
     for key, w in what_ifs(report):
         _scenario_layers(folium, m, WHAT_IF_TITLES[key], w, mode, colours)
     _service_point_layer(folium, base.service_points).add_to(m)
