@@ -48,19 +48,13 @@ WEEK = dt.date(2026, 12, 7)  # a Monday in December: short days in the northern 
 RESULTS = ROOT / "bench" / "plan_results.jsonl"
 
 
-def _unpaved(highway: str, surface: str) -> bool:
-    from routeplan.network.access import PAVED, UNPAVED
-
-    if surface in UNPAVED:
-        return True
-    return highway in {"track", "path", "bridleway"} and surface not in PAVED
-
-
 def unpaved_pieces(graph: Any) -> set[tuple[tuple[float, float], tuple[float, float]]]:
     """Consecutive (lon, lat) pairs, rounded, of every unpaved way (both directions)."""
+    from routeplan.network import is_unpaved  # the network's one rule
+
     out: set[tuple[tuple[float, float], tuple[float, float]]] = set()
     for u, v, d in graph.edges(data=True):
-        if not _unpaved(str(d.get("highway", "")), str(d.get("surface", ""))):
+        if not is_unpaved(str(d.get("highway", "")), str(d.get("surface", ""))):
             continue
         line = d.get("geometry")
         xy = (
