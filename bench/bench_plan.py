@@ -5,7 +5,9 @@ plan's own stats, so that an older routeplan can be measured the same way):
 
 - **after dusk on unpaved**: rounds whose legs follow an unpaved way (a track, path or
   bridleway not tagged paved, or an unpaved ``surface``; traced along the matrix's
-  drawn paths) and end after civil dusk on their date at the households' centroid;
+  drawn paths) and end after civil dusk on their date at the households' centroid
+  (``after_dusk_on_unpaved_trips``: the same by the matrix's per-trip flags,
+  ``TravelMatrix.unpaved``, where the matrix has them);
   **daylight households late**: rounds visiting a ``remote``, unpaved-snapped or
   far-from-the-map household that end after dusk.
 - **travel**: weekly travel per volunteer (min / median / max) and rounds whose travel
@@ -46,19 +48,13 @@ WEEK = dt.date(2026, 12, 7)  # a Monday in December: short days in the northern 
 RESULTS = ROOT / "bench" / "plan_results.jsonl"
 
 
-def _unpaved(highway: str, surface: str) -> bool:
-    from routeplan.network.access import PAVED, UNPAVED
-
-    if surface in UNPAVED:
-        return True
-    return highway in {"track", "path", "bridleway"} and surface not in PAVED
-
-
 def unpaved_pieces(graph: Any) -> set[tuple[tuple[float, float], tuple[float, float]]]:
     """Consecutive (lon, lat) pairs, rounded, of every unpaved way (both directions)."""
+    from routeplan.network import is_unpaved  # the network's one rule
+
     out: set[tuple[tuple[float, float], tuple[float, float]]] = set()
     for u, v, d in graph.edges(data=True):
-        if not _unpaved(str(d.get("highway", "")), str(d.get("surface", ""))):
+        if not is_unpaved(str(d.get("highway", "")), str(d.get("surface", ""))):
             continue
         line = d.get("geometry")
         xy = (
@@ -139,7 +135,7 @@ def measure(
             unpaved_snap |= set(rows.index[rows["unpaved"].fillna(False)])
     far = far_map | cut_off
     need = {h for h in hid if remote[h]} | far_map | unpaved_snap
-    late_unpaved = unpaved_rounds = late_need = 0
+    late_unpaved = unpaved_rounds = late_need = late_flagged = 0
     for r in p.routes:
         m = mats[r.mode]
         ids = [
@@ -151,6 +147,9 @@ def measure(
             idx = [m.index(x) for x in ids]
         except KeyError:
             idx = [m.index(x if not x.startswith("home:") else x[5:]) for x in ids]
+        flags = getattr(m, "unpaved", None)
+        flagged = flags is not None and any(flags[a, b] for a, b in itertools.pairwise(idx))
+        late_flagged += flagged and r.end_s > dusk[r.day]
         uses = False
         for a, b in itertools.pairwise(idx):
             pts = [(round(x, 6), round(y, 6)) for x, y in m.path(a, b)]
@@ -188,6 +187,7 @@ def measure(
         "rounds": len(p.routes),
         "rounds_on_unpaved": unpaved_rounds,
         "after_dusk_on_unpaved": late_unpaved,
+        "after_dusk_on_unpaved_trips": late_flagged,
         "daylight_households": len(need),
         "daylight_rounds_after_dusk": late_need,
         "dusk": [f"{d // 3600:02d}:{d % 3600 // 60:02d}" for d in dusk],
@@ -223,6 +223,12 @@ def main() -> None:
     ap.add_argument("--results", type=Path, default=RESULTS)
     ap.add_argument("--label", default="")
     ap.add_argument(
+        "--no-trip-flags",
+        action="store_true",
+        help="plan without the matrices' per-trip unpaved flags (the rule per household "
+        "alone), measured with them",
+    )
+    ap.add_argument(
         "--set", action="append", default=[], metavar="KEY=VALUE", help="planner setting"
     )
     args = ap.parse_args()
@@ -238,7 +244,12 @@ def main() -> None:
         planner=PlannerSettings(time_limit_s=args.time_limit, seed=args.seed, **extra)
     )
     t0 = time.time()
-    p = plan(hh, vo, mats, settings=settings, week_start=None if args.no_week else WEEK)
+    seen = mats
+    if args.no_trip_flags:
+        import dataclasses
+
+        seen = {k: dataclasses.replace(m, unpaved=None) for k, m in mats.items()}
+    p = plan(hh, vo, seen, settings=settings, week_start=None if args.no_week else WEEK)
     wall = time.time() - t0
     row = measure(args.case, p, hh, mats, net, wall, args.time_limit)
     row["label"] = args.label

@@ -2,8 +2,9 @@
 
 A plan needs the travel time between every pair of points (households, volunteers'
 homes and service points), so memory grows with the square of their number. Building
-one matrix peaks at about 27 bytes per pair (float64 Dijkstra rows and the int32
-result, measured on the demo commune); :data:`BYTES_PER_PAIR` rounds that up for the
+one matrix peaks at about 31 bytes per pair (float64 Dijkstra rows, the float32 times
+on paved ways, the int32 result and the one-byte unpaved flags, measured on the demo
+commune); :data:`BYTES_PER_PAIR` rounds that up for the
 planner's copies. The registers check (``validate``) warns and the matrix step refuses,
 before any slow work, when the points would not fit.
 """

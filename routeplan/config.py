@@ -212,8 +212,9 @@ class PlannerSettings:
         Processes planning volunteers' rounds in parallel; 0 = one per core.
     daylight
         If true, a round that visits a household needing daylight (``remote`` in the
-        register, reached by an unpaved track or path, or far from the mapped ways)
-        ends by civil dusk, computed for the round's date at the households' centroid
+        register, reached by an unpaved track or path, or far from the mapped ways),
+        or that uses a trip along an unpaved way (``TravelMatrix.unpaved``), ends by
+        civil dusk, computed for the round's date at the households' centroid
         (without a ``week_start``: the earliest dusk of the year there).
     dusk_margin_min
         Minutes before civil dusk such a round must end (negative: after).

@@ -141,7 +141,9 @@ def _lazy_paths(
     ns = settings.network if isinstance(settings, Settings) else settings or NetworkSettings()
     build = functools.partial(split_network, network, lonlat, m.mode)
     routes = Routes(build, m.mode, float(ns.switch_s), lonlat)
-    return TravelMatrix(ids=m.ids, seconds=m.seconds, snaps=m.snaps, mode=m.mode, _routes=routes)
+    return TravelMatrix(
+        ids=m.ids, seconds=m.seconds, snaps=m.snaps, mode=m.mode, unpaved=m.unpaved, _routes=routes
+    )
 
 
 def build_blocked(

@@ -21,11 +21,12 @@ import pandas as pd
 from .._memory import too_many_points
 from ..config import NetworkSettings, Settings
 from ..errors import InputDataError, Problem
-from ._common import FloatArray, Int32Array, IntArray, Progress, log
+from ._common import BoolArray, FloatArray, Int32Array, IntArray, Progress, log
 from .cache import cache_key, cache_path, read_cache, write_cache
 from .compute import core_times
 from .graph import Pieces, components, split_network
 from .paths import Routes
+from .paved import paved_times, unpaved_trips
 from .points import check_points
 from .prepare import Prepared, RoutableNetwork
 from .snap import Snap, same_spot, snaps_frame
@@ -37,6 +38,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["build_matrix"]
 
 _Built = tuple[Prepared, Snap, Pieces]
+_Result = tuple[_Built, Int32Array, pd.DataFrame, BoolArray]
 
 
 def build_matrix(
@@ -104,14 +106,21 @@ def build_matrix(
             say("travel-time matrix read from the cache", 1.0)
             routes = Routes(build, mode, switch_s, lonlat)
             return TravelMatrix(
-                ids=tuple(ids), seconds=hit[0], snaps=hit[1], mode=mode, _routes=routes
+                ids=tuple(ids),
+                seconds=hit[0],
+                snaps=hit[1],
+                mode=mode,
+                unpaved=hit[2],
+                _routes=routes,
             )
-    built, seconds, snaps = _compute(build, ids, mode, settings, say)
+    built, seconds, snaps, unpaved = _compute(build, ids, mode, settings, say)
     if path is not None and key is not None:
-        write_cache(path, key, ids, seconds, snaps)
+        write_cache(path, key, ids, seconds, snaps, unpaved)
     say("travel-time matrix ready", 1.0)
     routes = Routes(lambda: built, mode, switch_s, lonlat)
-    return TravelMatrix(ids=tuple(ids), seconds=seconds, snaps=snaps, mode=mode, _routes=routes)
+    return TravelMatrix(
+        ids=tuple(ids), seconds=seconds, snaps=snaps, mode=mode, unpaved=unpaved, _routes=routes
+    )
 
 
 def _network_settings(settings: NetworkSettings | Settings | None) -> NetworkSettings:
@@ -127,8 +136,12 @@ def _compute(
     mode: str,
     settings: NetworkSettings,
     say: Progress,
-) -> tuple[_Built, Int32Array, pd.DataFrame]:
-    """Snap, split, route and report: the split network, the seconds and the snaps."""
+) -> _Result:
+    """Snap, split, route and report: the split network, seconds, snaps, unpaved trips.
+
+    The points are routed twice when the network has unpaved ways: on paved ways alone
+    first (kept as float32), then on all ways (:mod:`~routeplan.matrix.paved`).
+    """
     t0 = time.perf_counter()
     n = len(ids)
     say("snapping the points to the ways", 0.0)
@@ -137,19 +150,21 @@ def _compute(
     say("reducing the network", 0.1)
     in_part, reachable, reasons, _ = components(pieces, mode, n)
     reach_idx = np.flatnonzero(reachable)
-    dist = core_times(
-        prep,
-        pieces,
-        reach_idx,
-        in_part,
-        mode,
-        float(settings.switch_s),
-        lambda f: say("travel times", 0.15 + 0.8 * f),
+    route = (reach_idx, in_part, mode, float(settings.switch_s))
+    paved = paved_times(
+        prep, pieces, *route, lambda f: say("travel times on paved ways", 0.15 + 0.4 * f)
     )
+    start = 0.15 if paved is None else 0.55
+    dist = core_times(
+        prep, pieces, *route, lambda f: say("travel times", start + (0.95 - start) * f)
+    )
+    unpaved = unpaved_trips(dist, paved, reach_idx, n)
+    del paved
     access = snapped.snap_m / (settings.walk_kmh / 3.6)
     seconds, unreached = _whole_seconds(dist, access, reach_idx, n)
     same_spot(seconds, snapped, reachable, prep.proj)
     np.fill_diagonal(seconds, 0)
+    unpaved[seconds == 0] = False  # the same spot: no way travelled
     snaps = snaps_frame(
         ids,
         snapped,
@@ -162,15 +177,16 @@ def _compute(
     )
     log.info(
         "travel times (%s): %d points, %d not reachable, %d with no mapped access, "
-        "%d more pairs without a trip; %.2f s",
+        "%d more pairs without a trip, %d trips on unpaved ways; %.2f s",
         mode,
         n,
         int((~reachable).sum()),
         int(snaps["no_mapped_access"].sum()),
         unreached,
+        int(unpaved.sum()),
         time.perf_counter() - t0,
     )
-    return built, seconds, snaps
+    return built, seconds, snaps, unpaved
 
 
 def _whole_seconds(

@@ -1,7 +1,10 @@
 """The on-disk matrix cache: one ``.npz`` per network, points, mode and settings.
 
-Format ``routeplan-matrix-2``: arrays ``key``, ``ids``, ``seconds`` and the columns of
-:attr:`TravelMatrix.snaps <routeplan.matrix.TravelMatrix.snaps>`. A file whose key or
+Format ``routeplan-matrix-3``: arrays ``key``, ``ids``, ``seconds``, ``unpaved`` (the
+per-trip flags of :attr:`TravelMatrix.unpaved <routeplan.matrix.TravelMatrix.unpaved>`,
+packed eight to a byte) and the columns of
+:attr:`TravelMatrix.snaps <routeplan.matrix.TravelMatrix.snaps>` (its ``unpaved``
+column as ``snap_unpaved``). A file whose key or
 ids differ from the inputs, or that cannot be read, is ignored (with a warning).
 """
 
@@ -19,12 +22,12 @@ import pandas as pd
 
 from .._io import atomic_write
 from ..config import NetworkSettings
-from ._common import FloatArray, Int32Array, log
+from ._common import BoolArray, FloatArray, Int32Array, log
 from .prepare import RoutableNetwork
 
 __all__ = ["CACHE_FORMAT", "cache_key", "cache_path", "read_cache", "write_cache"]
 
-CACHE_FORMAT: Final = "routeplan-matrix-2"  # 2: snaps have ``unpaved``
+CACHE_FORMAT: Final = "routeplan-matrix-3"  # 2: snaps have ``unpaved``; 3: trips have it
 
 
 def cache_key(
@@ -50,8 +53,10 @@ def cache_path(cache_dir: str | Path, mode: str, key: str) -> Path:
     return Path(cache_dir) / f"matrix-{mode}-{key[:24]}.npz"
 
 
-def read_cache(path: Path, key: str, ids: Sequence[str]) -> tuple[Int32Array, pd.DataFrame] | None:
-    """Return the cached seconds and snaps, or ``None`` when absent, stale or unreadable."""
+def read_cache(
+    path: Path, key: str, ids: Sequence[str]
+) -> tuple[Int32Array, pd.DataFrame, BoolArray] | None:
+    """Return the cached seconds, snaps and unpaved trips (``None``: absent, stale, unreadable)."""
     if not path.exists():
         return None
     try:
@@ -62,6 +67,10 @@ def read_cache(path: Path, key: str, ids: Sequence[str]) -> tuple[Int32Array, pd
             n = len(ids)
             if seconds.shape != (n, n):
                 raise ValueError(f"matrix shape {seconds.shape} is not ({n}, {n})")
+            packed = np.asarray(data["unpaved"], dtype=np.uint8)
+            if packed.shape != ((n * n + 7) // 8,):
+                raise ValueError(f"{packed.size} bytes of unpaved trips for {n} points")
+            unpaved = np.unpackbits(packed, count=n * n).astype(bool).reshape(n, n)
             snaps = pd.DataFrame(
                 {
                     "snap_m": np.asarray(data["snap_m"], dtype=np.float64),
@@ -71,18 +80,23 @@ def read_cache(path: Path, key: str, ids: Sequence[str]) -> tuple[Int32Array, pd
                     "reason": [str(r) for r in data["reason"]],
                     "snap_lon": np.asarray(data["snap_lon"], dtype=np.float64),
                     "snap_lat": np.asarray(data["snap_lat"], dtype=np.float64),
-                    "unpaved": np.asarray(data["unpaved"], dtype=bool),
+                    "unpaved": np.asarray(data["snap_unpaved"], dtype=bool),
                 },
                 index=pd.Index(list(ids), name="point_id"),
             )
     except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
         log.warning("ignoring the unreadable travel-time cache %s (%s); computing again", path, exc)
         return None
-    return seconds, snaps
+    return seconds, snaps, unpaved
 
 
 def write_cache(
-    path: Path, key: str, ids: Sequence[str], seconds: Int32Array, snaps: pd.DataFrame
+    path: Path,
+    key: str,
+    ids: Sequence[str],
+    seconds: Int32Array,
+    snaps: pd.DataFrame,
+    unpaved: BoolArray,
 ) -> None:
     """Write the matrix to ``path`` atomically; a failure is logged, not raised."""
     try:
@@ -92,6 +106,7 @@ def write_cache(
                 key=np.array(key),
                 ids=np.array(list(ids), dtype=str),
                 seconds=seconds,
+                unpaved=np.packbits(unpaved, axis=None),
                 snap_m=snaps["snap_m"].to_numpy(),
                 access_s=snaps["access_s"].to_numpy(),
                 no_mapped_access=snaps["no_mapped_access"].to_numpy(),
@@ -99,7 +114,7 @@ def write_cache(
                 reason=np.array(list(snaps["reason"]), dtype=str),
                 snap_lon=snaps["snap_lon"].to_numpy(),
                 snap_lat=snaps["snap_lat"].to_numpy(),
-                unpaved=snaps["unpaved"].to_numpy(),
+                snap_unpaved=snaps["unpaved"].to_numpy(),
             )
     except OSError as exc:
         log.warning("could not write the travel-time cache %s (%s)", path, exc)

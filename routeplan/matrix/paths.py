@@ -1,7 +1,8 @@
 """Paths for drawing (:meth:`TravelMatrix.path <routeplan.matrix.TravelMatrix.path>`).
 
 Recomputed on the full split graph of the mode for one source at a time, when first
-asked for.
+asked for; a trip the matrix keeps on paved ways (:mod:`~routeplan.matrix.paved`) on
+the split graph without its unpaved ways.
 """
 
 from __future__ import annotations
@@ -17,12 +18,14 @@ from scipy.sparse import csr_matrix
 from ._common import FloatArray, IntArray
 from .compute import predecessors
 from .graph import Edges, Pieces, layered
+from .paved import paved_only
 from .prepare import Prepared
 from .snap import Snap
 
 __all__ = ["Routes"]
 
 _Graph = tuple[Prepared, Snap, Pieces, csr_matrix, IntArray, IntArray, IntArray]
+_Built = tuple[Prepared, Snap, Pieces]
 
 
 class Routes:
@@ -42,34 +45,45 @@ class Routes:
         self._mode = mode
         self._switch_s = switch_s
         self._lonlat = lonlat
-        self._ready: _Graph | None = None
-        self._pred: dict[int, IntArray] = {}
+        self._built: _Built | None = None
+        self._ready: dict[bool, _Graph] = {}
+        self._pred: dict[tuple[bool, int], IntArray] = {}
 
     def point_lonlat(self, i: int) -> tuple[float, float]:
         """Where point ``i`` is (lon, lat)."""
         return (float(self._lonlat[i, 0]), float(self._lonlat[i, 1]))
 
-    def _graph(self) -> _Graph:
-        if self._ready is None:
-            prep, snap, pieces = self._build()
+    def _split(self) -> _Built:
+        if self._built is None:
+            self._built = self._build()
+        return self._built
+
+    def _graph(self, paved: bool = False) -> _Graph:
+        """Return the routing graph (``paved``: without unpaved ways) and its parts."""
+        prep, snap, pieces = self._split()
+        if paved not in self._ready:
+            walk, ride = pieces.walk, pieces.ride
+            if paved:
+                _, closed = paved_only(prep, pieces)
+                walk, ride = closed.walk, closed.ride
             base = pieces.n - len(snap.seg)
             points = np.arange(base, pieces.n)
             graph, sources, targets, ref = layered(
-                Edges(pieces.src, pieces.dst, pieces.walk, pieces.ride),
+                Edges(pieces.src, pieces.dst, walk, ride),
                 pieces.n,
                 points,
                 self._mode,
                 self._switch_s,
             )
-            self._ready = (prep, snap, pieces, graph, sources, targets, ref)
-        return self._ready
+            self._ready[paved] = (prep, snap, pieces, graph, sources, targets, ref)
+        return self._ready[paved]
 
-    def _nodes(self, i: int, j: int) -> list[int]:
+    def _nodes(self, i: int, j: int, paved: bool) -> list[int]:
         """Return the routing graph's nodes from point ``i`` to point ``j`` (``[]``: none)."""
-        _, _, _, graph, sources, targets, _ = self._graph()
-        if i not in self._pred:
-            self._pred[i] = predecessors(graph, int(sources[i]))
-        pred = self._pred[i]
+        _, _, _, graph, sources, targets, _ = self._graph(paved)
+        if (paved, i) not in self._pred:
+            self._pred[paved, i] = predecessors(graph, int(sources[i]))
+        pred = self._pred[paved, i]
         node, start = int(targets[j]), int(sources[i])
         nodes = [node]
         while node != start:
@@ -80,12 +94,19 @@ class Routes:
         nodes.reverse()
         return nodes
 
-    def path(self, i: int, j: int) -> list[tuple[float, float]]:
-        """Return the (lon, lat) line from point ``i`` to point ``j`` (``[]``: no trip)."""
-        nodes = self._nodes(i, j)
+    def path(self, i: int, j: int, *, paved: bool = False) -> list[tuple[float, float]]:
+        """Return the (lon, lat) line from point ``i`` to point ``j`` (``[]``: no trip).
+
+        ``paved``: along paved ways only when they go there (else along any).
+        """
+        paved = paved and bool(self._split()[0].seg_unpaved.any())
+        nodes = self._nodes(i, j, paved) if paved else []
+        if not nodes:
+            paved = False
+            nodes = self._nodes(i, j, paved)
         if not nodes:
             return []
-        prep, snap, pieces, graph, _, _, ref = self._graph()
+        prep, snap, pieces, graph, _, _, ref = self._graph(paved)
         xy: list[FloatArray] = [snap.snap_xy[i : i + 1]]
         for a, b in itertools.pairwise(nodes):
             row = graph.indices[graph.indptr[a] : graph.indptr[a + 1]]

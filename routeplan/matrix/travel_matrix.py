@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, ClassVar, Final
 
 import pandas as pd
 
-from ._common import Int32Array
+from ._common import BoolArray, Int32Array
 
 if TYPE_CHECKING:  # pragma: no cover
     from .paths import Routes
@@ -43,6 +43,13 @@ class TravelMatrix:
         is a track or path, or has an unpaved surface).
     mode
         ``"walking"`` or ``"motorbike"``.
+    unpaved
+        bool array of shape (n, n), or ``None`` (a hand-made matrix: no trip known to
+        use one): ``unpaved[i, j]`` says the trip from ``ids[i]`` to ``ids[j]`` uses an
+        unpaved way (:func:`routeplan.network.is_unpaved`), that is, no trip on paved
+        ways alone is as fast (within half a second; see :mod:`routeplan.matrix.paved`).
+        When one is, that paved trip is the one :meth:`path` draws. The planner's
+        daylight rule brings a round using such a trip home by dusk.
 
     """
 
@@ -52,6 +59,7 @@ class TravelMatrix:
     seconds: Int32Array
     snaps: pd.DataFrame
     mode: str
+    unpaved: BoolArray | None = field(default=None, repr=False)
     _routes: Routes | None = field(default=None, repr=False)
     _pos: dict[str, int] = field(default_factory=dict, repr=False)
 
@@ -84,7 +92,8 @@ class TravelMatrix:
 
         The line starts at point ``i``, walks its access leg to the way, follows the
         roads' geometry and ends with point ``j``'s access leg at point ``j``. It is
-        ``[]`` when the trip cannot be made and one position when ``i == j``.
+        ``[]`` when the trip cannot be made and one position when ``i == j``. A trip
+        not flagged in :attr:`unpaved` is drawn along paved ways.
         """
         n = len(self.ids)
         if not (0 <= i < n and 0 <= j < n):
@@ -95,4 +104,5 @@ class TravelMatrix:
             return [self._routes.point_lonlat(i)]
         if int(self.seconds[i, j]) == UNREACHABLE:
             return []
-        return self._routes.path(i, j)
+        paved = self.unpaved is not None and not bool(self.unpaved[i, j])
+        return self._routes.path(i, j, paved=paved)

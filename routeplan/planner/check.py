@@ -1,5 +1,10 @@
 """Hold a plan against every hard rule of its problem (:func:`check_plan`).
 
+The daylight rule reads the same per-trip data the routing model used
+(:meth:`RoutingProblem.unpaved_of <routeplan.planner.RoutingProblem.unpaved_of>`): a
+round with a trip on an unpaved way, or visiting a household needing daylight, ends
+by dusk.
+
 :func:`routeplan.planner.plan` runs this on every plan before returning it: a broken
 rule is a solver bug, never the user's fault.
 """
@@ -7,6 +12,7 @@ rule is a solver bug, never the user's fault.
 from __future__ import annotations
 
 from collections import Counter
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from ..timewindows import format_clock
@@ -105,14 +111,32 @@ def _check_route(
         errors.append(f"{r.volunteer_id} day {r.day}: comes home before the last visit ends")
     if r.travel_s != travel or r.service_s != service:
         errors.append(f"{r.volunteer_id} day {r.day}: travel/service totals wrong")
+    return errors + _check_dusk(problem, r, v, hidx)
+
+
+def _check_dusk(problem: RoutingProblem, r: Route, v: int, hidx: dict[str, int]) -> list[str]:
+    """Check that a round needing daylight, or with a trip on an unpaved way, ends by dusk."""
     dusk = problem.dusk_s[r.day]
-    dark = [s.household_id for s in r.stops if s.household_id in hidx]
-    if r.end_s > dusk and any(problem.needs_daylight(hidx[x]) for x in dark):
-        errors.append(
+    if r.end_s <= dusk:
+        return []
+    stops = [hidx[s.household_id] for s in r.stops if s.household_id in hidx]
+    if any(problem.needs_daylight(h) for h in stops):
+        return [
             f"{r.volunteer_id} day {r.day}: round needing daylight ends at "
             f"{format_clock(r.end_s)}, after dusk ({format_clock(dusk)})"
-        )
-    return errors
+        ]
+    unpaved = problem.unpaved_of(v)
+    home = problem.n_households + v
+    legs = list(pairwise([home, *stops, home])) if stops else []
+    on = [(a, b) for a, b in legs if unpaved is not None and unpaved[a, b]]
+    if not on:
+        return []
+    a, b = on[0]
+    names = [*problem.household_ids, *(f"home of {x}" for x in problem.volunteer_ids)]
+    return [
+        f"{r.volunteer_id} day {r.day}: round on an unpaved way ({names[a]} to {names[b]}) "
+        f"ends at {format_clock(r.end_s)}, after dusk ({format_clock(dusk)})"
+    ]
 
 
 def _check_stop(

@@ -311,6 +311,7 @@ class _Slice:
     ids: tuple[str, ...]
     seconds: Any
     snaps: Any = None  # the whole matrix's snap report of these points (flags, daylight)
+    unpaved: Any = None  # which of these trips use an unpaved way (daylight)
 
     def index(self, point_id: str) -> int:
         return self.ids.index(point_id)
@@ -330,7 +331,14 @@ def _group_matrices(
         rows = np.asarray([pos[p] for p in keep], dtype=np.intp)
         snaps = getattr(m, "snaps", None)
         part = None if snaps is None else snaps.reindex(keep)
-        out[mode] = _Slice(tuple(keep), np.asarray(m.seconds)[np.ix_(rows, rows)], part)
+        cut = np.ix_(rows, rows)
+        trips = getattr(m, "unpaved", None)
+        out[mode] = _Slice(
+            tuple(keep),
+            np.asarray(m.seconds)[cut],
+            part,
+            None if trips is None else np.asarray(trips)[cut],
+        )
     return out
 
 

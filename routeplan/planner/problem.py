@@ -107,6 +107,10 @@ class RoutingProblem:
         :mod:`routeplan.planner.daylight`).
     dusk_s
         Per weekday, seconds after midnight by which such rounds end (86400: no rule).
+    unpaved
+        Per mode, ``(H + V, H + V)`` bool over the nodes of ``travel``: the trip uses an
+        unpaved way (the matrices' :attr:`~routeplan.matrix.TravelMatrix.unpaved`); a
+        round using one is home by dusk too. Empty without the daylight rule.
     map_flag, map_detail
         Per household: ``"far_from_map"`` (more than ``network.max_snap_m`` from every
         mapped way), ``"separate_network"`` (snapped onto a piece of the network not
@@ -141,6 +145,7 @@ class RoutingProblem:
     settings: Settings
     daylight: NDArray[np.bool_] = field(default_factory=lambda: np.zeros(0, dtype=bool))
     dusk_s: tuple[int, ...] = (86400,) * 7
+    unpaved: Mapping[str, NDArray[np.bool_]] = field(default_factory=dict)
     map_flag: tuple[str, ...] = ()
     map_detail: tuple[str, ...] = ()
     neighbours: NDArray[np.int64] = field(default_factory=lambda: np.zeros((0, 2), dtype=np.int64))
@@ -159,6 +164,10 @@ class RoutingProblem:
     def travel_of(self, v: int) -> NDArray[np.int64]:
         """Travel seconds in volunteer ``v``'s mode."""
         return self.travel[self.modes[v]]
+
+    def unpaved_of(self, v: int) -> NDArray[np.bool_] | None:
+        """Which trips in volunteer ``v``'s mode use an unpaved way (``None``: none known)."""
+        return self.unpaved.get(self.modes[v])
 
     def visit_intervals(self, h: int, v: int) -> list[tuple[int, int, int]]:
         """Return ``(shift index, earliest, latest)`` arrival times (seconds of the week).
@@ -281,8 +290,8 @@ class RoutingProblem:
         assigned to the route's volunteer and visited once; rounds start and end at
         home inside one of the volunteer's shifts; arrival times follow the travel
         matrix and service times; household hours are respected; a round visiting a
-        household that needs daylight ends by dusk; every assigned household is
-        visited or rolled over.
+        household that needs daylight, or using a trip on an unpaved way, ends by
+        dusk; every assigned household is visited or rolled over.
         """
         return check_plan(self, result)
 
@@ -386,6 +395,7 @@ def build_problem(
         settings=settings,
         daylight=daylight,
         dusk_s=dusk,
+        unpaved=_unpaved_trips(matrices, hids, vids, modes) if settings.planner.daylight else {},
         map_flag=map_flag,
         map_detail=map_detail,
         neighbours=neighbour_pairs(households, settings.planner.neighbour_m),
@@ -525,14 +535,9 @@ def _mode_travel(
     problems: list[Problem],
 ) -> NDArray[np.int64]:
     """Return ``mat``'s seconds between the problem's nodes, ``UNREACHABLE`` where missing."""
-    H, V = len(hids), len(vids)
-    pos = {pid: i for i, pid in enumerate(mat.ids)}
-    idx = np.full(H + V, -1, dtype=np.int64)
-    for i, hid in enumerate(hids):
-        idx[i] = pos.get(hid, -1)
+    H = len(hids)
+    idx = _node_rows(mat, hids, vids)
     for v, vid in enumerate(vids):
-        home_pid = find_home(pos, vid)
-        idx[H + v] = -1 if home_pid is None else pos[home_pid]
         if idx[H + v] < 0 and modes[v] == mode:
             problems.append(
                 Problem(
@@ -550,6 +555,40 @@ def _mode_travel(
     sub[:, missing] = UNREACHABLE
     np.fill_diagonal(sub, 0)
     return sub
+
+
+def _unpaved_trips(
+    matrices: Mapping[str, MatrixLike],
+    hids: tuple[str, ...],
+    vids: tuple[str, ...],
+    modes: tuple[str, ...],
+) -> dict[str, NDArray[np.bool_]]:
+    """Return per volunteers' mode which trips between the nodes use an unpaved way."""
+    out: dict[str, NDArray[np.bool_]] = {}
+    for mode in sorted(set(modes) & set(matrices)):
+        mat = matrices[mode]
+        trips = getattr(mat, "unpaved", None)
+        if trips is None:
+            continue
+        idx = _node_rows(mat, hids, vids)
+        safe = np.where(idx < 0, 0, idx)
+        sub = np.asarray(trips, dtype=bool)[np.ix_(safe, safe)]
+        sub[idx < 0, :] = False
+        sub[:, idx < 0] = False
+        out[mode] = sub
+    return out
+
+
+def _node_rows(mat: MatrixLike, hids: tuple[str, ...], vids: tuple[str, ...]) -> NDArray[np.int64]:
+    """Return the row of ``mat`` of each household, then each home (-1: not in it)."""
+    pos = {pid: i for i, pid in enumerate(mat.ids)}
+    idx = np.full(len(hids) + len(vids), -1, dtype=np.int64)
+    for i, hid in enumerate(hids):
+        idx[i] = pos.get(hid, -1)
+    for v, vid in enumerate(vids):
+        home_pid = find_home(pos, vid)
+        idx[len(hids) + v] = -1 if home_pid is None else pos[home_pid]
+    return idx
 
 
 def _household_columns(

@@ -45,6 +45,8 @@ def test_blocks_hold_the_same_times_as_one_matrix_over_fewer_points(
     for block in bm.blocks:
         rows = [dense.index(p) for p in block.ids]
         assert np.array_equal(block.seconds, dense.seconds[np.ix_(rows, rows)])
+        assert block.unpaved is not None and dense.unpaved is not None
+        assert np.array_equal(block.unpaved, dense.unpaved[np.ix_(rows, rows)])
     # the cache holds one file per block, no more
     assert len(list((tmp_path / "cache").glob("*.npz"))) == 3
     # every point of every block is found, and a point belongs to one block

@@ -33,6 +33,8 @@ def test_cache_hit_skips_the_work_and_any_change_misses(
     again = build_matrix(net, points, mode="walking", settings=SETTINGS, cache_dir=tmp_path)
     assert not calls
     np.testing.assert_array_equal(again.seconds, first.seconds)
+    assert first.unpaved is not None and again.unpaved is not None
+    np.testing.assert_array_equal(again.unpaved, first.unpaved)  # trips on unpaved ways
     assert again.snaps.equals(first.snaps) and again.ids == first.ids
     assert again.path(0, 2) == first.path(0, 2)  # paths still work from a cached matrix
 

@@ -55,6 +55,7 @@ class Sub:
     metaheuristic: str
     daylight: tuple[bool, ...] = ()  # per household: the round must be home by dusk
     dusk: tuple[int, ...] = ()  # per shift: dusk (week s) when before its end, else -1
+    unpaved: NDArray[np.bool_] | None = None  # as travel: the trip uses an unpaved way
     deadline: float = math.inf  # time.time() past which no search may run
     initial: tuple[tuple[int, tuple[int, ...]], ...] = ()  # warm start: (shift, households)
 
@@ -102,6 +103,7 @@ def make_sub(
         members = tuple(members[i] for i in rng.permutation(len(members)))
     nodes = [problem.n_households + v, *members]
     t = problem.travel_of(v)[np.ix_(nodes, nodes)]
+    unpaved = problem.unpaved_of(v)
     return Sub(
         v=v,
         households=members,
@@ -118,6 +120,7 @@ def make_sub(
             day * 86400 + problem.dusk_s[day] if problem.dusk_s[day] < b else -1
             for day, _, b in problem.shifts[v]
         ),
+        unpaved=None if unpaved is None else unpaved[np.ix_(nodes, nodes)],
         deadline=deadline,
         initial=_warm_start(initial, set(members)),
     )
@@ -218,6 +221,7 @@ def _priority_only(sub: Sub) -> Sub:
         priority=tuple(True for _ in keep),
         intervals=tuple(sub.intervals[i] for i in keep),
         daylight=tuple(sub.daylight[i] for i in keep) if sub.daylight else (),
+        unpaved=None if sub.unpaved is None else sub.unpaved[np.ix_(nodes, nodes)],
         initial=(),
     )
 
@@ -290,6 +294,7 @@ class _Model:
         model = cls(sub, manager, routing, tdim, travel, svc)
         for i in range(n):
             model.add_visit(i)
+        model.unpaved_by_dusk()
         return model
 
     def add_visit(self, i: int) -> None:
@@ -335,6 +340,27 @@ class _Model:
             solver.Add(
                 solver.IsDifferentCstVar(routing.VehicleVar(idx), s)
                 + solver.IsLessOrEqualCstVar(end, dusk)
+                >= 1
+            )
+
+    def unpaved_by_dusk(self) -> None:
+        """Make a round that uses a trip on an unpaved way end by its shift's dusk.
+
+        The dimension ``unpaved`` counts a round's trips on unpaved ways; on each
+        shift ending after dusk, that count is 0 or the round is home by dusk.
+        """
+        sub, routing = self.sub, self.routing
+        late = [(s, d) for s, d in enumerate(sub.dusk) if d >= 0]
+        if sub.unpaved is None or not late or not sub.unpaved.any():
+            return
+        legs = routing.RegisterTransitMatrix(int_matrix(sub.unpaved.astype(np.int64)))
+        routing.AddDimension(legs, 0, len(sub.households) + 1, True, "unpaved")
+        count = routing.GetDimensionOrDie("unpaved")
+        solver = routing.solver()
+        for s, dusk in late:
+            solver.Add(
+                solver.IsEqualCstVar(count.CumulVar(routing.End(s)), 0)
+                + solver.IsLessOrEqualCstVar(self.tdim.CumulVar(routing.End(s)), dusk)
                 >= 1
             )
 

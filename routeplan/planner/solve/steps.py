@@ -286,10 +286,22 @@ def to_plan(
 
 
 def _rollover_reason(problem: RoutingProblem, h: int, v: int) -> str:
-    """Why ``v``'s rounds left ``h`` out: its own hours, daylight, or ``v``'s time."""
+    """Why ``v``'s rounds left ``h`` out: its own hours, daylight, or ``v``'s time.
+
+    Daylight also when the trip from ``v``'s home to ``h``, or back, uses an unpaved way
+    (a round using it is home by dusk).
+    """
     if problem.hours_cut(h, v):
         return "window"
     if problem.needs_daylight(h):
+        return "daylight"
+    unpaved = problem.unpaved_of(v)
+    home = problem.n_households + v
+    if (
+        unpaved is not None
+        and min(problem.dusk_s) < 86400
+        and (unpaved[home, h] or unpaved[h, home])
+    ):
         return "daylight"
     return "time"
 
