@@ -7,7 +7,7 @@ imported when it first runs.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -74,23 +74,41 @@ def choose_sites(
         If the model has no solution at all (never for a valid ``k``).
 
     """
-    from ortools.sat.python import cp_model
-
     t = np.asarray(times, dtype=np.int64)
     w = np.asarray(weights, dtype=np.int64)
-    n, m = t.shape
-    if len(w) != n or (w < 0).any():
+    if len(w) != t.shape[0] or (w < 0).any():
         raise ValueError("weights must be one non-negative integer per household")
     if objective not in ("coverage", "median"):
         raise ValueError("objective must be 'coverage' or 'median'")
     fixed = sorted({int(j) for j in existing})
-    candidates = [j for j in range(m) if j not in set(fixed)]
+    candidates = [j for j in range(t.shape[1]) if j not in set(fixed)]
     k = min(int(k), len(candidates))
     if k <= 0:
         return [], True
     exact = _best_of_all(t, w, fixed, candidates, k, threshold_s, objective)
     if exact is not None:
         return exact, True
+    model, open_ = _model(t, w, fixed, candidates, k, threshold_s, objective)
+    greedy = _greedy(t, w, fixed, candidates, k, threshold_s, objective)
+    chosen, optimal = _solve(model, open_, greedy, time_limit_s=time_limit_s, seed=seed)
+    if not optimal:  # stopped early: never worse than the greedy start
+        chosen = max((chosen, greedy), key=_scorer(t, w, fixed, threshold_s, objective))
+    return chosen, optimal
+
+
+def _model(
+    t: NDArray[np.int64],
+    w: NDArray[np.int64],
+    fixed: list[int],
+    candidates: list[int],
+    k: int,
+    threshold_s: int,
+    objective: str,
+) -> tuple[Any, dict[int, Any]]:
+    """Build the CP-SAT model of choosing ``k`` of ``candidates``, with its site variables."""
+    from ortools.sat.python import cp_model
+
+    n = t.shape[0]
     ok = t < _UNREACHABLE
     # Beyond the nearest existing site nothing can be chosen: keep only the sites that
     # could serve a household better than what it already has.
@@ -106,17 +124,24 @@ def choose_sites(
         model.maximize(big * sum(terms.covered) - sum(terms.time))
     else:
         model.minimize(sum(terms.time))
-    greedy = _greedy(t, w, fixed, candidates, k, threshold_s, objective)
-    chosen, optimal = _solve(model, open_, greedy, time_limit_s=time_limit_s, seed=seed)
-    if not optimal:  # stopped early: never worse than the greedy start
-        worst = _worst(t)
-        base = t[:, fixed].min(axis=1) if fixed else np.full(n, _UNREACHABLE, np.int64)
+    return model, open_
 
-        def value(c: list[int]) -> tuple[int, int]:
-            return _value(np.minimum(base, t[:, c].min(axis=1)), w, worst, threshold_s, objective)
 
-        chosen = max((chosen, greedy), key=value)
-    return chosen, optimal
+def _scorer(
+    t: NDArray[np.int64],
+    w: NDArray[np.int64],
+    fixed: list[int],
+    threshold_s: int,
+    objective: str,
+) -> Callable[[list[int]], tuple[int, int]]:
+    """Return a function scoring a choice of candidate columns as :func:`_value` does."""
+    worst = _worst(t)
+    base = t[:, fixed].min(axis=1) if fixed else np.full(t.shape[0], _UNREACHABLE, np.int64)
+
+    def value(c: list[int]) -> tuple[int, int]:
+        return _value(np.minimum(base, t[:, c].min(axis=1)), w, worst, threshold_s, objective)
+
+    return value
 
 
 _WALL_FACTOR = 5.0
