@@ -30,16 +30,11 @@ def _text(value: Any) -> str:
     return repr(value)
 
 
-def _snaps(bundle: PlanBundle, hids: Iterable[str]) -> str:
+def _snaps(snaps: dict[str, dict[str, Any]], hids: Iterable[str]) -> str:
     """Return the matrices' snaps of ``hids`` (the walk to a far household is drawn)."""
     parts = []
-    for mode, matrix in sorted(bundle.matrices.items()):
-        snaps = getattr(matrix, "snaps", None)
-        if snaps is None:
-            continue
-        for hid in hids:
-            if hid in snaps.index:
-                parts.append(f"{mode}:{hid}:{_text(snaps.loc[hid].to_dict())}")
+    for mode, rows in sorted(snaps.items()):
+        parts += [f"{mode}:{hid}:{_text(rows[hid])}" for hid in hids if hid in rows]
     return "|".join(parts)
 
 
@@ -69,6 +64,11 @@ def volunteer_digests(bundle: PlanBundle, *, shared: str = "") -> dict[str, str]
     for hid, vid in plan.assignment.items():
         assigned.setdefault(vid, set()).add(hid)
     flags = {f.household_id: repr(f) for f in plan.flags}
+    snaps = {  # read once: a row at a time is slow
+        mode: frame.to_dict("index")
+        for mode, matrix in bundle.matrices.items()
+        if (frame := getattr(matrix, "snaps", None)) is not None
+    }
     out = {}
     for vid, record in bundle.volunteers.items():
         routes = bundle.routes_of(vid)
@@ -80,7 +80,7 @@ def volunteer_digests(bundle: PlanBundle, *, shared: str = "") -> dict[str, str]
             repr([bundle.rollover.get(h) for h in hids]),
             repr([flags.get(h) for h in hids]),
             *(_text(bundle.households.get(h)) for h in hids),
-            _snaps(bundle, hids),
+            _snaps(snaps, hids),
         ]
         out[vid] = hashlib.sha256("\n".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
     return out
