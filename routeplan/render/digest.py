@@ -63,6 +63,9 @@ def volunteer_digests(bundle: PlanBundle, *, shared: str = "") -> dict[str, str]
     assigned: dict[str, set[str]] = {}
     for hid, vid in plan.assignment.items():
         assigned.setdefault(vid, set()).add(hid)
+    later: dict[str, list[str]] = {}  # in the plan's order, as the phone page lists them
+    for u in plan.rollover:
+        later.setdefault(plan.assignment.get(u.household_id, ""), []).append(repr(u))
     flags = {f.household_id: repr(f) for f in plan.flags}
     snaps = {  # read once: a row at a time is slow
         mode: frame.to_dict("index")
@@ -77,7 +80,7 @@ def volunteer_digests(bundle: PlanBundle, *, shared: str = "") -> dict[str, str]
             common,
             _text(record),
             repr(routes),
-            repr([bundle.rollover.get(h) for h in hids]),
+            repr(later.get(vid, [])),
             repr([flags.get(h) for h in hids]),
             *(_text(bundle.households.get(h)) for h in hids),
             _snaps(snaps, hids),
