@@ -72,19 +72,23 @@ class StagedProgress:
 
 
 def _plan_job(args: dict[str, Any], progress: StagedProgress) -> dict[str, Any]:
-    from ..pipeline import replan_week, week_inputs, write_outputs
+    from ..pipeline import replan_week, week_inputs, write_changed_outputs, write_outputs
 
     settings: Settings = args["settings"]
     week = dt.date.fromisoformat(args["week"])
+    full = args["kind"] == "plan"
     result = replan_week(
         args["project"],
         week,
-        full=args["kind"] == "plan",
+        full=full,
         settings=settings,
         cache_dir=args["cache"],
         progress=progress,
     )
-    write_outputs(result.plan, week_inputs(result, settings), args["out"], progress=progress)
+    # a re-plan writes only the files of the volunteers whose rounds changed (and the
+    # files listing everyone); a full plan writes everything
+    write = write_outputs if full else write_changed_outputs
+    write(result.plan, week_inputs(result, settings), args["out"], progress=progress)
     return {"week": week.isoformat(), "summary": result.plan.summary()}
 
 

@@ -48,6 +48,7 @@ class Routes:
         self._built: _Built | None = None
         self._ready: dict[bool, _Graph] = {}
         self._pred: dict[tuple[bool, int], IntArray] = {}
+        self._pieces: dict[int, FloatArray] = {}
 
     def point_lonlat(self, i: int) -> tuple[float, float]:
         """Where point ``i`` is (lon, lat)."""
@@ -114,11 +115,15 @@ class Routes:
             piece = int(ref[k])
             if piece < 0:  # getting on or off the motorbike: no distance
                 continue
-            e = int(pieces.edge[piece])
-            line = prep.seg_geom[prep.seg[e]]
-            if not prep.fwd[e]:
-                line = shapely.reverse(line)
-            xy.append(_substring(line, float(pieces.f0[piece]), float(pieces.f1[piece])))
+            if piece not in self._pieces:  # legs share roads: each piece is cut once
+                e = int(pieces.edge[piece])
+                line = prep.seg_geom[prep.seg[e]]
+                if not prep.fwd[e]:
+                    line = shapely.reverse(line)
+                self._pieces[piece] = _substring(
+                    line, float(pieces.f0[piece]), float(pieces.f1[piece])
+                )
+            xy.append(self._pieces[piece])
         xy.append(snap.snap_xy[j : j + 1])
         coords = prep.proj.inverse(np.concatenate(xy))
         out = [self.point_lonlat(i)]

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from .coverage_report import NewSites, run_coverage
 from .inputs import InputFiles, Inputs, build_matrices, load_inputs
-from .plan import OUTPUTS, make_plan, write_outputs
+from .plan import OUTPUTS, make_plan, write_changed_outputs, write_outputs
 from .weeks import plan_week, prepare_week, replan_week, update_project, week_inputs, write_week
 
 __all__ = [
@@ -37,6 +37,7 @@ __all__ = [
     "run_coverage",
     "update_project",
     "week_inputs",
+    "write_changed_outputs",
     "write_outputs",
     "write_week",
 ]

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +16,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..planner import Plan
 
 from .inputs import Inputs, PathLike, ProgressFn
+from .written import forget, merged, record, recorded
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +56,7 @@ def write_outputs(
     out_dir: PathLike,
     *,
     what: Iterable[str] = OUTPUTS,
+    volunteers: Collection[str] | None = None,
     progress: ProgressFn | None = None,
 ) -> list[Path]:
     """Write the plan's files into ``out_dir`` and return their paths.
@@ -73,10 +76,79 @@ def write_outputs(
         Any of :data:`OUTPUTS`: ``"tables"`` (assignment.csv, unassigned.csv,
         changes.csv), ``"exports"`` (GeoPackage, GeoJSON, plan_stops.csv, GPX),
         ``"maps"`` (HTML), ``"sheets"`` (PDF).
+    volunteers
+        Write the own files of these volunteers only (phone page, route sheet, GPX):
+        after a re-plan that changed their rounds, into the folder of the plan before
+        (see :func:`write_changed_outputs`). The files listing everyone (the tables,
+        the GeoPackage and GeoJSON, ``plan_stops.csv``, the overview map,
+        ``route_sheets_all.pdf``) are always written. Default: every volunteer.
     progress
         Optional ``progress(message, fraction)`` callback.
 
     """
+    checked, wanted = _checked(result, inputs, what)
+    out = Path(out_dir)
+    with _disk_errors(out):
+        return _write_outputs(result, inputs, checked, out, wanted, volunteers, progress)
+
+
+def write_changed_outputs(
+    result: Plan,
+    inputs: Inputs,
+    out_dir: PathLike,
+    *,
+    progress: ProgressFn | None = None,
+) -> list[Path]:
+    """Write the files of ``result`` into a folder holding an earlier plan's: only what changed.
+
+    The folder's record (``.routeplan-outputs.json``, written by :func:`write_outputs`)
+    says what each volunteer's files were made from; only the volunteers whose rounds,
+    households or register rows differ in ``result``, and those whose files are
+    missing, get their files written again, with the files listing everyone. Each
+    file is then what a full write of ``result`` would make. Without a record (a new
+    folder, or a write that stopped half-way) everything is written.
+    """
+    checked, wanted = _checked(result, inputs, OUTPUTS)
+    out = Path(out_dir)
+    changed = _changed(checked, inputs, out)
+    log.info(
+        "writing the files of %s volunteers",
+        "all" if changed is None else f"{len(changed)} of {len(checked.volunteers)}",
+    )
+    with _disk_errors(out):
+        return _write_outputs(result, inputs, checked, out, wanted, changed, progress)
+
+
+def _shared(inputs: Inputs) -> str:
+    """Return what every volunteer's files depend on beyond the bundle."""
+    from .. import __version__
+
+    return f"routeplan {__version__}; network {getattr(inputs.network, 'fingerprint', '')}"
+
+
+def _changed(checked: Any, inputs: Inputs, out: Path) -> frozenset[str] | None:
+    """Return the volunteers whose files in ``out`` are not those of ``checked``."""
+    from ..render.digest import volunteer_digests
+    from ..render.text import safe_file_name
+
+    old = recorded(out)
+    if old is None:
+        return None
+    new = volunteer_digests(checked, shared=_shared(inputs))
+    changed = {vid for vid, digest in new.items() if old.get(vid) != digest} | (set(old) - set(new))
+    with_rounds = {r.volunteer_id for r in checked.routes}
+    for vid in set(new) - changed:
+        name = safe_file_name(vid)
+        files = [out / "volunteers" / f"{name}.html"]
+        if vid in with_rounds:
+            files += [out / "gpx" / f"{name}.gpx", out / "sheets" / f"{name}.pdf"]
+        if not all(f.is_file() for f in files):
+            changed.add(vid)
+    return frozenset(changed)
+
+
+def _checked(result: Plan, inputs: Inputs, what: Iterable[str]) -> tuple[Any, list[str]]:
+    """Return the plan joined with its registers, and the outputs asked for (checked)."""
     from ..render import bundle
 
     wanted = list(what)
@@ -93,9 +165,14 @@ def write_outputs(
         matrices=inputs.matrices,
         settings=inputs.settings,
     )
-    out = Path(out_dir)
+    return checked, wanted
+
+
+@contextmanager
+def _disk_errors(out: Path) -> Iterator[None]:
+    """Turn a full, read-only or forbidden output folder into one clear error."""
     try:
-        return _write_outputs(result, inputs, checked, out, wanted, progress)
+        yield
     except OSError as exc:
         if exc.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM):
             raise
@@ -117,8 +194,14 @@ def _write_outputs(
     checked: Any,
     out: Path,
     wanted: list[str],
+    volunteers: Collection[str] | None,
     progress: ProgressFn | None,
 ) -> list[Path]:
+    """Write the files, keeping the folder's record of what they show (see ``written``)."""
+    from ..render.digest import volunteer_digests
+
+    old = recorded(out) if volunteers is not None else None
+    forget(out)  # before any file changes: a write stopped half-way leaves no record
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     if "tables" in wanted:
@@ -128,16 +211,26 @@ def _write_outputs(
     if "exports" in wanted:
         from ..render.export import write_exports
 
-        written += write_exports(checked, out, progress=progress)
+        written += write_exports(checked, out, volunteers=volunteers, progress=progress)
     if "maps" in wanted:
         from ..render.maps import write_maps
 
         written += write_maps(
-            checked, out, network=inputs.network, places=inputs.places, progress=progress
+            checked,
+            out,
+            network=inputs.network,
+            places=inputs.places,
+            volunteers=volunteers,
+            progress=progress,
         )
     if "sheets" in wanted:
         from ..render.sheets import write_sheets
 
-        written += write_sheets(checked, out, network=inputs.network, progress=progress)
+        written += write_sheets(
+            checked, out, network=inputs.network, volunteers=volunteers, progress=progress
+        )
+    if {"exports", "maps", "sheets"} <= set(wanted):
+        digests = volunteer_digests(checked, shared=_shared(inputs))
+        record(out, digests if volunteers is None else merged(old, digests, volunteers))
     log.info("wrote %d files to %s", len(written), out)
     return written

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..config import Settings
 from ..errors import InputDataError, Problem
-from .legs import Coord, route_coords, route_legs
+from .legs import Coord, join_legs, route_legs
 from .text import clean_text, round_date, service_labels
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -99,6 +99,10 @@ class PlanBundle:
     visits: Mapping[str, Visit] = field(init=False)
     unassigned: Mapping[str, Unassigned] = field(init=False)
     rollover: Mapping[str, Unassigned] = field(init=False)
+    # the legs of each round drawn so far: every writer draws them (matrix.path is slow)
+    _legs: dict[Route, list[list[Coord]]] = field(
+        init=False, default_factory=dict, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         routes = sorted(self.plan.routes, key=lambda r: (r.volunteer_id, r.day, r.start_s))
@@ -157,23 +161,25 @@ class PlanBundle:
     def legs(self, route: Route) -> list[list[Coord]]:
         """Return the lines of a round's legs (home -> 1, ..., n -> home) along the roads.
 
-        A volunteer without a home location gets straight legs between the stops.
+        Drawn once per bundle and shared by every writer (do not change them). A
+        volunteer without a home location gets straight legs between the stops.
         """
         home = self.home(route.volunteer_id)
         if home is None:
             pts = [self.xy[s.household_id] for s in route.stops if s.household_id in self.xy]
             return [[a, b] for a, b in itertools.pairwise(pts)]
-        return route_legs(route, self.matrices.get(route.mode), home, self.xy)
+        if route not in self._legs:  # drawn once for all the writers of the bundle
+            self._legs[route] = route_legs(route, self.matrices.get(route.mode), home, self.xy)
+        return self._legs[route]
 
     def line(self, route: Route) -> list[Coord]:
         """Return a round as one line from home through every stop and back home.
 
         A volunteer without a home location gets a straight line through the stops.
         """
-        home = self.home(route.volunteer_id)
-        if home is None:
+        if self.home(route.volunteer_id) is None:
             return [self.xy[s.household_id] for s in route.stops if s.household_id in self.xy]
-        return route_coords(route, self.matrices.get(route.mode), home, self.xy)
+        return join_legs(self.legs(route))
 
 
 def _check(plan: Plan, households: Mapping[str, Record], volunteers: Mapping[str, Record]) -> None:

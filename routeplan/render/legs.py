@@ -8,7 +8,7 @@ with these.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from ..matrix import find_home
@@ -17,7 +17,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..matrix import TravelMatrix
     from ..planner import Route
 
-__all__ = ["Coord", "route_coords", "route_legs"]
+__all__ = ["Coord", "join_legs", "route_coords", "route_legs"]
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +67,12 @@ def route_coords(
 
     The legs of :func:`route_legs` joined into one line.
     """
+    return join_legs(route_legs(route, matrix, home, stop_xy))
+
+
+def join_legs(legs: Iterable[Sequence[Coord]]) -> list[Coord]:
+    """Return ``legs`` as one line (a point shared by two legs once)."""
     line: list[Coord] = []
-    for piece in route_legs(route, matrix, home, stop_xy):
+    for piece in legs:
         line.extend(piece[1:] if line and line[-1] == piece[0] else piece)
     return line

@@ -13,6 +13,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from .._labels import day_label, label
@@ -22,6 +23,7 @@ __all__ = [
     "clean_text",
     "day_name",
     "format_duration",
+    "remove_stale",
     "round_date",
     "safe_file_name",
     "service_labels",
@@ -110,3 +112,19 @@ def safe_file_name(text: str) -> str:
     readable = _SLUG_UNSAFE.sub("_", ascii_text).strip("_-")[:40].strip("_-") or "id"
     digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
     return f"{readable}~{digest[:NAME_HASH_LEN]}"
+
+
+def remove_stale(folder: Path, volunteer_ids: Iterable[str], suffix: str) -> list[Path]:
+    """Delete ``folder/<volunteer_id><suffix>`` of each id (files an earlier plan left).
+
+    A partial write (the writers' ``volunteers=``) calls this for the volunteers it was
+    asked for that no longer get the file, so that the folder holds what a full write
+    of the new plan holds. Returns the files deleted.
+    """
+    gone = []
+    for vid in volunteer_ids:
+        target = folder / f"{safe_file_name(vid)}{suffix}"
+        if target.is_file():
+            target.unlink()
+            gone.append(target)
+    return gone

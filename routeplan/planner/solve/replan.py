@@ -9,7 +9,12 @@ A coordinator moves a household by hand, marks a volunteer away or lowers a capa
 3. households left without a volunteer go, priority ones first, to the eligible
    volunteer with room whose home is nearest (round trip);
 4. only the volunteers whose households changed are routed again; the others keep
-   their rounds of ``base`` as they were.
+   their rounds of ``base`` as they were;
+5. a short improvement among those volunteers only (:func:`improve_rerouted`): the
+   greedy step 3 looks at homes, not rounds, so a household may fit another
+   re-routed volunteer's round better. It moves or swaps households between them while
+   the re-planned rounds cost less, stopped on counts (rounds, moves, solutions), so
+   the same inputs give the same plan.
 
 The result passes the same hard-rule check as a full plan
 (:meth:`~routeplan.planner.RoutingProblem.check`).
@@ -18,7 +23,9 @@ The result passes the same hard-rule check as a full plan
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
 
 import numpy as np
 from numpy.typing import NDArray
@@ -26,12 +33,19 @@ from numpy.typing import NDArray
 from ..problem import RoutingProblem
 from ..result import Plan
 from ._pool import count_workers, open_pool
+from .improve import ImproveOptions, improve
 from .route import SubResult, make_sub, route_volunteer
 from .steps import to_plan
 
-__all__ = ["replan_problem"]
+__all__ = ["IMPROVE_MOVES_PER_VOLUNTEER", "IMPROVE_ROUNDS", "improve_rerouted", "replan_problem"]
 
 log = logging.getLogger(__name__)
+
+IMPROVE_ROUNDS = 3
+"""Rounds of the improvement after a re-plan, at most (and at most ``planner.improve_rounds``)."""
+IMPROVE_MOVES_PER_VOLUNTEER = 4
+"""Moves tried per re-routed volunteer (``planner.improve_moves`` instead when set)."""
+_BATCH = 16  # moves re-planned together (fixed: the plan must not depend on the cores)
 
 
 def _start(problem: RoutingProblem, base: Plan) -> NDArray[np.int64]:
@@ -84,6 +98,51 @@ def _fill(problem: RoutingProblem, assign: NDArray[np.int64], rt: NDArray[np.flo
         v = int(options[np.argmin(rt[h, options])])
         assign[h] = v
         load[v] += 1
+
+
+def improve_rerouted(
+    problem: RoutingProblem,
+    assign: NDArray[np.int64],
+    results: dict[int, SubResult],
+    rerouted: Sequence[int],
+    pool: Executor,
+    *,
+    report: Callable[[str, float], None] = lambda message, fraction: None,
+) -> dict[str, int]:
+    """Step 5: move or swap households among the ``rerouted`` volunteers while it pays.
+
+    :func:`routeplan.planner.solve.improve.improve` on those volunteers alone: the
+    households of every other volunteer are neither moved nor moved to. ``assign`` and
+    ``results`` are updated in place. The budget is counted: at most
+    :data:`IMPROVE_ROUNDS` rounds (and ``planner.improve_rounds``), and
+    :data:`IMPROVE_MOVES_PER_VOLUNTEER` moves per volunteer (``planner.improve_moves``
+    when set); ``planner.time_limit_s`` is only a safety net. Returns the figures of
+    :func:`~routeplan.planner.solve.improve.improve`.
+    """
+    ps = problem.settings.planner
+    stats = {"rounds": 0, "tried": 0, "accepted": 0, "cut_by_time": 0}
+    rounds = min(IMPROVE_ROUNDS, ps.improve_rounds)
+    if len(rerouted) < 2 or rounds == 0:
+        return stats
+    moves = ps.improve_moves or IMPROVE_MOVES_PER_VOLUNTEER * len(rerouted)
+    mine = np.isin(assign, np.asarray(rerouted, dtype=np.int64))
+    part = np.where(mine, assign, -1)  # the others' households: not movable, no room
+    solutions = max(15, ps.route_solutions // 8)  # warm-started: fewer needed
+    options = ImproveOptions(
+        deadline=time.time() + ps.time_limit_s,
+        rounds=rounds,
+        moves=moves,
+        solutions=solutions,
+        time_limit_s=max(1.0, ps.time_limit_s / max(1, len(rerouted))),
+        batch=_BATCH,
+        workers=count_workers(ps.workers),
+        sub_seconds=0.05,
+    )
+    sub = {v: results[v] for v in rerouted}
+    part, sub, stats = improve(problem, part, sub, pool, options, report)
+    assign[mine] = part[mine]
+    results.update(sub)
+    return stats
 
 
 def replan_problem(
@@ -146,6 +205,8 @@ def replan_problem(
     with open_pool(min(count_workers(ps.workers), max(1, len(subs)))) as pool:
         for sub, r in zip(subs, pool.map(route_volunteer, subs), strict=True):
             results[sub.v] = r
+        report("improving the rounds planned again", 0.6)
+        istats = improve_rerouted(problem, assign, results, changed, pool, report=report)
     plan = to_plan(problem, assign, results)
     rerouted = {problem.volunteer_ids[v] for v in changed}
     kept_vids = set(problem.volunteer_ids) - rerouted
@@ -164,6 +225,7 @@ def replan_problem(
             "workload_s": plan.workload_s(),
             "rerouted": sorted(rerouted),
             "replan": "partial",
+            "improve": istats,
         }
     )
     report("plan done", 1.0)

@@ -32,11 +32,11 @@ Every file is written atomically (see :mod:`routeplan._io`). The submodules:
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 
 from ..bundle import PlanBundle
-from ..text import safe_file_name
+from ..text import remove_stale, safe_file_name
 from .csv import safe_cell, write_csv, write_plan_tables
 from .gpx import GPX_NS, gpx_document, write_gpx
 from .layers import GEOM_TYPE, layer_frames, write_geojson, write_geopackage
@@ -61,7 +61,11 @@ ProgressFn = Callable[[str, float], None]
 
 
 def write_exports(
-    bundle: PlanBundle, out_dir: str | Path, *, progress: ProgressFn | None = None
+    bundle: PlanBundle,
+    out_dir: str | Path,
+    *,
+    volunteers: Collection[str] | None = None,
+    progress: ProgressFn | None = None,
 ) -> list[Path]:
     """Write the plan as GeoPackage, GeoJSON, CSV and per-volunteer GPX files.
 
@@ -73,6 +77,10 @@ def write_exports(
         matrix is drawn as straight lines between the stops.
     out_dir
         Output folder, created when missing.
+    volunteers
+        Write the GPX files of these volunteers only (the files listing everyone are
+        always written); a volunteer of them without a round loses a GPX file left
+        from an earlier plan. Default: every volunteer with a round.
     progress
         Optional ``progress(message, fraction)`` callback.
 
@@ -81,7 +89,8 @@ def write_exports(
     list of pathlib.Path
         Every file written: ``plan.gpkg``, ``plan_households.geojson``,
         ``plan_stops.geojson``, ``plan_routes.geojson``, ``plan_service_points.geojson``,
-        ``plan_stops.csv`` and ``gpx/<volunteer_id>.gpx`` for each volunteer with a round.
+        ``plan_stops.csv`` and ``gpx/<volunteer_id>.gpx`` for each volunteer with a round
+        (of ``volunteers``).
 
     """
     out = Path(out_dir)
@@ -109,6 +118,9 @@ def write_exports(
         )
     )
     vids = sorted({r.volunteer_id for r in bundle.routes})
+    if volunteers is not None:
+        remove_stale(out / "gpx", set(volunteers) - set(vids), ".gpx")
+        vids = [v for v in vids if v in volunteers]
     for k, vid in enumerate(vids):
         report("exports: GPX", 0.8 + 0.2 * k / max(len(vids), 1))
         written.append(write_gpx(bundle, vid, out / "gpx" / f"{safe_file_name(vid)}.gpx"))

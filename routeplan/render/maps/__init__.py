@@ -44,13 +44,13 @@ The submodules:
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 from typing import Any
 
 from ..._io import write_text
 from ..bundle import PlanBundle
-from ..text import safe_file_name
+from ..text import remove_stale, safe_file_name
 from .context import MapContext
 from .offline import offline_html, offline_map
 from .overview import overview
@@ -78,6 +78,7 @@ def write_maps(
     *,
     network: Any = None,
     places: Mapping[str, tuple[float, float]] | None = None,
+    volunteers: Collection[str] | None = None,
     progress: ProgressFn | None = None,
 ) -> list[Path]:
     """Write the coordinator's overview map and one phone page per volunteer.
@@ -99,6 +100,10 @@ def write_maps(
     places
         Hamlet names to label, ``{name: (lon, lat)}``; by default each household
         village is labelled at the median position of its households.
+    volunteers
+        Write the phone pages of these volunteers only (the overview is always
+        written); one of them no longer in the register loses the page an earlier plan
+        left. Default: every volunteer in the register.
     progress
         Optional ``progress(message, fraction)`` callback.
 
@@ -106,8 +111,8 @@ def write_maps(
     -------
     list of pathlib.Path
         ``map_overview.html`` first, then ``volunteers/<volunteer_id>.html`` for
-        every volunteer in the register (a volunteer without rounds gets a page
-        saying so).
+        every volunteer in the register (of ``volunteers``; a volunteer without rounds
+        gets a page saying so).
 
     """
     out = Path(out_dir)
@@ -119,6 +124,9 @@ def write_maps(
         progress("maps: overview", 0.05)
     paths = [write_text(out / "map_overview.html", overview(ctx, roads, places))]
     vids = list(bundle.volunteers)
+    if volunteers is not None:
+        remove_stale(out / "volunteers", set(volunteers) - set(vids), ".html")
+        vids = [v for v in vids if v in volunteers]
     for k, vid in enumerate(vids):
         if progress:
             progress(f"maps: volunteer {vid}", 0.1 + 0.9 * k / max(len(vids), 1))

@@ -1,14 +1,18 @@
 """The files of route sheets: the week's PDF, cut into one PDF per volunteer.
 
 The week is rendered once (the slow part: fonts are parsed and subset once per
-document) and each volunteer's pages are then copied into their own file. Every file
-is written atomically: a crash leaves last week's file, never half of one.
+document) and each volunteer's pages are then copied into their own file. After a
+re-plan that changed a few volunteers' rounds only their sheets are rendered (into one
+document, cut the same way) and the week's PDF is joined from every volunteer's file
+(:func:`join_pages`). Every file is written atomically: a crash leaves last week's file,
+never half of one.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping, Sequence
+import tempfile
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from ..._io import atomic_path
 from ..._labels import label
 from ...errors import InputDataError, Problem
-from ..text import clean_text, safe_file_name
+from ..text import clean_text, remove_stale, safe_file_name
 from .model import Sheet, sheets_by_volunteer
 from .roads import Roads, road_map
 from .writer import SheetWriter
@@ -24,7 +28,7 @@ from .writer import SheetWriter
 if TYPE_CHECKING:  # pragma: no cover
     from ..bundle import PlanBundle
 
-__all__ = ["ProgressFn", "split_pages", "write_sheets"]
+__all__ = ["ProgressFn", "join_pages", "split_pages", "write_sheets"]
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +55,26 @@ def split_pages(source: Path, pages: Mapping[str, Sequence[int]], folder: Path) 
     finally:
         src.close()
     return written
+
+
+def join_pages(sources: Sequence[Path], target: Path) -> Path:
+    """Write the pages of every PDF of ``sources``, in order, into ``target`` (atomically)."""
+    import pypdfium2 as pdfium
+
+    dst = pdfium.PdfDocument.new()
+    opened = []
+    try:
+        for source in sources:
+            src = pdfium.PdfDocument(str(source))
+            opened.append(src)
+            dst.import_pages(src)
+        with atomic_path(target) as tmp:
+            dst.save(str(tmp))
+    finally:
+        dst.close()
+        for src in opened:
+            src.close()
+    return target
 
 
 @dataclass(frozen=True)
@@ -118,12 +142,35 @@ def _write_week(job: _Job, out: Path) -> list[Path]:
     return [target, *split_pages(target, pages, out / "sheets")]
 
 
+def _write_some(job: _Job, out: Path, volunteers: Collection[str]) -> list[Path]:
+    """Write the sheets of ``volunteers``, then join the week's PDF from every volunteer's.
+
+    A volunteer's file missing from ``out/sheets`` is written too, so the week's PDF
+    never misses anyone; one of ``volunteers`` without rounds loses an earlier file.
+    """
+    folder = out / "sheets"
+    remove_stale(folder, set(volunteers) - set(job.sheets), ".pdf")
+    files = {vid: folder / f"{safe_file_name(vid)}.pdf" for vid in sorted(job.sheets)}
+    redo = [vid for vid, path in files.items() if vid in volunteers or not path.is_file()]
+    written: list[Path] = []
+    if redo:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=out, prefix=".sheets-") as tmp:
+            part = Path(tmp) / "part.pdf"
+            pages = job.render(part, redo, label("sheet_title", job.language))
+            job.report("route sheets: one file per volunteer", 0.85)
+            written = split_pages(part, pages, folder)
+    job.report("route sheets: the week's PDF", 0.9)
+    return [join_pages(list(files.values()), out / "route_sheets_all.pdf"), *written]
+
+
 def write_sheets(
     bundle: PlanBundle,
     out_dir: str | Path,
     *,
     network: Any = None,
     volunteer_id: str | None = None,
+    volunteers: Collection[str] | None = None,
     progress: ProgressFn | None = None,
 ) -> list[Path]:
     """Write printable A4 route sheets: one per volunteer per round day.
@@ -144,6 +191,12 @@ def write_sheets(
         map shows only the round.
     volunteer_id
         Write only this volunteer's file ``sheets/<volunteer_id>.pdf``.
+    volunteers
+        After a re-plan: write the files of these volunteers only (and of any volunteer
+        whose file is missing), then ``route_sheets_all.pdf`` joined from every
+        volunteer's file (the same pages as a full write; each volunteer's fonts are
+        embedded apart, so the file is larger). One of ``volunteers`` without rounds
+        loses the file an earlier plan left.
     progress
         Optional ``progress(message, fraction)`` callback.
 
@@ -151,8 +204,8 @@ def write_sheets(
     -------
     list of pathlib.Path
         ``route_sheets_all.pdf`` (every volunteer's week, in volunteer order) and
-        ``sheets/<volunteer_id>.pdf`` for each volunteer with a round; with
-        ``volunteer_id``, only that volunteer's file.
+        ``sheets/<volunteer_id>.pdf`` for each volunteer with a round (of
+        ``volunteers``); with ``volunteer_id``, only that volunteer's file.
 
     Raises
     ------
@@ -177,6 +230,8 @@ def write_sheets(
     elif not sheets:
         log.warning("the plan has no rounds: no route sheets written")
         written = []
+    elif volunteers is not None:
+        written = _write_some(job, out, volunteers)
     else:
         written = _write_week(job, out)
     job.report("route sheets: done", 1.0)
