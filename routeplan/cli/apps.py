@@ -163,6 +163,9 @@ def _cmd_areas(args: argparse.Namespace) -> int:
 
     settings = with_overrides(settings_of(args), time_limit=args.time_limit)
     # Dask logs its cluster's comings and goings at INFO: show them with --debug only
+    # (importing distributed sets its logger's level: import it first)
+    import distributed  # noqa: F401
+
     logging.getLogger("distributed").setLevel(logging.DEBUG if args.debug else logging.ERROR)
     if args.folders is not None:
         areas = areas_from_folders(args.folders, network=args.network)
