@@ -84,6 +84,9 @@ class AreaResult:
         The Dask worker that ran it.
     peak_mb
         Peak memory of the worker process while it ran (MB, when known).
+    cpu_seconds
+        CPU seconds the worker process used while it ran (all its threads; with
+        ``seconds``, how much of a core the task got).
 
     """
 
@@ -95,6 +98,7 @@ class AreaResult:
     out_dir: str = ""
     worker: str = ""
     peak_mb: float | None = None
+    cpu_seconds: float = 0.0
 
 
 def _peak_mb() -> float | None:
@@ -116,7 +120,7 @@ def run_area(
     from ..pipeline import InputFiles
     from .plan import plan_area
 
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     worker = _worker_name()
     settings = _serial_in_daemon(settings)
     try:
@@ -136,11 +140,12 @@ def run_area(
         if not isinstance(exc, RouteplanError):
             log.debug("area %s failed:\n%s", area.name, traceback.format_exc())
         secs = round(time.perf_counter() - t0, 2)
-        return AreaResult(area.name, "failed", {}, message, secs, out_dir, worker, _peak_mb())
-    secs = round(time.perf_counter() - t0, 2)
+        cpu = round(time.process_time() - c0, 2)
+        return AreaResult(area.name, "failed", {}, message, secs, out_dir, worker, _peak_mb(), cpu)
+    secs, cpu = round(time.perf_counter() - t0, 2), round(time.process_time() - c0, 2)
     done = {"key": key, "area": area.name, "figures": figures, "seconds": secs, "worker": worker}
     write_text(Path(out_dir) / _DONE, json.dumps(done, ensure_ascii=False, indent=1))
-    return AreaResult(area.name, "planned", figures, "", secs, out_dir, worker, _peak_mb())
+    return AreaResult(area.name, "planned", figures, "", secs, out_dir, worker, _peak_mb(), cpu)
 
 
 def _serial_in_daemon(settings: Settings) -> Settings:
