@@ -3,14 +3,19 @@
 Makes the synthetic city (``data/make_city.py``: 20 communes from the demo generator,
 ``--scale`` of their households) once, then plans every commune with
 ``routeplan.areas.plan_areas`` on a local cluster of 1 worker process, then of 2
-(``force=True``: nothing skipped), in the same run. Recorded: wall seconds of all
-areas, the speed-up (1 worker / 2 workers), the sum of the areas' own seconds, and
-each worker's peak memory (its process's ``ru_maxrss``). Then a rerun with nothing
-changed (every area skipped). Appends a JSON line per run to --results.
+(``force=True``: nothing skipped), in the same run, ``--rounds`` times in turn (1, 2,
+1, 2, ...: on a shared machine the load drifts, and alternating spreads the drift
+over both). Recorded: wall seconds of all areas, the speed-up (1 worker / 2 workers,
+per round and over all rounds), the sum of the areas' own seconds, the CPU seconds the
+areas used and the cores that makes over the wall time (``cores_used``), each worker's
+peak memory (its process's ``ru_maxrss``) and the load average at the start and end
+of each run. Then a rerun with nothing changed (every area skipped). Appends a JSON
+line per run to --results.
 
 Examples::
 
     .venv/bin/python bench/bench_areas.py                 # 20 communes, scale 0.4
+    .venv/bin/python bench/bench_areas.py --scale 0.25 --rounds 2
     .venv/bin/python bench/bench_areas.py --communes 24 --scale 1
 """
 
@@ -58,6 +63,8 @@ def _run(areas: Any, out: Path, workers: int, settings: Any, force: bool) -> dic
         "failed": sum(r.status == "failed" for r in results),
         "wall_s": round(wall, 1),
         "area_s_sum": round(sum(r.seconds for r in results), 1),
+        "area_cpu_s_sum": round(sum(r.cpu_seconds for r in results), 1),
+        "cores_used": round(sum(r.cpu_seconds for r in results) / wall, 2),
         "households": sum(int(r.figures.get("households", 0)) for r in results),
         "visits": sum(int(r.figures.get("visits", 0)) for r in results),
         "worker_peak_mb": sorted(per_worker.values()),
@@ -78,6 +85,7 @@ def main() -> int:
     parser.add_argument("--scale", type=float, default=0.4)
     parser.add_argument("--time-limit", type=float, default=30.0)
     parser.add_argument("--results", type=Path, default=RESULTS)
+    parser.add_argument("--rounds", type=int, default=1, help="1-then-2-worker rounds")
     args = parser.parse_args()
     s = Settings()
     settings = dataclasses.replace(
@@ -88,15 +96,20 @@ def main() -> int:
         made = make_city(city, communes=args.communes, scale=args.scale)
         areas = areas_from_folders(city)
         rows = []
-        for workers, force in ((1, True), (2, True), (2, False)):
+        runs = [(1, True), (2, True)] * max(1, args.rounds) + [(2, False)]
+        for k, (workers, force) in enumerate(runs):
             row = _run(areas, Path(tmp) / "out", workers, settings, force)
             row.update({"communes": len(made), "scale": args.scale, "rerun": not force})
+            row["round"] = k // 2 + 1 if force else 0
             rows.append(row)
             print(json.dumps(row), flush=True)
             with args.results.open("a", encoding="utf-8") as fh:
                 fh.write(json.dumps(row) + "\n")
-    one, two = rows[0]["wall_s"], rows[1]["wall_s"]
-    print(f"speed-up with 2 workers: {one / two:.2f}x ({one} s -> {two} s)")
+    one = [r["wall_s"] for r in rows if r["workers"] == 1]
+    two = [r["wall_s"] for r in rows if r["workers"] == 2 and not r["rerun"]]
+    for k, (a, b) in enumerate(zip(one, two, strict=True)):
+        print(f"round {k + 1}: speed-up with 2 workers {a / b:.2f}x ({a} s -> {b} s)")
+    print(f"all rounds: {sum(one) / sum(two):.2f}x ({sum(one):.1f} s -> {sum(two):.1f} s)")
     return 0
 
 

@@ -14,6 +14,13 @@ holds ``households.csv``, ``volunteers.csv``, ``service_points.csv`` and ``map.o
 few seconds; for the tests): one hamlet each, ``--tiny-households`` households and
 two or three volunteers, the demo map copied into each folder.
 
+``--extract`` writes the city the way a province hands it out instead of a folder
+per commune: one OSM extract of every commune's roads side by side (``city.osm``,
+ids unique), their boundary polygons (``boundaries.geojson``) and registers for the
+whole city with an ``area`` column (``households.csv``, ``volunteers.csv``,
+``service_points.csv``), for ``routeplan areas --households ... --network city.osm
+--boundaries boundaries.geojson`` (see ``data/city_extract.py``).
+
 Only numpy and the standard library are used (and make_demo's own); nothing is
 downloaded, and the same arguments give the same files.
 """
@@ -34,6 +41,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import make_demo  # noqa: E402 - the demo generator lives beside this script
+from city_extract import Rows  # noqa: E402 - beside this script too
 
 CITY_SEED = 20260101
 """Seed of the city: commune ``i`` is generated with ``CITY_SEED + 97 * i``."""
@@ -58,16 +66,15 @@ def _nearest_hamlet(lon: float, lat: float) -> str:
     return best.name
 
 
-def _cut(
+def _pick(
     src: Path,
-    out: Path,
     hamlets: Sequence[str],
     share: float,
     per_volunteer: float,
     rng: np.random.Generator,
     max_households: int | None = None,
-) -> tuple[int, int]:
-    """Write the commune of ``hamlets`` from the generated files in ``src`` into ``out``."""
+) -> Rows:
+    """The commune of ``hamlets`` from the generated files in ``src``: registers' rows."""
     hcols, hrows = _read(src / "households.csv")
     vcols, vrows = _read(src / "volunteers.csv")
     hh = [r for r in hrows if r["village"] in hamlets]
@@ -84,11 +91,15 @@ def _cut(
     want = max(1, min(len(vols), round(keep / per_volunteer)))
     vpick = np.sort(rng.choice(len(vols), size=want, replace=False)) if vols else []
     vols = [vols[i] for i in vpick]
-    _write(out / "households.csv", hcols, hh)
-    _write(out / "volunteers.csv", vcols, vols)
+    return Rows(hcols, hh, vcols, vols)
+
+
+def _write_folder(src: Path, out: Path, rows: Rows) -> None:
+    """Write a commune's folder: its registers, the service points and its map."""
+    _write(out / "households.csv", rows.hcols, rows.households)
+    _write(out / "volunteers.csv", rows.vcols, rows.volunteers)
     shutil.copyfile(src / "service_points.csv", out / "service_points.csv")
     shutil.copyfile(src / "hoabac.osm", out / "map.osm")
-    return len(hh), len(vols)
 
 
 def make_city(
@@ -99,33 +110,43 @@ def make_city(
     seed: int = CITY_SEED,
     tiny: bool = False,
     tiny_households: int = 24,
+    extract: bool = False,
 ) -> list[tuple[str, int, int]]:
-    """Write the city's communes into ``out``; return (folder, households, volunteers)."""
+    """Write the city's communes into ``out``; return (commune, households, volunteers).
+
+    A folder per commune, or with ``extract`` one city: ``city.osm``,
+    ``boundaries.geojson`` and registers with an ``area`` column (see
+    :mod:`city_extract`).
+    """
     rng = np.random.default_rng(seed)
     names = [h.name for h in make_demo.HAMLETS]
     made: list[tuple[str, int, int]] = []
-    for i in range(communes):
-        width = 1 if tiny else int(rng.integers(1, 4))
-        start = int(rng.integers(0, len(names) - width + 1))
-        hamlets = names[start : start + width]
-        share = 1.0 if tiny else float(min(1.0, scale * rng.uniform(0.3, 1.0)))
-        per_volunteer = float(rng.choice([12.0, 16.0, 20.0, 20.0, 26.0, 35.0]))
-        folder = out / f"{i + 1:02d}-{make_demo_slug(hamlets)}"
-        if tiny:
-            n_hh, n_vol = _cut(
-                HERE / "demo",
-                folder,
-                hamlets,
-                share,
-                tiny_households / rng.choice([2, 3]),
-                rng,
-                tiny_households,
-            )
-        else:
-            with tempfile.TemporaryDirectory(prefix="city-") as tmp:
-                make_demo.generate(Path(tmp), seed=seed + 97 * i)
-                n_hh, n_vol = _cut(Path(tmp), folder, hamlets, share, per_volunteer, rng)
-        made.append((folder.name, n_hh, n_vol))
+    parts: list[tuple[str, Path, Rows]] = []
+    with tempfile.TemporaryDirectory(prefix="city-") as tmp:
+        for i in range(communes):
+            width = 1 if tiny else int(rng.integers(1, 4))
+            start = int(rng.integers(0, len(names) - width + 1))
+            hamlets = names[start : start + width]
+            share = 1.0 if tiny else float(min(1.0, scale * rng.uniform(0.3, 1.0)))
+            per_volunteer = float(rng.choice([12.0, 16.0, 20.0, 20.0, 26.0, 35.0]))
+            name = f"{i + 1:02d}-{make_demo_slug(hamlets)}"
+            if tiny:
+                src = HERE / "demo"
+                per_volunteer = tiny_households / rng.choice([2, 3])
+                rows = _pick(src, hamlets, share, per_volunteer, rng, tiny_households)
+            else:
+                src = Path(tmp) / name
+                make_demo.generate(src, seed=seed + 97 * i)
+                rows = _pick(src, hamlets, share, per_volunteer, rng)
+            if extract:
+                parts.append((name, src, rows))
+            else:
+                _write_folder(src, out / name, rows)
+            made.append((name, len(rows.households), len(rows.volunteers)))
+        if extract:
+            from city_extract import write_city
+
+            write_city(out, parts)
     return made
 
 
@@ -147,6 +168,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=CITY_SEED)
     parser.add_argument("--tiny", action="store_true", help="tiny communes from the demo")
     parser.add_argument("--tiny-households", type=int, default=24)
+    parser.add_argument(
+        "--extract",
+        action="store_true",
+        help="one city: city.osm, boundaries.geojson, registers with an area column",
+    )
     args = parser.parse_args(argv)
     made = make_city(
         args.out,
@@ -155,6 +181,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         seed=args.seed,
         tiny=args.tiny,
         tiny_households=args.tiny_households,
+        extract=args.extract,
     )
     for name, n_hh, n_vol in made:
         print(f"{name:40s} {n_hh:5d} households {n_vol:4d} volunteers")

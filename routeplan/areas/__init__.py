@@ -15,7 +15,8 @@ Dask is imported only when :func:`plan_areas` runs.
 
 from __future__ import annotations
 
-from .inputs import Area, area_key, areas_from_folders, areas_from_register, cut_networks
+from .boundaries import boundary_problems, cut_networks, read_boundaries
+from .inputs import Area, area_key, areas_from_folders, areas_from_register
 from .plan import area_figures, plan_area
 from .rollup import ROLLUP_COLUMNS, rollup_rows, write_rollup
 from .run import AreaResult, ClusterOptions, plan_areas, run_area
@@ -29,9 +30,11 @@ __all__ = [
     "area_key",
     "areas_from_folders",
     "areas_from_register",
+    "boundary_problems",
     "cut_networks",
     "plan_area",
     "plan_areas",
+    "read_boundaries",
     "rollup_rows",
     "run_area",
     "write_rollup",

@@ -3,8 +3,8 @@
 Each :class:`Area` is a commune or ward with its own households, volunteers and map.
 The map is the area's own file (an OSM file or GraphML in its folder), or the area's
 part of one large extract, cut by the area's boundary polygon
-(:func:`cut_networks`). :func:`area_key` is the hash a rerun compares to skip an area
-whose inputs and settings have not changed.
+(:func:`routeplan.areas.cut_networks`). :func:`area_key` is the hash a rerun compares
+to skip an area whose inputs and settings have not changed.
 """
 
 from __future__ import annotations
@@ -15,21 +15,17 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .._io import write_text
 from ..config import Settings
 from ..errors import InputDataError, Problem
-
-if TYPE_CHECKING:  # pragma: no cover
-    from ..network import Network
 
 __all__ = [
     "Area",
     "area_key",
     "areas_from_folders",
     "areas_from_register",
-    "cut_networks",
     "slug",
 ]
 
@@ -51,6 +47,13 @@ class Area:
         Its map (OSM file or GraphML); ``None`` until cut from a shared extract.
     service_points
         Its service points (optional).
+    register, register_rows
+        For an area split from a register with an area column: that register, and
+        the row (spreadsheet numbering) of each of ``households``' rows in it, so that
+        problems name the row the user typed.
+    problems
+        Problems found before its run (a household outside its boundary): its run
+        fails with them.
 
     """
 
@@ -59,6 +62,9 @@ class Area:
     volunteers: Path
     network: Path | None = None
     service_points: Path | None = None
+    register: Path | None = None
+    register_rows: tuple[int, ...] = ()
+    problems: tuple[Problem, ...] = ()
 
     @property
     def slug(self) -> str:
@@ -138,8 +144,12 @@ def areas_from_folders(root: str | Path, *, network: str | Path | None = None) -
 
 def _split_table(
     path: Path, column: str, what: str
-) -> tuple[list[str], dict[str, list[list[str]]]]:
-    """Read a CSV register as text and group its rows by ``column`` (every problem listed)."""
+) -> tuple[list[str], dict[str, list[tuple[int, list[str]]]]]:
+    """Read a CSV register as text; group its (row number, cells) by ``column``.
+
+    The area column itself is left out of the header and cells returned (the area's
+    folder says it). Every row without an area is listed in the error.
+    """
     import csv
 
     with path.open(encoding="utf-8-sig", newline="") as fh:
@@ -159,7 +169,7 @@ def _split_table(
             ]
         )
     k = names.index(column.lower())
-    groups: dict[str, list[list[str]]] = {}
+    groups: dict[str, list[tuple[int, list[str]]]] = {}
     problems = [
         Problem(f"row {i + 2}: no area", f"fill in the {column!r} column", file=str(path))
         for i, r in enumerate(body)
@@ -167,20 +177,20 @@ def _split_table(
     ]
     if problems:
         raise InputDataError(problems, subject=f"{what} register")
-    for r in body:
+    for i, r in enumerate(body):
         if any(c.strip() for c in r):
-            groups.setdefault(r[k].strip(), []).append(r)
-    return header, groups
+            groups.setdefault(r[k].strip(), []).append((i + 2, r[:k] + r[k + 1 :]))
+    return header[:k] + header[k + 1 :], groups
 
 
-def _csv_text(header: list[str], rows: list[list[str]]) -> str:
+def _csv_text(header: list[str], rows: list[tuple[int, list[str]]]) -> str:
     import csv
     import io
 
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows(cells for _, cells in rows)
     return buf.getvalue()
 
 
@@ -196,9 +206,12 @@ def areas_from_register(
     """Split CSV registers with an area column into an :class:`Area` per area.
 
     Each area's rows are written to ``work_dir/<area>/households.csv`` and
-    ``volunteers.csv`` (kept as typed). Every area named in either register becomes an
-    area; one with households but no volunteers is planned (and fails) on its own.
-    ``service_points`` are split the same way when they have the column, else shared.
+    ``volunteers.csv`` (kept as typed, less the area column). Every area named in
+    either register becomes an area; one with households but no volunteers is planned
+    (and fails) on its own. ``service_points`` are split the same way when they have
+    the column, else shared. Each area remembers the register's row of each of its
+    households, so that a problem found later (a household outside its boundary)
+    names the row as typed.
 
     Raises
     ------
@@ -210,7 +223,7 @@ def areas_from_register(
     hh_header, hh = _split_table(Path(households), column, "household")
     vol_header, vol = _split_table(Path(volunteers), column, "volunteer")
     sp_header: list[str] = []
-    sp: dict[str, list[list[str]]] = {}
+    sp: dict[str, list[tuple[int, list[str]]]] = {}
     if service_points is not None:
         try:
             sp_header, sp = _split_table(Path(service_points), column, "service point")
@@ -226,81 +239,10 @@ def areas_from_register(
         if name in sp:
             spath = folder / "service_points.csv"
             write_text(spath, _csv_text(sp_header, sp[name]))
-        areas.append(Area(name, hpath, vpath, Path(network) if network else None, spath))
+        rows = tuple(n for n, _ in hh.get(name, []))
+        net = Path(network) if network else None
+        areas.append(Area(name, hpath, vpath, net, spath, Path(households), rows))
     return areas
-
-
-def _boundaries(path: Path) -> dict[str, Any]:
-    """Area name -> polygon (lon/lat) from a GeoJSON or GeoPackage of boundaries."""
-    import geopandas as gpd
-
-    frame = gpd.read_file(path)
-    if frame.crs is not None:
-        frame = frame.to_crs(4326)
-    cols = {c.lower(): c for c in frame.columns}
-    name_col = next((cols[c] for c in ("area", "name") if c in cols), None)
-    if name_col is None:
-        raise InputDataError(
-            [Problem("no 'area' or 'name' column", "name each boundary polygon", file=str(path))],
-            subject="area boundaries",
-        )
-    return {str(n): g for n, g in zip(frame[name_col], frame.geometry, strict=True)}
-
-
-def cut_networks(
-    areas: Sequence[Area],
-    extract: Network,
-    boundaries: str | Path,
-    work_dir: str | Path,
-    *,
-    margin_m: float = 500.0,
-) -> list[Area]:
-    """Give each area without its own map its part of ``extract``, cut by its boundary.
-
-    The part is the ways with a junction inside the area's polygon grown by
-    ``margin_m`` (roads just over the border stay usable), written as
-    ``work_dir/<area>/network.graphml``.
-
-    Raises
-    ------
-    InputDataError
-        Naming every area the boundaries file has no polygon for.
-
-    """
-    from ..network import Network, fingerprint
-
-    polygons = _boundaries(Path(boundaries))
-    missing = [a.name for a in areas if a.name not in polygons]
-    if missing:
-        raise InputDataError(
-            [
-                Problem(
-                    f"no boundary for area {m!r}",
-                    "add its polygon (with an 'area' or 'name' value) to the boundaries file",
-                    file=str(boundaries),
-                )
-                for m in missing
-            ],
-            subject="area boundaries",
-        )
-    import shapely
-
-    g = extract.graph
-    nodes = list(g.nodes)
-    lon = [float(g.nodes[n]["x"]) for n in nodes]
-    lat = [float(g.nodes[n]["y"]) for n in nodes]
-    pts = shapely.points(lon, lat)
-    out: list[Area] = []
-    for area in areas:
-        poly = polygons[area.name]
-        grown = poly.buffer(margin_m / 111_000.0)  # degrees; a margin, not a measure
-        inside = shapely.contains(grown, pts)
-        sub = g.subgraph([n for n, ok in zip(nodes, inside, strict=True) if ok]).copy()
-        places = {k: v for k, v in extract.places.items() if grown.contains(shapely.Point(*v))}
-        net = Network(sub, extract.report, fingerprint(sub), places)
-        path = net.save(Path(work_dir) / area.slug / "network.graphml")
-        out.append(Area(area.name, area.households, area.volunteers, path, area.service_points))
-    return out
 
 
 def _file_hash(path: Path | None) -> str:

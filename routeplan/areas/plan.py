@@ -7,6 +7,7 @@ Each task of :func:`routeplan.areas.plan_areas` runs :func:`plan_area`:
 
 from __future__ import annotations
 
+import logging
 import math
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -19,6 +20,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..planner import Plan
 
 __all__ = ["area_figures", "plan_area"]
+
+log = logging.getLogger(__name__)
 
 ProgressFn = Callable[[str, float], None]
 PathLike = str | Path
@@ -43,23 +46,33 @@ def plan_area(
     inputs = load_inputs(files, settings=settings, cache_dir=out / ".cache", progress=progress)
     result = make_plan(inputs, progress=progress)
     write_outputs(result, inputs, out, what=what, progress=progress)
-    return area_figures(result, inputs)
+    return area_figures(result, inputs, cache_dir=out / ".cache")
 
 
-def area_figures(result: Plan, inputs: Inputs) -> dict[str, Any]:
+def area_figures(
+    result: Plan, inputs: Inputs, *, cache_dir: PathLike | None = None
+) -> dict[str, Any]:
     """Return the roll-up figures of one area's plan.
 
     ``households``, ``volunteers``, ``assigned``, ``visits``, ``rolled_over``,
     ``unassigned``, ``volunteers_short`` (volunteers the 1+20 rule asks for beyond the
-    register: one per ``planner.capacity`` households), and the coverage headline in
-    ``coverage.mode`` from the plan's travel times: ``median_min`` (household to its
-    nearest service point), ``share_far`` (beyond ``coverage.far_min`` or no way there;
-    ``None`` without service points).
+    register: one per ``planner.capacity`` households), and the coverage headline:
+    ``median_min`` (minutes from a household to its nearest service point in
+    ``coverage.mode``) and ``share_far`` (beyond ``coverage.far_min`` or no way there).
+
+    The headline is the one :func:`routeplan.pipeline.run_coverage` (``routeplan
+    coverage``) puts first, read from the travel times the plan already computed
+    rather than from a second run: the same figures (a test compares them), without
+    the report's other mode, bands, hamlet table and what-ifs. When no volunteer of
+    the area travels in ``coverage.mode`` the plan has no times in that mode: they are
+    computed then, households to service points only (cached in ``cache_dir``). Both
+    are ``None`` without service points, or when that matrix would be over
+    ``network.matrix_memory_gb``.
     """
     settings = inputs.settings
     n_hh, n_vol = len(inputs.households), len(inputs.volunteers)
     need = math.ceil(n_hh / settings.planner.capacity)
-    median, far = _headline(inputs)
+    median, far = _headline(inputs, _times(inputs, cache_dir))
     return {
         "households": n_hh,
         "volunteers": n_vol,
@@ -73,7 +86,32 @@ def area_figures(result: Plan, inputs: Inputs) -> dict[str, Any]:
     }
 
 
-def _headline(inputs: Inputs) -> tuple[float | None, float | None]:
+def _times(inputs: Inputs, cache_dir: PathLike | None) -> Any:
+    """Return travel times in ``coverage.mode`` covering households and service points.
+
+    The plan's own when its volunteers travel in that mode; else households and service
+    points only; ``None`` without service points or when that matrix is refused as too
+    large (never another mode's times under this mode's name).
+    """
+    from ..errors import InputDataError
+    from ..matrix import build_matrix, points_frame
+
+    mode, sp = inputs.settings.coverage.mode, inputs.service_points
+    if sp is None or len(sp) == 0:
+        return None
+    if mode in inputs.matrices:
+        return inputs.matrices[mode]
+    points = points_frame(inputs.households, None, sp)
+    try:
+        return build_matrix(
+            inputs.network, points, mode=mode, settings=inputs.settings, cache_dir=cache_dir
+        )
+    except InputDataError as exc:  # over network.matrix_memory_gb: no headline, not a crash
+        log.warning("no coverage headline in %s: %s", mode, exc)
+        return None
+
+
+def _headline(inputs: Inputs, m: Any) -> tuple[float | None, float | None]:
     """Median minutes from a household to its nearest service point; share beyond far_min."""
     import numpy as np
 
@@ -81,7 +119,6 @@ def _headline(inputs: Inputs) -> tuple[float | None, float | None]:
 
     sp = inputs.service_points
     cov = inputs.settings.coverage
-    m = inputs.matrices.get(cov.mode) or next(iter(inputs.matrices.values()), None)
     if sp is None or len(sp) == 0 or m is None:
         return None, None
     sps = [str(p) for p in sp["point_id"]]

@@ -93,6 +93,7 @@ th,td{border:1px solid #ccc;padding:4px 8px;text-align:right}
 th{background:#f0f0f0}td.t,th.t{text-align:left}td.e{text-align:left;white-space:pre-line}
 tr.failed td{background:#fde8e8}tr.short td.s{background:#fff3cd;font-weight:bold}
 tr.total td{font-weight:bold;border-top:2px solid #444}
+p{max-width:60em;font-size:14px}.scroll{overflow-x:auto}
 """
 
 
@@ -132,10 +133,22 @@ def _html(rows: list[dict[str, Any]], title: str) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{html.escape(title)}</title><style>{_STYLE}</style></head><body>"
         f"<h1>{html.escape(title)}</h1>"
-        f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
-        "<p>Volunteers short: volunteers the 1+20 rule asks for (one per 20 households) "
-        "beyond those in the area's register. Share far: households beyond the coverage "
-        "report's far limit from their nearest service point, or with no way there.</p>"
+        '<div class="scroll">'  # on a phone the table scrolls sideways, not the page
+        f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
+        "<p>All areas: the totals of the areas planned or unchanged; a failed area's "
+        "households and volunteers are counted once it is fixed and planned.</p>"
+        "<p>Volunteers short: volunteers the 1+20 rule asks for (one per planner.capacity "
+        "households, 20 unless the settings say otherwise, rounded up) beyond those in "
+        "the area's register; the total adds the areas' "
+        "shortfalls (a volunteer to spare in one area does not cover another).</p>"
+        "<p>Median min to a service point and share far: the headline of the coverage "
+        "report (routeplan coverage) in its travel mode: median minutes from a household "
+        "to its nearest service point, and the share of households beyond the report's "
+        "far limit or with no way there. They are read from the travel times the plan "
+        "computed, not from a separate coverage run: the same two figures, without the "
+        "report's other mode, bands, hamlet table and what-ifs; run routeplan coverage "
+        "on an area for those. Empty without service points, or when no volunteer of "
+        "the area travels in the report's mode.</p>"
         "</body></html>\n"
     )
 

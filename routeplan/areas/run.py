@@ -23,7 +23,7 @@ from typing import Any
 
 from .._io import write_text
 from ..config import Settings
-from ..errors import RouteplanError
+from ..errors import InputDataError, RouteplanError
 from .inputs import Area, area_key
 
 __all__ = ["AreaResult", "ClusterOptions", "plan_areas", "run_area"]
@@ -50,6 +50,8 @@ class ClusterOptions:
     memory_limit
         Local cluster: memory limit per worker (Dask's format, ``"4GB"``; ``"auto"``
         splits the machine's memory between the workers).
+    timeout_s
+        Existing cluster: seconds to wait for its scheduler before giving up.
 
     """
 
@@ -57,6 +59,7 @@ class ClusterOptions:
     workers: int = 2
     processes: bool = True
     memory_limit: str = "auto"
+    timeout_s: float = 30.0
 
 
 @dataclass
@@ -81,6 +84,9 @@ class AreaResult:
         The Dask worker that ran it.
     peak_mb
         Peak memory of the worker process while it ran (MB, when known).
+    cpu_seconds
+        CPU seconds the worker process used while it ran (all its threads; with
+        ``seconds``, how much of a core the task got).
 
     """
 
@@ -92,6 +98,7 @@ class AreaResult:
     out_dir: str = ""
     worker: str = ""
     peak_mb: float | None = None
+    cpu_seconds: float = 0.0
 
 
 def _peak_mb() -> float | None:
@@ -113,12 +120,14 @@ def run_area(
     from ..pipeline import InputFiles
     from .plan import plan_area
 
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     worker = _worker_name()
     settings = _serial_in_daemon(settings)
     try:
         if area.network is None:
             raise RouteplanError(f"area {area.name!r} has no map: give --network (and boundaries)")
+        if area.problems:  # found before the run: a household outside its boundary
+            raise InputDataError(list(area.problems), subject=f"area {area.name!r}")
         files = InputFiles(
             households=area.households,
             volunteers=area.volunteers,
@@ -131,11 +140,12 @@ def run_area(
         if not isinstance(exc, RouteplanError):
             log.debug("area %s failed:\n%s", area.name, traceback.format_exc())
         secs = round(time.perf_counter() - t0, 2)
-        return AreaResult(area.name, "failed", {}, message, secs, out_dir, worker, _peak_mb())
-    secs = round(time.perf_counter() - t0, 2)
-    done = {"key": key, "area": area.name, "figures": figures, "seconds": secs}
+        cpu = round(time.process_time() - c0, 2)
+        return AreaResult(area.name, "failed", {}, message, secs, out_dir, worker, _peak_mb(), cpu)
+    secs, cpu = round(time.perf_counter() - t0, 2), round(time.process_time() - c0, 2)
+    done = {"key": key, "area": area.name, "figures": figures, "seconds": secs, "worker": worker}
     write_text(Path(out_dir) / _DONE, json.dumps(done, ensure_ascii=False, indent=1))
-    return AreaResult(area.name, "planned", figures, "", secs, out_dir, worker, _peak_mb())
+    return AreaResult(area.name, "planned", figures, "", secs, out_dir, worker, _peak_mb(), cpu)
 
 
 def _serial_in_daemon(settings: Settings) -> Settings:
@@ -178,14 +188,26 @@ def _client(options: ClusterOptions) -> Any:
     from distributed import Client, LocalCluster
 
     if options.scheduler:
-        return Client(options.scheduler)  # type: ignore[no-untyped-call]
-    # processes talk over TCP on 127.0.0.1 only; threads in this process need no network
+        try:
+            return Client(options.scheduler, timeout=options.timeout_s)  # type: ignore[no-untyped-call]
+        except (OSError, TimeoutError) as exc:  # refused, unknown host, no answer in time
+            raise RouteplanError(
+                f"cannot reach the Dask scheduler at {options.scheduler} "
+                f"({type(exc).__name__}: {exc}). Fix: start it (dask scheduler) and its "
+                "workers, or check the address (tcp://host:8786); without --scheduler "
+                "the areas run on a local cluster"
+            ) from exc
+    # processes talk over TCP on 127.0.0.1 only; threads in this process need no network.
+    # The scheduler's and workers' HTTP servers (health checks; no dashboard without
+    # bokeh) listen anyway: on 127.0.0.1 too, any free port (not 0.0.0.0:8787)
     where = {"host": "127.0.0.1"} if options.processes else {}
     cluster = LocalCluster(  # type: ignore[no-untyped-call]
         n_workers=max(1, options.workers),
         threads_per_worker=1,
         processes=options.processes,
         dashboard_address=None,
+        scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+        worker_dashboard_address="127.0.0.1:0",
         memory_limit=options.memory_limit,
         **where,
     )

@@ -163,6 +163,9 @@ def _cmd_areas(args: argparse.Namespace) -> int:
 
     settings = command_settings(args)
     # Dask logs its cluster's comings and goings at INFO: show them with --debug only
+    # (importing distributed sets its logger's level: import it first)
+    import distributed  # noqa: F401
+
     logging.getLogger("distributed").setLevel(logging.DEBUG if args.debug else logging.ERROR)
     areas = _areas_of(args, settings)
     cluster = ClusterOptions(

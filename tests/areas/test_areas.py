@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import json
+import math
 import shutil
 import sys
 from pathlib import Path
@@ -38,7 +39,12 @@ def _settings() -> Settings:
     return dataclasses.replace(
         s,
         planner=dataclasses.replace(
-            s.planner, time_limit_s=10.0, route_solutions=30, improve_rounds=1, workers=1
+            s.planner,
+            time_limit_s=10.0,
+            route_solutions=30,
+            improve_rounds=1,
+            workers=1,
+            capacity=5,  # the rule's households per volunteer: some tiny communes are short
         ),
     )
 
@@ -107,9 +113,58 @@ def test_the_rollup_lists_each_area_and_the_totals(
     assert "1 failed" in total["status"]
     assert rows[3]["error"] and not rows[0]["error"]
     assert all(float(r["median_min"]) > 0 for r in planned)  # the coverage headline
+    for r in planned:  # the 1+20 rule, here 1+5: ceil(households / 5) - volunteers
+        need = math.ceil(int(r["households"]) / 5)
+        assert int(r["volunteers_short"]) == max(0, need - int(r["volunteers"]))
+    assert [int(r["volunteers_short"]) for r in planned] == [0, 0, 1]
+    assert int(total["volunteers_short"]) == 1  # the areas' shortfalls added up
+    assert int(total["rolled_over"]) == sum(int(r["rolled_over"]) for r in planned)
     page = (out / "areas.html").read_text(encoding="utf-8")
     assert "<script" not in page and "http" not in page  # one file, works offline
     assert "04-Broken" in page and "Volunteers short (1+20)" in page
+
+
+def _coverage_headline(folder: Path) -> tuple[Any, float, float]:
+    """The area's files, and the headline ``routeplan coverage`` gives for them."""
+    from routeplan.coverage import TOTAL
+    from routeplan.pipeline import InputFiles, run_coverage
+
+    files = InputFiles(
+        households=folder / "households.csv",
+        volunteers=folder / "volunteers.csv",
+        network=folder / "map.osm",
+        service_points=folder / "service_points.csv",
+    )
+    total = run_coverage(files, settings=_settings()).table().loc[TOTAL]
+    return files, round(float(total["median_min"]), 1), round(float(total["share_far"]), 3)
+
+
+def test_the_rollup_headline_is_the_coverage_reports_headline(
+    city: Path, first_run: tuple[Path, list[Any]]
+) -> None:
+    _, results = first_run
+    for r in (r for r in results if r.status == "planned"):
+        _, median, far = _coverage_headline(city / r.name)
+        assert (r.figures["median_min"], r.figures["share_far"]) == (median, far)
+
+
+def test_an_area_whose_volunteers_walk_has_the_headline_in_the_reports_mode(
+    city: Path, tmp_path: Path
+) -> None:
+    from routeplan.areas import plan_area
+
+    folder = tmp_path / "walkers"
+    shutil.copytree(city / _names(city)[0], folder)
+    volunteers = _rows(folder / "volunteers.csv")
+    for v in volunteers:
+        v["mode"] = "walking"  # the plan has walking times only; the headline is by motorbike
+    with (folder / "volunteers.csv").open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(volunteers[0]))
+        writer.writeheader()
+        writer.writerows(volunteers)
+    files, median, far = _coverage_headline(folder)
+    figures = plan_area(files, tmp_path / "out", settings=_settings(), what=("tables",))
+    assert (figures["median_min"], figures["share_far"]) == (median, far)
 
 
 def test_a_rerun_skips_areas_whose_inputs_have_not_changed(
@@ -175,6 +230,8 @@ def _register_with_areas(tmp_path: Path) -> tuple[Path, Path]:
 
 
 def test_a_register_with_an_area_column_is_cut_from_one_extract(tmp_path: Path) -> None:
+    import shapely
+
     from routeplan.network import load_network
 
     households, volunteers = _register_with_areas(tmp_path)
@@ -201,9 +258,13 @@ def test_a_register_with_an_area_column_is_cut_from_one_extract(tmp_path: Path) 
     for area in cut:
         assert area.network is not None and area.network.suffix == ".graphml"
         part = load_network(area.network)
-        w, _, e, _ = boxes[area.name]
-        xs = [d["x"] for _, d in part.graph.nodes(data=True)]
-        assert w <= min(xs) and max(xs) <= e  # only the area's roads
+        box = shapely.box(*boxes[area.name])
+        g = part.graph
+        for u, v, d in g.edges(data=True):  # only roads reaching into the area
+            line = d.get("geometry") or shapely.LineString(
+                [(g.nodes[n]["x"], g.nodes[n]["y"]) for n in (u, v)]
+            )
+            assert box.intersects(line)
         assert 0 < part.graph.number_of_nodes() < extract.graph.number_of_nodes()
     results = plan_areas(cut, tmp_path / "out", settings=_settings(), cluster=THREADS, what=())
     assert [(r.name, r.status) for r in results] == [("Tây", "planned"), ("Đông", "planned")]
@@ -298,3 +359,10 @@ def test_the_rollup_page_shows_every_area_offline_in_a_browser(
         total = view.page.locator("tr.total").inner_text()
         assert "All areas" in total and "36" in total
         view.screenshot(tmp_path / "areas.png")
+    with browser.open(out / "areas.html", viewport=(390, 844)) as phone:
+        # on a phone the table scrolls sideways inside its box; the notes stay readable
+        page_width = phone.page.evaluate("document.documentElement.scrollWidth")
+        assert page_width <= 390
+        box = phone.page.locator("div.scroll")
+        assert box.evaluate("e => e.scrollWidth > e.clientWidth")
+        phone.screenshot(tmp_path / "areas_phone.png")
