@@ -183,6 +183,28 @@ VIETNAMESE: dict[str, Words] = {
         "các cột bị bỏ qua: {names}",
         "đổi tên cột nếu cần đọc cột đó (các cột chương trình hiểu: {known})",
     ),
+    "columns_same": (
+        "cột {first!r} và cột {second!r} đều là {column!r}",
+        "xóa hoặc đổi tên một trong hai cột",
+    ),
+    "geo_unreadable": (
+        "không đọc được tệp này ({detail})",
+        "kiểm tra xem tệp có đúng là GeoJSON hoặc GeoPackage không",
+    ),
+    "geo_no_layers": ("tệp không có lớp dữ liệu nào", "xuất lại các điểm"),
+    "geo_layers": (
+        "tệp có {n} lớp; đang đọc lớp {layer!r}",
+        "chỉ để danh sách {kind_vi} trong tệp",
+    ),
+    "geo_not_points": lambda p: (
+        f"{row_words(p['rows'], 'vi')} không phải là điểm; dùng một điểm nằm trong mỗi hình",
+        "mỗi dòng chỉ lưu một điểm",
+    ),
+    "geo_layer_unreadable": ("không đọc được lớp {layer!r} ({detail})", "xuất lại các điểm"),
+    "geo_no_crs": (
+        "tệp không ghi hệ tọa độ; coi như kinh độ/vĩ độ (EPSG:4326)",
+        "xuất lại tệp kèm hệ tọa độ (CRS)",
+    ),
     "no_rows": (
         "không có dòng nào dưới dòng tiêu đề",
         "nhập danh sách {kind_vi}, mỗi {kind_vi} một dòng",
@@ -278,6 +300,32 @@ VIETNAMESE: dict[str, Words] = {
     ),
     "location_far": lambda p: _far(p, swapped=False),
     "location_far_swapped": lambda p: _far(p, swapped=True),
+    # --- the map (routeplan.network), when a plan reads it ---
+    "map_not_found": (
+        "không tìm thấy tệp bản đồ",
+        "kiểm tra lại đường dẫn, hoặc tải bản đồ của khu vực bằng --place / --bbox",
+    ),
+    "map_folder": (
+        "đây là một thư mục, không phải tệp bản đồ",
+        "chọn tệp .osm, .osm.bz2, .osm.pbf hoặc .graphml trong thư mục đó",
+    ),
+    "map_type_unknown": (
+        "không nhận loại tệp bản đồ {suffix!r}",
+        "chọn tệp .osm, .osm.bz2, .osm.pbf hoặc .graphml",
+    ),
+    "osm_not_found": ("không tìm thấy tệp OSM", "kiểm tra lại đường dẫn"),
+    "osm_unreadable": (
+        "không đọc được tệp OSM này ({detail})",
+        "chọn tệp .osm, .osm.bz2 hoặc .osm.pbf (ví dụ một bản trích từ download.geofabrik.de)",
+    ),
+    "graphml_unreadable": (
+        "không đọc được tệp GraphML này ({detail})",
+        "tạo lại tệp bằng lệnh `routeplan network ... --out`",
+    ),
+    "graphml_foreign": (
+        "tệp GraphML này không do routeplan lưu (không có thời gian đi lại)",
+        "tạo tệp bằng lệnh `routeplan network FILE.osm.pbf --out graph.graphml`",
+    ),
     # --- time windows (routeplan.timewindows), inside "availability" ---
     "time_bad": ("{time!r} không phải là giờ trong ngày", _HOURS),
     "time_bad_ampm": (

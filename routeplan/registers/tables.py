@@ -478,6 +478,8 @@ def _match_columns(
                 f"columns {columns[canon]!r} and {name!r} both give {canon!r}",
                 "delete or rename one of them",
                 column=canon,
+                code="columns_same",
+                params={"first": columns[canon], "second": name, "column": canon},
             )
         else:
             columns[canon] = name
@@ -596,11 +598,14 @@ def _pick_layer(path: Path, kind: Kind, out: Problems) -> str | None:
         layers = [str(name) for name, _ in pyogrio.list_layers(path)]
     except Exception as exc:  # pyogrio raises its own DataSourceError family
         out.add(
-            f"cannot read this file ({exc})", "check that it is a valid GeoJSON or GeoPackage file"
+            f"cannot read this file ({exc})",
+            "check that it is a valid GeoJSON or GeoPackage file",
+            code="geo_unreadable",
+            params={"detail": str(exc)},
         )
         return None
     if not layers:
-        out.add("the file has no layers", "export the points again")
+        out.add("the file has no layers", "export the points again", code="geo_no_layers")
         return None
     layer = next((n for n in layers if slug(n).startswith(kind.rstrip("s"))), layers[0])
     if len(layers) > 1:
@@ -608,6 +613,8 @@ def _pick_layer(path: Path, kind: Kind, out: Problems) -> str | None:
             f"the file has {len(layers)} layers; reading {layer!r}",
             f"keep only the {kind.replace('_', ' ')} in the file",
             severity="warning",
+            code="geo_layers",
+            params={"n": len(layers), "layer": layer, "kind": kind},
         )
     return layer
 
@@ -632,6 +639,8 @@ def _points(
                 f"{rows_text(shown)} are not points; a point inside each shape is used",
                 "store one point per row",
                 severity="warning",
+                code="geo_not_points",
+                params={"rows": rows_text(shown)},
             )
         lon[present] = pts.x.to_numpy()
         lat[present] = pts.y.to_numpy()
@@ -645,7 +654,12 @@ def _read_geo(path: Path, kind: Kind, out: Problems) -> Table | None:
     try:
         gdf = gpd.read_file(path, layer=layer, engine="pyogrio")
     except Exception as exc:
-        out.add(f"cannot read layer {layer!r} ({exc})", "export the points again")
+        out.add(
+            f"cannot read layer {layer!r} ({exc})",
+            "export the points again",
+            code="geo_layer_unreadable",
+            params={"layer": layer, "detail": str(exc)},
+        )
         return None
     if gdf.crs is None:
         out.add(
@@ -653,7 +667,9 @@ def _read_geo(path: Path, kind: Kind, out: Problems) -> Table | None:
             "latitude (EPSG:4326)",
             "export it with a CRS",
             severity="warning",
+            code="geo_no_crs",
         )
+
     elif gdf.crs.to_epsg() != 4326:
         log.info("%s: reprojecting from %s to EPSG:4326", out.file, gdf.crs.to_string())
         gdf = gdf.to_crs(4326)

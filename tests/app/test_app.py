@@ -3,7 +3,9 @@
 One server (uvicorn on 127.0.0.1, a free port) on a fresh copy of the demo commune; the
 tests run in order, as a coordinator would: a broken upload and its fix, planning a
 week, a manual move that survives re-planning, a volunteer away, handing out, a
-cancelled plan, two sessions at once, closing the week, coverage.
+cancelled plan, two sessions at once, closing the week (a typed file with bad rows, the
+same as a workbook, a file sent from a phone: counted once, refused when damaged),
+coverage. The problems are checked in Vietnamese (the default) and in English.
 """
 
 from __future__ import annotations

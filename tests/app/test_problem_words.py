@@ -182,3 +182,31 @@ def test_more_register_problems_are_said_in_vietnamese(tmp_path: Path) -> None:
     for p in (p for p in report.problems if p.file is not None):
         vi = shown(p, "vi")
         assert vi.translated and VI.search(vi.message + vi.fix), p
+
+
+def test_map_file_problems_are_said_in_vietnamese(tmp_path: Path) -> None:
+    from routeplan.errors import InputDataError
+    from routeplan.network import check_network_file, load_network
+
+    (tmp_path / "maps").mkdir()
+    (tmp_path / "ban_do.kml").write_text("<kml/>", encoding="utf-8")
+    broken = tmp_path / "ban_do.osm"
+    broken.write_text("<osm><way id='1'><nd ref=", encoding="utf-8")
+    found = [
+        *check_network_file(tmp_path / "none.osm"),
+        *check_network_file(tmp_path / "maps"),
+        *check_network_file(tmp_path / "ban_do.kml"),
+    ]
+    with pytest.raises(InputDataError) as exc:
+        load_network(broken)
+    found += exc.value.problems
+    assert [p.code for p in found] == [
+        "map_not_found",
+        "map_folder",
+        "map_type_unknown",
+        "osm_unreadable",
+    ]
+    for p in found:
+        vi = shown(p, "vi")
+        assert vi.translated and VI.search(vi.message + vi.fix), p
+    assert shown(found[2], "vi").message == "Không nhận loại tệp bản đồ '.kml'"

@@ -46,9 +46,9 @@ uvicorn.run(create_app(config), host="127.0.0.1", port=config.port, log_level="w
 """
 
 
-@pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    folder = tmp_path / "projects"
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("projects")
     demo_folder(folder, settings=FAST)
     return folder
 
