@@ -72,10 +72,10 @@ _TEXT: dict[str, tuple[str, str]] = {
     "failed": ("Không thành công", "Failed"),
     "job": ("Việc chạy nền", "Background job"),
     "job_unknown": (
-        "Ứng dụng không còn biết việc này (ứng dụng đã được khởi động lại). Xem các tuần "
+        "Ứng dụng không còn biết việc này (có thể ứng dụng đã được khởi động lại). Xem các tuần "
         "đã lập ở trang dự án; lập kế hoạch lại nếu tuần cần chưa có.",
-        "The app no longer knows this job (it was started again). See the weeks planned "
-        "on the project page; plan again if the week is not there.",
+        "The app no longer knows this job (it may have been started again). See the weeks "
+        "planned on the project page; plan again if the week is not there.",
     ),
     "job_earlier": (
         "Việc này bắt đầu trước khi ứng dụng được khởi động lại và vẫn đang chạy; ứng dụng "
