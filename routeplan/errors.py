@@ -9,9 +9,9 @@ finds and raises one :class:`InputDataError` carrying all of them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import Literal
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
 __all__ = [
     "InfeasibleError",
@@ -43,6 +43,13 @@ class Problem:
         The column concerned, if any.
     severity
         ``"error"`` stops the run; ``"warning"`` is reported and the run goes on.
+    code
+        A stable name of the kind of problem (``"latitude_swapped"``), for those who
+        show it in words of their own (the app's Vietnamese pages); ``None`` when the
+        problem has none. The message and fix stay the English text of record.
+    params
+        The values the words of ``code`` need (``{"lat": 108.07, "lon": 16.12}``).
+        Neither ``code`` nor ``params`` takes part in comparing problems.
 
     """
 
@@ -52,6 +59,8 @@ class Problem:
     row: str | None = None
     column: str | None = None
     severity: Severity = "error"
+    code: str | None = field(default=None, compare=False, repr=False)
+    params: Mapping[str, Any] | None = field(default=None, compare=False, repr=False)
 
     def __str__(self) -> str:
         where = ", ".join(p for p in (self.file, self.row) if p)

@@ -62,11 +62,22 @@ class WindowSyntaxError(InputDataError):
     and column of the offending cell.
     """
 
-    def __init__(self, message: str, fix: str, *, text: str) -> None:
+    def __init__(
+        self,
+        message: str,
+        fix: str,
+        *,
+        text: str,
+        code: str | None = None,
+        params: dict[str, str] | None = None,
+    ) -> None:
         self.message = message
         self.fix = fix
         self.text = text
-        super().__init__([Problem(message, fix)], subject=f"availability {text!r}")
+        self.code = code  # see Problem.code
+        self.params = params
+        problem = Problem(message, fix, code=code, params=params)
+        super().__init__([problem], subject=f"availability {text!r}")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -190,8 +201,15 @@ def _minutes(tok: _Tok, text: str) -> int:
     if m.group(2) is None and len(hours_s) in (3, 4):  # 0700, 730
         hours_s, mins_s = hours_s[:-2], hours_s[-2:]
     fix = "use 24-hour times from 00:00 to 24:00, e.g. 07:00-11:00 or 16:00-19:00"
+    shown = {"time": tok.raw.strip()}
     if len(hours_s) > 2 or (mins_s and len(mins_s) != 2):
-        raise WindowSyntaxError(f"{tok.raw.strip()!r} is not a time of day", fix, text=text)
+        raise WindowSyntaxError(
+            f"{tok.raw.strip()!r} is not a time of day",
+            fix,
+            text=text,
+            code="time_bad",
+            params=shown,
+        )
     hours, mins = int(hours_s), int(mins_s or 0)
     if ampm is not None:
         if not 1 <= hours <= 12:
@@ -199,6 +217,8 @@ def _minutes(tok: _Tok, text: str) -> int:
                 f"{tok.raw.strip()!r} is not a time of day",
                 "with am/pm the hour must be 1..12, e.g. 7am-11am",
                 text=text,
+                code="time_bad_ampm",
+                params=shown,
             )
         hours = hours % 12 + (12 if ampm == "pm" else 0)
     if hours > 24 or mins > 59 or (hours == 24 and mins):
@@ -207,6 +227,8 @@ def _minutes(tok: _Tok, text: str) -> int:
             "from 00 to 59)",
             fix,
             text=text,
+            code="time_out_of_day",
+            params=shown,
         )
     return hours * 60 + mins
 
@@ -246,6 +268,8 @@ def _no_hours(day: str, text: str) -> WindowSyntaxError:
         f"{day!r} has no hours",
         f"write the hours after the day, e.g. {day} 07:00-11:00",
         text=text,
+        code="day_no_hours",
+        params={"day": day},
     )
 
 
@@ -256,12 +280,18 @@ def _check_order(first: _Tok, last: _Tok, start: int, end: int, text: str) -> No
             f"a window cannot start at {first.raw.strip()!r}",
             "start at 00:00 to 23:59",
             text=text,
+            code="window_starts_24",
+            params={"time": first.raw.strip()},
         )
     if end <= start:
         shown = f"{first.raw.strip()}-{last.raw.strip()}"
         if end == start:
             raise WindowSyntaxError(
-                f"window {shown!r} is empty", "give an end later than the start", text=text
+                f"window {shown!r} is empty",
+                "give an end later than the start",
+                text=text,
+                code="window_empty",
+                params={"window": shown},
             )
         raise WindowSyntaxError(
             f"window {shown!r} ends before it starts",
@@ -269,6 +299,8 @@ def _check_order(first: _Tok, last: _Tok, start: int, end: int, text: str) -> No
             f"past midnight must be split, e.g. {_hhmm(start)}-24:00 and, on the "
             f"next day, 00:00-{_hhmm(end)}",
             text=text,
+            code="window_backwards",
+            params={"window": shown, "start": _hhmm(start), "end": _hhmm(end)},
         )
 
 
@@ -279,11 +311,15 @@ def _unexpected(tok: _Tok, text: str) -> WindowSyntaxError:
             f"a dash ({tok.raw.strip()!r}) without a time before it",
             f"write windows like {EXAMPLE}",
             text=text,
+            code="dash_alone",
+            params={"dash": tok.raw.strip(), "example": EXAMPLE},
         )
     return WindowSyntaxError(
         f"cannot read {tok.raw.strip()!r}: it is neither a day nor a time",
         f"write windows like {EXAMPLE} (24-hour times; days Mon..Sun or T2..T7, CN)",
         text=text,
+        code="window_word",
+        params={"word": tok.raw.strip(), "example": EXAMPLE},
     )
 
 
@@ -342,13 +378,18 @@ class _Reader:
                 f"{tok.raw.strip()!r} and {nxt.raw.strip()!r} have no dash between them",
                 f"join start and end with a dash: {tok.raw.strip()}-{nxt.raw.strip()}",
                 text=self.text,
+                code="window_no_dash",
+                params={"start": tok.raw.strip(), "end": nxt.raw.strip()},
             )
         if nxt is None or nxt.kind != "dash" or after is None or after.kind != "time":
             raise WindowSyntaxError(
                 f"{tok.raw.strip()!r} is not a window: a window needs a start and an end",
                 f"write start-end, e.g. {tok.raw.strip()}-11:00",
                 text=self.text,
+                code="window_no_end",
+                params={"time": tok.raw.strip()},
             )
+
         start, end = _minutes(tok, self.text), _minutes(after, self.text)
         _check_order(tok, after, start, end, self.text)
         for d in self.days if self.days is not None else _ALL_DAYS:

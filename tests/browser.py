@@ -97,6 +97,11 @@ class Browser:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    @property
+    def chromium(self) -> Any:
+        """The launched browser (for helpers that open contexts of their own)."""
+        return self._browser
+
     def close(self) -> None:
         """Close the browser and stop playwright."""
         if self._browser is not None:

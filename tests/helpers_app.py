@@ -116,20 +116,34 @@ class Session:
 
 
 class Browser:
-    """Headless Chromium; ``session()`` opens one coordinator's context."""
+    """Headless Chromium; ``session()`` opens one coordinator's context.
+
+    Given ``chromium`` (a browser already launched, such as the session-wide one of
+    ``tests/conftest.py``), it opens its contexts there and leaves that browser
+    running; otherwise it starts playwright and a browser of its own. Only one
+    playwright may run in a thread: a second ``sync_playwright()`` while the first is
+    alive fails ("using Playwright Sync API inside the asyncio loop").
+    """
+
+    def __init__(self, chromium: Any = None) -> None:
+        self._browser: Any = chromium
+        self._pw: Any = None
 
     def __enter__(self) -> Browser:
-        from playwright.sync_api import sync_playwright
+        if self._browser is None:
+            from playwright.sync_api import sync_playwright
 
-        self._pw = sync_playwright().start()
-        self._browser = self._pw.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
+            self._pw = sync_playwright().start()
+            self._browser = self._pw.chromium.launch(
+                executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+            )
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._browser.close()
-        self._pw.stop()
+        if self._pw is not None:  # only what this object started
+            self._browser.close()
+            self._pw.stop()
+            self._pw = None
 
     def session(self, base: str, viewport: tuple[int, int] = (1366, 768)) -> Session:
         context = self._browser.new_context(

@@ -8,7 +8,10 @@ every problem listed row by row); the dashboard is
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from starlette.requests import Request
@@ -16,10 +19,11 @@ from starlette.responses import Response
 
 from .._io import write_bytes
 from ..errors import InputDataError, Problem
+from .labels import text
 from .projects import paths_of
-from .security import OUTCOME_TYPES
+from .security import OUTCOME_TYPES, stored_name
 from .state import ProjectPaths
-from .web import checked_form, page, read_upload, redirect, state_of
+from .web import checked_form, language, page, read_upload, redirect, state_of
 
 __all__ = ["coverage_page", "outcomes_page", "start_coverage"]
 
@@ -33,25 +37,45 @@ def _dashboard(request: Request, paths: ProjectPaths) -> str:
     return report.headline()
 
 
+def _as_uploaded(problems: Iterable[Problem], stored: Path, filename: str) -> list[Problem]:
+    """Name the file in each problem as the coordinator uploaded it."""
+    names = {stored.name, str(stored)}
+    return [dataclasses.replace(p, file=filename) if p.file in names else p for p in problems]
+
+
+def import_lines(result: Any, lang: str) -> list[str]:
+    """Say what an outcomes import did (:class:`routeplan.campaign.ImportResult`)."""
+    fields = {"file": result.file, "rows": result.rows}
+    if result.already_imported:
+        lines = [text("already_imported", lang, **fields)]
+    else:
+        counts = {k: getattr(result, k) for k in ("added", "corrected", "unchanged")}
+        lines = [text("imported", lang, **fields, **counts)]
+    if result.volunteer_id:
+        lines.append(text("from_phone", lang, vid=result.volunteer_id, week=result.week))
+    return lines
+
+
 async def outcomes_page(request: Request) -> Response:
     """Upload outcome files; see every problem row by row, or what was recorded."""
     from ..campaign import record_outcomes
 
     paths = paths_of(request)
     problems: list[Problem] = []
-    summary = ""
-    warnings: list[Problem] = []
+    summary: list[str] = []
     if request.method == "POST":
         form = await checked_form(request)
         item = await read_upload(form, "outcomes", OUTCOME_TYPES, 5)
-        if item is None or isinstance(item, str):
-            problems.append(Problem(item or "no file chosen", "choose the outcomes file"))
+        if item is None:
+            problems.append(
+                Problem("no file chosen", "choose the outcomes file", code="app_no_file")
+            )
+        elif isinstance(item, Problem):
+            problems.append(item)
         else:
-            filename, _, data = item
+            filename, end, data = item
             stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-            from ..render.text import safe_file_name
-
-            target = paths.uploads / "outcomes" / stamp / safe_file_name(filename)
+            target = paths.uploads / "outcomes" / stamp / stored_name(filename, end)
             target.parent.mkdir(parents=True, exist_ok=True)
             write_bytes(target, data)
             try:
@@ -59,18 +83,20 @@ async def outcomes_page(request: Request) -> Response:
                     paths.gpkg, target, settings=state_of(request).config.settings
                 )
             except InputDataError as exc:
-                problems = list(exc.problems)
-            else:
-                summary, warnings = result.summary(), list(result.warnings)
+                problems = _as_uploaded(exc.problems, target, filename)
+            else:  # recorded: its warnings are shown with it
+                result = dataclasses.replace(result, file=filename)
+                summary = import_lines(result, language(request))
+                problems = _as_uploaded(result.warnings, target, filename)
     headline = _dashboard(request, paths)
+    errors = any(p.severity == "error" for p in problems)
     return page(
         request,
         "outcomes.html",
-        422 if problems else 200,
+        422 if errors else 200,
         name=paths.name,
         problems=problems,
         summary=summary,
-        warnings=warnings,
         headline=headline,
     )
 
@@ -110,9 +136,16 @@ async def start_coverage(request: Request) -> Response:
     except ValueError:
         choose = -1
     if choose < 0:
-        problems.append(Problem("K must be 0 or more", "e.g. 2"))
+        problems.append(Problem("K must be 0 or more", "e.g. 2", code="app_choose_k"))
     if files is None:
-        problems.append(Problem("upload the households, service points and map first", ""))
+        problems.append(
+            Problem(
+                "upload the households, service points and map first",
+                "",
+                code="app_coverage_files",
+            )
+        )
+
     objective = str(form.get("objective", "coverage"))
     if objective not in ("coverage", "median"):
         objective = "coverage"

@@ -29,16 +29,36 @@ _TEXT: dict[str, tuple[str, str]] = {
     "file_types": ("CSV, XLSX, GeoJSON hoặc GeoPackage", "CSV, XLSX, GeoJSON or GeoPackage"),
     "map_types": (".osm, .osm.pbf, .osm.bz2 hoặc .graphml", ".osm, .osm.pbf, .osm.bz2 or .graphml"),
     "problems": ("Lỗi cần sửa", "Problems to fix"),
-    "problems_n": (
-        "{n} lỗi: sửa tệp rồi tải lên lại.",
-        "{n} problems: fix the file and upload it again.",
+    "warnings_only": ("Cảnh báo", "Warnings"),
+    "n_error": ("{n} lỗi", "{n} error"),
+    "n_errors": ("{n} lỗi", "{n} errors"),
+    "n_warning": ("{n} cảnh báo", "{n} warning"),
+    "n_warnings": ("{n} cảnh báo", "{n} warnings"),
+    "fix_and_upload": ("sửa tệp rồi tải lên lại.", "fix the file and upload it again."),
+    "taken_check": (
+        "đã nhận tệp; hãy xem lại các cảnh báo.",
+        "the file was taken; check the warnings.",
+    ),
+    "severity": ("Mức độ", "Level"),
+    "error": ("Lỗi", "Error"),
+    "warning": ("Cảnh báo", "Warning"),
+    "untranslated": ("tiếng Anh", "English"),
+    "untranslated_help": (
+        "Lỗi này chưa có bản tiếng Việt; đây là lời tiếng Anh.",
+        "Not yet translated.",
     ),
     "file": ("Tệp", "File"),
     "row": ("Dòng", "Row"),
     "column": ("Cột", "Column"),
-    "problem": ("Lỗi", "Problem"),
+    "problem": ("Vấn đề", "Problem"),
     "fix": ("Cách sửa", "Fix"),
     "updated": ("Đã cập nhật", "Updated"),
+    "created": ("Đã tạo dự án", "Project created"),
+    "n_added": ("thêm {n}", "{n} added"),
+    "n_updated": ("cập nhật {n}", "{n} updated"),
+    "n_inactive": ("{n} không còn trong danh sách", "{n} marked inactive"),
+    "n_back": ("{n} trở lại danh sách", "{n} back in the list"),
+    "n_unchanged": ("{n} không đổi", "{n} unchanged"),
     "plan_week": ("Lập kế hoạch tuần", "Plan a week"),
     "monday": ("Thứ Hai của tuần", "Monday of the week"),
     "plan_button": ("Lập kế hoạch", "Plan the week"),
@@ -50,6 +70,29 @@ _TEXT: dict[str, tuple[str, str]] = {
         "Cancelled. The stored plan is unchanged.",
     ),
     "failed": ("Không thành công", "Failed"),
+    "job": ("Việc chạy nền", "Background job"),
+    "job_unknown": (
+        "Ứng dụng không còn biết việc này (có thể ứng dụng đã được khởi động lại). Xem các tuần "
+        "đã lập ở trang dự án; lập kế hoạch lại nếu tuần cần chưa có.",
+        "The app no longer knows this job (it may have been started again). See the weeks "
+        "planned on the project page; plan again if the week is not there.",
+    ),
+    "job_earlier": (
+        "Việc này bắt đầu trước khi ứng dụng được khởi động lại và vẫn đang chạy; ứng dụng "
+        "không theo dõi được tiến độ, trang sẽ chuyển khi việc xong.",
+        "This job started before the app was started again and is still running; its "
+        "progress is not known, the page moves on when it ends.",
+    ),
+    "job_interrupted": (
+        "Việc này đã dừng giữa chừng: ứng dụng (hoặc máy tính) đã tắt khi đang chạy. Hãy "
+        "lập kế hoạch lại cho tuần này.",
+        "This job stopped half-way: the app (or the computer) went off while it ran. "
+        "Plan the week again.",
+    ),
+    "job_app_stopped": (
+        "Đã dừng vì ứng dụng tắt khi việc này đang chạy. Hãy lập kế hoạch lại cho tuần này.",
+        "Stopped because the app was closed while this job ran. Plan the week again.",
+    ),
     "done": ("Xong", "Done"),
     "see_plan": ("Xem kế hoạch", "See the plan"),
     "already_running": (
@@ -108,8 +151,25 @@ _TEXT: dict[str, tuple[str, str]] = {
         "The app serves this computer only; run it with --lan for phones to scan.",
     ),
     "outcomes": ("Kết quả thăm", "Visit outcomes"),
-    "outcomes_file": ("Tệp kết quả (CSV)", "Outcomes file (CSV)"),
+    "outcomes_file": (
+        "Tệp kết quả (CSV, XLSX hoặc tệp gửi từ điện thoại)",
+        "Outcomes file (CSV, XLSX or the file sent from a phone)",
+    ),
     "recorded": ("Đã ghi", "Recorded"),
+    "imported": (
+        "{file}: {rows} dòng; ghi thêm {added} lượt thăm, sửa {corrected}, {unchanged} đã có từ "
+        "trước.",
+        "{file}: {rows} rows: {added} visits recorded, {corrected} corrected, {unchanged} "
+        "already there.",
+    ),
+    "from_phone": (
+        "Tệp gửi từ điện thoại của {vid}, tuần bắt đầu {week}.",
+        "Sent from {vid}'s phone, week of {week}.",
+    ),
+    "already_imported": (
+        "{file}: tệp này đã được nhập trước đây ({rows} dòng); không có gì mới, không thay đổi gì.",
+        "{file}: already imported ({rows} rows); nothing new, nothing changed.",
+    ),
     "progress": ("Tiến độ", "Progress"),
     "coverage": ("Độ phủ", "Coverage"),
     "coverage_run": ("Chạy báo cáo độ phủ", "Run the coverage report"),

@@ -19,10 +19,10 @@ from starlette.responses import RedirectResponse, Response
 
 from .._io import write_bytes
 from ..errors import InputDataError, Problem
-from ..render.text import safe_file_name
-from .security import MAP_TYPES, REGISTER_TYPES, safe_name
+from .labels import text
+from .security import MAP_TYPES, REGISTER_TYPES, safe_name, stored_name
 from .state import REGISTER_ROLES, ProjectPaths
-from .web import checked_form, page, read_upload, redirect, state_of
+from .web import checked_form, language, page, read_upload, redirect, session, state_of
 
 __all__ = [
     "create",
@@ -84,8 +84,8 @@ async def _uploads(
     for role in roles:
         allowed = MAP_TYPES if role == "network" else REGISTER_TYPES
         item = await read_upload(form, role, allowed, _LIMIT_MB[role])
-        if isinstance(item, str):
-            problems.append(Problem(item, "choose another file", file=role))
+        if isinstance(item, Problem):
+            problems.append(item)
         elif item is not None:
             got[role] = item
     await form.close()
@@ -99,32 +99,59 @@ async def create(request: Request) -> Response:
     name = str(got.pop("_form").get("name", "")).strip()
     st = state_of(request)
     if safe_name(name) is None:
-        problems.insert(
-            0, Problem(f"{name!r} is not a usable project name", "use letters, digits, - or _")
+        bad = Problem(
+            f"{name!r} is not a usable project name",
+            "use letters, digits, - or _",
+            code="app_name",
+            params={"name": name},
         )
+        problems.insert(0, bad)
     paths = st.project(name) if not problems else None
     if paths is not None and paths.gpkg.exists():
-        problems.append(Problem(f"project {name} exists already", "open it, or choose a name"))
+        problems.append(
+            Problem(
+                f"project {name} exists already",
+                "open it, or choose a name",
+                code="app_project_exists",
+                params={"name": name},
+            )
+        )
     missing = [r for r in REGISTER_ROLES if r not in got]
     if missing and not problems:
-        problems += [Problem(f"no {r.replace('_', ' ')} file", "choose the file") for r in missing]
+        problems += [
+            Problem(
+                f"no {r.replace('_', ' ')} file",
+                "choose the file",
+                code="app_register_missing",
+                params={"kind": r},
+            )
+            for r in missing
+        ]
     if problems or paths is None:
         return page(request, "index.html", 422, projects=st.projects(), problems=problems)
     files = {role: _store(paths, role, end, data) for role, (_, end, data) in got.items()}
+    # name the files as the coordinator knows them
+    names = {files[role].name: item[0] for role, item in got.items()}
+    names.update({str(files[role]): item[0] for role, item in got.items()})
+
+    def known(found: tuple[Problem, ...]) -> list[Problem]:
+        return [dataclasses.replace(p, file=names.get(p.file or "", p.file)) for p in found]
+
     try:
-        _update(paths, request, files)
+        result = _update(paths, request, files)
     except InputDataError as exc:
         paths.gpkg.unlink(missing_ok=True)
         shutil.rmtree(paths.files, ignore_errors=True)  # nothing half-made is left
-        # name the files as the coordinator knows them
-        names = {files[role].name: item[0] for role, item in got.items()}
-        names.update({str(files[role]): item[0] for role, item in got.items()})
-        problems = [
-            dataclasses.replace(p, file=names.get(p.file or "", p.file)) for p in exc.problems
-        ]
         return page(
-            request, "index.html", 422, projects=st.projects(), problems=problems, name_=name
+            request,
+            "index.html",
+            422,
+            projects=st.projects(),
+            problems=known(exc.problems),
+            name_=name,
         )
+    # as `routeplan init` does, warnings do not stop the project: they are shown on its page
+    st.notes[(session(request), name)] = (result, known(result.warnings))
     return redirect(f"/p/{name}")
 
 
@@ -150,10 +177,34 @@ def project_context(request: Request, paths: ProjectPaths) -> dict[str, Any]:
     }
 
 
+def update_lines(result: Any, lang: str) -> list[str]:
+    """Say what an update of the registers changed, one line per register."""
+    lines = [text("created" if result.created else "updated", lang)]
+    for reg, unchanged in result.unchanged.items():
+        parts = [text("n_added", lang, n=len(result.added.get(reg, ())))]
+        for key, ids in (
+            ("n_updated", result.updated),
+            ("n_inactive", result.inactive),
+            ("n_back", result.reactivated),
+        ):
+            if ids.get(reg):
+                parts.append(text(key, lang, n=len(ids[reg])))
+        parts.append(text("n_unchanged", lang, n=unchanged))
+        lines.append(f"{text(reg, lang)}: {', '.join(parts)}")
+    return lines
+
+
 async def project_page(request: Request) -> Response:
-    """Show a project: its registers, uploads, the weeks planned and the plan form."""
+    """Show a project: its registers, uploads, the weeks planned and the plan form.
+
+    Just after the project was created, also what was read and the warnings.
+    """
     paths = paths_of(request)
-    return page(request, "project.html", **project_context(request, paths))
+    note = state_of(request).notes.pop((session(request), paths.name), None)
+    shown: dict[str, Any] = {}
+    if note is not None:
+        shown = {"summary": update_lines(note[0], language(request)), "problems": note[1]}
+    return page(request, "project.html", **shown, **project_context(request, paths))
 
 
 async def upload(request: Request) -> Response:
@@ -165,32 +216,35 @@ async def upload(request: Request) -> Response:
     got, problems = await _uploads(request, (role,))
     got.pop("_form")
     if not got and not problems:
-        problems.append(Problem("no file chosen", "choose the file", file=role))
-    summary = ""
+        problems.append(Problem("no file chosen", "choose the file", file=role, code="app_no_file"))
+    summary: list[str] = []
     if not problems:
         filename, end, data = got[role]
         # check the new file (under the user's name, for the messages) before keeping it
-        trial = paths.uploads / "incoming" / safe_file_name(filename)
+        trial = paths.uploads / "incoming" / stored_name(filename, end)
         trial.parent.mkdir(parents=True, exist_ok=True)
         write_bytes(trial, data)
+        stored = {str(trial), trial.name}
+
+        def known(found: tuple[Problem, ...]) -> list[Problem]:
+            return [dataclasses.replace(p, file=filename) if p.file in stored else p for p in found]
+
         try:
             result = _update(paths, request, {role: trial})
         except InputDataError as exc:  # name the file as the coordinator knows it
-            stored = {str(trial), trial.name}
-            problems = [
-                dataclasses.replace(p, file=filename) if p.file in stored else p
-                for p in exc.problems
-            ]
+            problems = known(exc.problems)
         else:
-            summary = result.summary().replace(str(paths.gpkg), paths.gpkg.name)
+            summary = update_lines(result, language(request))
+            problems = known(result.warnings)  # the update went ahead: warnings only
             _store(paths, role, end, data)
         finally:
             trial.unlink(missing_ok=True)
     ctx = project_context(request, paths)
+    errors = any(p.severity == "error" for p in problems)
     return page(
         request,
         "project.html",
-        422 if problems else 200,
+        422 if errors else 200,
         problems=problems,
         problem_role=role,
         summary=summary,

@@ -25,6 +25,7 @@ __all__ = [
     "Keys",
     "inside",
     "safe_name",
+    "stored_name",
     "stored_secret",
 ]
 
@@ -59,6 +60,17 @@ def ending(filename: str, allowed: tuple[str, ...]) -> str | None:
         if low.endswith(end):
             return end
     return None
+
+
+def stored_name(filename: str, end: str) -> str:
+    """Return a safe name to keep an upload under, with its accepted ``end`` kept.
+
+    The readers go by the ending (``.xlsx`` is read as a workbook, ``.csv`` as text):
+    only the part before it is made safe.
+    """
+    from ..render.text import safe_file_name
+
+    return safe_file_name(filename[: len(filename) - len(end)] or "upload") + end
 
 
 class Keys:

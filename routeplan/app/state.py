@@ -13,8 +13,10 @@ import datetime as dt
 import socket
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..config import Settings
+from ..errors import Problem
 from .jobs import Jobs
 from .security import Keys, safe_name, stored_secret
 
@@ -94,7 +96,10 @@ class AppState:
         self.config = config
         config.folder.mkdir(parents=True, exist_ok=True)
         self.keys = Keys(config.token, stored_secret(config.folder))
-        self.jobs = Jobs()
+        self.jobs = Jobs(config.folder)
+        # what to show once on a session's next page of a project (after a redirect):
+        # (session, project) -> (what was done, its warnings)
+        self.notes: dict[tuple[str, str], tuple[Any, list[Problem]]] = {}
 
     def project(self, name: str) -> ProjectPaths | None:
         """Return the paths of project ``name`` if the name is safe (it may not exist)."""

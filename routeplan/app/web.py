@@ -18,11 +18,22 @@ from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoin
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 
+from ..errors import Problem
 from .labels import LANGUAGES, text
+from .problem_words import Shown, shown
 from .security import ending
 from .state import AppState
 
-__all__ = ["Guard", "checked_form", "language", "page", "read_upload", "redirect", "templates"]
+__all__ = [
+    "Guard",
+    "checked_form",
+    "language",
+    "page",
+    "read_upload",
+    "redirect",
+    "session",
+    "templates",
+]
 
 HERE = Path(__file__).resolve().parent
 SESSION_COOKIE = "rp_session"
@@ -70,8 +81,12 @@ def page(request: Request, template: str, status: int = 200, /, **context: Any) 
     def t(key: str, **fields: object) -> str:
         return text(key, lang, **fields)
 
+    def say(problem: Problem) -> Shown:
+        return shown(problem, lang)
+
     html = env.get_template(template).render(
         t=t,
+        say=say,
         lang=lang,
         other_lang="en" if lang == "vi" else "vi",
         csrf=st.keys.csrf(session(request)),
@@ -99,8 +114,8 @@ async def checked_form(request: Request) -> FormData:
 
 async def read_upload(
     form: FormData, field: str, allowed: tuple[str, ...], limit_mb: float
-) -> tuple[str, str, bytes] | str | None:
-    """Return ``(file name, ending, content)`` of an uploaded file, or an error text.
+) -> tuple[str, str, bytes] | Problem | None:
+    """Return ``(file name, ending, content)`` of an uploaded file, or its problem.
 
     ``None`` when no file was chosen.
     """
@@ -110,11 +125,23 @@ async def read_upload(
     end = ending(item.filename, allowed)
     if end is None:
         await item.close()
-        return f"{item.filename}: not an accepted file type ({', '.join(allowed)})"
+        return Problem(
+            f"{item.filename}: not an accepted file type ({', '.join(allowed)})",
+            "choose another file",
+            file=field,
+            code="app_file_type",
+            params={"name": item.filename, "allowed": ", ".join(allowed)},
+        )
     data = await item.read(int(limit_mb * 1024 * 1024) + 1)
     await item.close()
     if len(data) > limit_mb * 1024 * 1024:
-        return f"{item.filename}: larger than {limit_mb:g} MB"
+        return Problem(
+            f"{item.filename}: larger than {limit_mb:g} MB",
+            "choose another file",
+            file=field,
+            code="app_file_size",
+            params={"name": item.filename, "mb": f"{limit_mb:g}"},
+        )
     return item.filename, end, data
 
 

@@ -69,7 +69,9 @@ async def start_plan(request: Request) -> Response:
     except ValueError:
         week = None
     if week is None or week.weekday() != 0:
-        problems = [Problem("choose a Monday", "pick the Monday of the week to plan")]
+        problems = [
+            Problem("choose a Monday", "pick the Monday of the week to plan", code="app_monday")
+        ]
         ctx = project_context(request, paths)
         return page(request, "project.html", 422, problems=problems, **ctx)
     kind = "replan" if form.get("mode") == "replan" else "plan"
@@ -91,21 +93,35 @@ async def start_plan(request: Request) -> Response:
 
 def _job(request: Request) -> Job:
     paths = paths_of(request)
-    job = state_of(request).jobs.get(str(request.path_params["job"]))
+    # (also a job started before the app was started again: from the project file)
+    job = state_of(request).jobs.get(str(request.path_params["job"]), paths.name)
     if job is None or job.project != paths.name:
         raise HTTPException(404, "no such job")
     return job
 
 
 async def job_page(request: Request) -> Response:
-    """Show a job's progress bar, its cancel button, and its problems when it failed."""
-    job = _job(request)
+    """Show a job's progress bar, its cancel button, and its problems when it failed.
+
+    A job the app does not know (started before the app's last restart, and not the
+    project's last job) is said to be so, not shown as running.
+    """
+    try:
+        job = _job(request)
+    except HTTPException as exc:
+        if exc.status_code != 404:
+            raise
+        name = paths_of(request).name
+        return page(request, "job.html", 404, name=name, job=None)
     return page(request, "job.html", name=job.project, job=job)
 
 
 async def job_status(request: Request) -> Response:
-    """Return a job's state as JSON, polled by the progress page."""
-    return JSONResponse(_job(request).as_json())
+    """Return a job's state as JSON, polled by the progress page (404: unknown)."""
+    try:
+        return JSONResponse(_job(request).as_json())
+    except HTTPException as exc:
+        return JSONResponse({"state": "unknown"}, status_code=exc.status_code)
 
 
 async def cancel_job(request: Request) -> Response:
@@ -264,9 +280,18 @@ def _change(form: Any, action: str) -> Any:
             try:
                 cap[vid] = int(str(form.get("capacity", "")))
             except ValueError:
+                value = str(form.get("capacity"))
                 raise InputDataError(
-                    [Problem(f"capacity {form.get('capacity')!r} is not a number", "e.g. 20")]
+                    [
+                        Problem(
+                            f"capacity {value!r} is not a number",
+                            "e.g. 20",
+                            code="app_capacity",
+                            params={"value": value},
+                        )
+                    ]
                 ) from None
+
         return dataclasses.replace(a, locks=locks, away=frozenset(away), capacity=cap)
 
     return apply

@@ -51,12 +51,16 @@ Submodules
 ``adjustments``
     :class:`WeekAdjustments` (locks, volunteers away, capacities changed by hand in the
     app), :func:`week_adjustments` and :func:`change_adjustments`.
+``jobs``
+    The app's last background job of the project (:func:`note_job`, :func:`end_job`,
+    :func:`last_job`), so that the app started again knows it.
 """
 
 from __future__ import annotations
 
 from .adjustments import WeekAdjustments, change_adjustments, week_adjustments
 from .carryover import Carryover, next_week_inputs
+from .jobs import end_job, last_job, note_job
 from .outcome_rows import OUTCOMES, parse_date, parse_outcome
 from .outcomes import ImportResult, record_outcomes
 from .plans import WeekPlan, load_plan, save_plan, weeks
@@ -84,10 +88,13 @@ __all__ = [
     "backup",
     "change_adjustments",
     "check_writable",
+    "end_job",
     "init_project",
+    "last_job",
     "load_plan",
     "lock_info",
     "next_week_inputs",
+    "note_job",
     "parse_date",
     "parse_outcome",
     "progress_html",

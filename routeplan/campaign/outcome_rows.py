@@ -110,6 +110,15 @@ _DATE_FORMATS = (
 )
 
 
+class _BadValue(ValueError):
+    """A cell that cannot be read; ``code`` and ``params`` as in :class:`Problem`."""
+
+    def __init__(self, message: str, code: str, **params: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = params
+
+
 def parse_date(text: str) -> dt.date:
     """Read a date as Vietnamese coordinators type it.
 
@@ -135,10 +144,11 @@ def parse_date(text: str) -> dt.date:
             try:
                 return dt.date(parts["y"], parts["m"], parts["d"])
             except ValueError as exc:
-                raise ValueError(f"date {text!r} does not exist ({exc})") from None
+                msg = f"date {text!r} does not exist ({exc})"
+                raise _BadValue(msg, "date_no_such_day", text=text) from None
     if re.fullmatch(r"\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2}", value):
-        raise ValueError(f"date {text!r} has a two-digit year")
-    raise ValueError(f"date {text!r} is not a date")
+        raise _BadValue(f"date {text!r} has a two-digit year", "date_short_year", text=text)
+    raise _BadValue(f"date {text!r} is not a date", "date_bad", text=text)
 
 
 def parse_outcome(text: str) -> str:
@@ -162,9 +172,11 @@ def parse_outcome(text: str) -> str:
         return key.replace(" ", "_")
     match = difflib.get_close_matches(key, list(_OUTCOME_WORDS), n=1, cutoff=0.5)
     hint = f"did you mean {match[0]!r} ({_OUTCOME_WORDS[match[0]]})? " if match else ""
-    raise ValueError(
+    raise _BadValue(
         f"{hint}write one of done / not_at_home / refused / follow_up "
-        "(or xong / vắng nhà / từ chối / hẹn lại)"
+        "(or xong / vắng nhà / từ chối / hẹn lại)",
+        "outcome_unknown",
+        near=_OUTCOME_WORDS[match[0]] if match else "",
     )
 
 
@@ -274,11 +286,25 @@ def _header_columns(header: list[str], file: str, problems: list[Problem]) -> li
                     fix,
                     file=file,
                     severity="warning",
+                    code="outcome_column_unknown",
+                    params={
+                        "name": name,
+                        "k": k + 1,
+                        "near": aliases[match[0]] if match else "",
+                        "known": ", ".join(_COLUMNS),
+                    },
                 )
             )
         if col in columns:
             problems.append(
-                Problem(f"column {col!r} appears twice", "keep one of them", file=file, column=name)
+                Problem(
+                    f"column {col!r} appears twice",
+                    "keep one of them",
+                    file=file,
+                    column=name,
+                    code="column_twice",
+                    params={"column": col},
+                )
             )
         columns.append(col)
     for col in _REQUIRED:
@@ -288,6 +314,8 @@ def _header_columns(header: list[str], file: str, problems: list[Problem]) -> li
                     f"required column {col!r} is missing",
                     "start from data/templates/outcomes.csv",
                     file=file,
+                    code="outcome_column_missing",
+                    params={"column": col},
                 )
             )
     return columns
@@ -303,7 +331,15 @@ def _phone_file(path: Path, first: list[str], problems: list[Problem]) -> PhoneF
     cells = [c.strip() for c in first]
     m = re.fullmatch(r"crc32:([0-9a-f]{8})", cells[4]) if len(cells) >= 5 else None
     if m is None or not cells[3].isdigit():
-        problems.append(Problem(f"the first line {','.join(cells)!r} is damaged", again, file=file))
+        problems.append(
+            Problem(
+                f"the first line {','.join(cells)!r} is damaged",
+                again,
+                file=file,
+                code="phone_line_damaged",
+                params={"line": ",".join(cells)},
+            )
+        )
         return None
     phone = PhoneFile(cells[1], cells[2], int(cells[3]), m.group(1))
     raw = path.read_bytes().removeprefix(b"\xef\xbb\xbf")
@@ -315,6 +351,8 @@ def _phone_file(path: Path, first: list[str], problems: list[Problem]) -> PhoneF
                 "or changed after the phone wrote it (its checksum does not match)",
                 again,
                 file=file,
+                code="phone_checksum",
+                params={"volunteer": phone.volunteer_id, "week": phone.week},
             )
         )
     return phone
@@ -342,7 +380,14 @@ def read_outcome_rows(path: Path, problems: list[Problem]) -> OutcomeRows:
         grid = grid[1:]
         first_row = 2
     if not grid or not any(c.strip() for c in grid[0]):
-        problems.append(Problem("the file is empty", "use data/templates/outcomes.csv", file=file))
+        problems.append(
+            Problem(
+                "the file is empty",
+                "use data/templates/outcomes.csv",
+                file=file,
+                code="outcome_file_empty",
+            )
+        )
         return OutcomeRows(file, phone=phone)
     columns = _header_columns(grid[0], file, problems)
     out = OutcomeRows(file, phone=phone)
@@ -363,6 +408,8 @@ def read_outcome_rows(path: Path, problems: list[Problem]) -> OutcomeRows:
                 f"the phone wrote {phone.rows} visits but the file holds {len(out.rows)}",
                 "send the file again from the phone page",
                 file=file,
+                code="phone_rows",
+                params={"wrote": phone.rows, "holds": len(out.rows)},
             )
         )
     return out
@@ -383,9 +430,12 @@ class Known:
     """Volunteer -> active."""
 
 
-def _closest_id(value: str, known: Iterable[str]) -> str:
+def _closest_id(value: str, known: Iterable[str]) -> tuple[str, str]:
+    """Return the fix for an unknown id, and the closest known id ("" if none)."""
     match = difflib.get_close_matches(value, list(known), n=1, cutoff=0.6)
-    return f"did you mean {match[0]!r}?" if match else "check the id against the register"
+    if match:
+        return f"did you mean {match[0]!r}?", match[0]
+    return "check the id against the register", ""
 
 
 @dataclass
@@ -401,8 +451,20 @@ class _RowCheck:
     raw: Mapping[str, str]
     ok: bool = True
 
-    def bad(self, column: str, message: str, fix: str, severity: str = "error") -> None:
-        """Note a problem of this row; an error also makes the row unusable."""
+    def bad(
+        self,
+        column: str,
+        message: str,
+        fix: str,
+        severity: str = "error",
+        *,
+        code: str | None = None,
+        **params: Any,
+    ) -> None:
+        """Note a problem of this row; an error also makes the row unusable.
+
+        ``code`` and ``params``: see :class:`~routeplan.errors.Problem`.
+        """
         self.problems.append(
             Problem(
                 message,
@@ -411,6 +473,8 @@ class _RowCheck:
                 row=self.row,
                 column=column,
                 severity="warning" if severity == "warning" else "error",
+                code=code,
+                params=params or None,
             )
         )
         if severity != "warning":
@@ -421,15 +485,27 @@ class _RowCheck:
         column = f"{noun}_id"
         value = self.raw.get(column, "")
         if not value:
-            self.bad(column, f"{column} is empty", empty_fix)
+            self.bad(column, f"{column} is empty", empty_fix, code=f"outcome_{column}_empty")
         elif value not in active:
-            self.bad(column, f"unknown {noun} {value!r}", _closest_id(value, active))
+            fix, near = _closest_id(value, active)
+            self.bad(
+                column,
+                f"unknown {noun} {value!r}",
+                fix,
+                code="outcome_id_unknown",
+                noun=noun,
+                value=value,
+                near=near,
+            )
         elif not active[value]:
             self.bad(
                 column,
                 f"{noun} {value!r} is marked inactive (left the list)",
                 "check the id; the visit is recorded anyway",
                 "warning",
+                code="outcome_id_inactive",
+                noun=noun,
+                value=value,
             )
         return value
 
@@ -442,6 +518,8 @@ class _RowCheck:
                 "date",
                 str(exc),
                 "write the date as DD/MM/YYYY (30/11/2026) or YYYY-MM-DD (2026-11-30)",
+                code=getattr(exc, "code", None),
+                **getattr(exc, "params", {}),
             )
             return None
 
@@ -450,7 +528,14 @@ class _RowCheck:
         try:
             return parse_outcome(self.raw.get("outcome", ""))
         except ValueError as exc:
-            self.bad("outcome", f"unknown outcome {self.raw.get('outcome', '')!r}", str(exc))
+            self.bad(
+                "outcome",
+                f"unknown outcome {self.raw.get('outcome', '')!r}",
+                str(exc),
+                code=getattr(exc, "code", None),
+                value=self.raw.get("outcome", ""),
+                **getattr(exc, "params", {}),
+            )
             return ""
 
     def services(self, hid: str, outcome: str) -> list[str]:
@@ -467,7 +552,15 @@ class _RowCheck:
                     if match
                     else f"known codes: {', '.join(self.settings.services)}"
                 )
-                self.bad("services_done", f"unknown service {part.strip()!r}", fix)
+                self.bad(
+                    "services_done",
+                    f"unknown service {part.strip()!r}",
+                    fix,
+                    code="outcome_service_unknown",
+                    item=part.strip(),
+                    near=self.lookup[match[0]] if match else "",
+                    known=", ".join(self.settings.services),
+                )
             elif code not in services:
                 services.append(code)
         if services and outcome in ("not_at_home", "refused"):
@@ -475,6 +568,8 @@ class _RowCheck:
                 "services_done",
                 f"outcome is {outcome} but services are listed as done",
                 "tick 'done' or 'follow_up', or clear services_done",
+                code="services_not_done",
+                outcome=outcome,
             )
         needed = self.known.services
         if hid in needed and services:
@@ -485,6 +580,9 @@ class _RowCheck:
                     f"{', '.join(extra)} done although household {hid} did not need it",
                     "counted anyway; add the service to the household register if it is right",
                     "warning",
+                    code="services_not_needed",
+                    services=", ".join(extra),
+                    household=hid,
                 )
         return services
 
@@ -502,6 +600,8 @@ class _RowCheck:
                     "people_supported",
                     f"people_supported {text!r} is not a whole number",
                     "write how many people were helped (0, 1, 2, ...)",
+                    code="people_not_whole",
+                    value=text,
                 )
             elif people > 30:
                 self.bad(
@@ -509,6 +609,8 @@ class _RowCheck:
                     f"{people} people supported in one household",
                     "check the number",
                     "warning",
+                    code="people_many",
+                    value=str(people),
                 )
         return people
 
@@ -521,6 +623,8 @@ class _RowCheck:
                 "service_point_trip",
                 f"{text!r} is not yes or no",
                 "write yes/có or no/không (or leave empty)",
+                code="trip_not_yes_no",
+                value=text,
             )
             return False
         return flag
@@ -534,6 +638,7 @@ class _RowCheck:
                 "outcome is follow_up but nothing is written to follow up",
                 "write what to bring or do next time",
                 "warning",
+                code="follow_up_empty",
             )
         return follow
 
@@ -569,6 +674,8 @@ def _future_dates(rows: list[str], today: dt.date, file: str) -> Problem:
         "check the year and whether day and month are swapped (write DD/MM/YYYY)",
         file=file,
         column="date",
+        code="dates_future",
+        params={"n": len(rows), "today": today.isoformat(), "rows": shown, "more": len(rows) - 12},
         severity="warning",
     )
 
@@ -600,6 +707,9 @@ def parse_visits(
                 "volunteer_id",
                 f"{vid} in a file sent from {table.phone.volunteer_id}'s phone",
                 "send the file again from the phone page",
+                code="phone_other_volunteer",
+                value=vid,
+                volunteer=table.phone.volunteer_id,
             )
         date = check.date()
         if date is not None and date > today:
@@ -613,7 +723,13 @@ def parse_visits(
                 f"the visit of {hid} by {vid} on {visit.visit_date} is "
                 f"also in {first_row[visit.key]}",
                 "keep one row per visit",
+                code="visit_twice",
+                household=hid,
+                volunteer=vid,
+                date=visit.visit_date,
+                other=first_row[visit.key],
             )
+
             continue
         first_row[visit.key] = row
         visits.append(visit)

@@ -136,6 +136,8 @@ class RegisterUpdate:
     inactive: Mapping[str, tuple[str, ...]]
     reactivated: Mapping[str, tuple[str, ...]]
     unchanged: Mapping[str, int]
+    warnings: tuple[Problem, ...] = ()
+    """What the registers read were warned about (the update went ahead)."""
 
     def summary(self) -> str:
         """Say what changed, one line per register."""
@@ -373,12 +375,17 @@ def init_project(
         set_meta(conn, "registers_updated", today_s)
     if progress:
         progress("project saved", 1.0)
+    ids = {k: {r: tuple(found) for r, found in v.items()} for k, v in out.items()}
     result = RegisterUpdate(
         path=path,
         created=created,
-        **{k: {r: tuple(ids) for r, ids in v.items()} for k, v in out.items()},
+        added=ids["added"],
+        updated=ids["updated"],
+        inactive=ids["inactive"],
+        reactivated=ids["reactivated"],
         unchanged=unchanged,
     )
+
     log.info("%s", result.summary())
     return result
 

@@ -67,6 +67,8 @@ def read_graphml(path: Path, settings: NetworkSettings) -> Network:
                     f"cannot read this GraphML file ({exc})",
                     "rebuild it with `routeplan network ... --out`",
                     file=path.name,
+                    code="graphml_unreadable",
+                    params={"detail": str(exc)},
                 )
             ]
         ) from None
@@ -77,6 +79,7 @@ def read_graphml(path: Path, settings: NetworkSettings) -> Network:
                     "this GraphML was not saved by routeplan (no travel times)",
                     "build it with `routeplan network FILE.osm.pbf --out graph.graphml`",
                     file=path.name,
+                    code="graphml_foreign",
                 )
             ]
         )

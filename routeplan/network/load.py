@@ -111,16 +111,20 @@ def check_network_file(path: str | os.PathLike[str]) -> list[Problem]:
     path = Path(path)
     if not path.exists():
         fix = "check the path, or download an area with --place / --bbox"
-        return [Problem("network file not found", fix, file=str(path))]
+        return [Problem("network file not found", fix, file=str(path), code="map_not_found")]
     if path.is_dir():
         fix = "give the .osm, .osm.bz2, .osm.pbf or .graphml file inside it"
-        return [Problem("this is a folder, not a network file", fix, file=str(path))]
+        return [
+            Problem("this is a folder, not a network file", fix, file=str(path), code="map_folder")
+        ]
     if not (is_osm_file(path) or path.name.lower().endswith(".graphml")):
         return [
             Problem(
                 f"unknown network file type {''.join(path.suffixes) or path.name!r}",
                 "give an .osm, .osm.bz2, .osm.pbf or .graphml file",
                 file=str(path),
+                code="map_type_unknown",
+                params={"suffix": "".join(path.suffixes) or path.name},
             )
         ]
     return []

@@ -71,7 +71,9 @@ def is_osm_file(path: str | os.PathLike[str]) -> bool:
 
 def _check(path: Path) -> None:
     if not path.exists():
-        raise InputDataError([Problem("OSM file not found", "check the path", file=str(path))])
+        raise InputDataError(
+            [Problem("OSM file not found", "check the path", file=str(path), code="osm_not_found")]
+        )
 
 
 def read_osm(
@@ -128,6 +130,8 @@ def read_osm(
                     "give an .osm, .osm.bz2 or .osm.pbf file "
                     "(e.g. an extract from download.geofabrik.de)",
                     file=path.name,
+                    code="osm_unreadable",
+                    params={"detail": str(exc)},
                 )
             ]
         ) from None
@@ -202,6 +206,8 @@ def read_places(path: str | os.PathLike[str]) -> dict[str, tuple[float, float]]:
                     f"cannot read this OSM file ({exc})",
                     "give an .osm, .osm.bz2 or .osm.pbf file",
                     file=path.name,
+                    code="osm_unreadable",
+                    params={"detail": str(exc)},
                 )
             ]
         ) from None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -343,13 +344,20 @@ def update_project(
     places = None
     if households and network and not str(network).lower().endswith(".graphml"):
         places = read_places(network)
-    return init_project(
-        project,
-        households=(
+    frames = {
+        "households": (
             read_households(households, settings=settings, places=places) if households else None
         ),
-        volunteers=read_volunteers(volunteers, settings=settings) if volunteers else None,
-        service_points=read_service_points(service_points) if service_points else None,
+        "volunteers": read_volunteers(volunteers, settings=settings) if volunteers else None,
+        "service_points": read_service_points(service_points) if service_points else None,
+    }
+    update = init_project(
+        project,
+        households=frames["households"],
+        volunteers=frames["volunteers"],
+        service_points=frames["service_points"],
         network=network,
         progress=progress,
     )
+    warned = [p for f in frames.values() if f is not None for p in f.attrs.get("problems", ())]
+    return replace(update, warnings=tuple(warned))

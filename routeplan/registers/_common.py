@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import logging
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -74,10 +74,21 @@ class Problems:
         row: str | None = None,
         column: str | None = None,
         severity: Severity = "error",
+        code: str | None = None,
+        params: Mapping[str, Any] | None = None,
     ) -> None:
-        """Record a problem of this file."""
+        """Record a problem of this file (``code`` and ``params``: see :class:`Problem`)."""
         self.items.append(
-            Problem(message, fix, file=self.file, row=row, column=column, severity=severity)
+            Problem(
+                message,
+                fix,
+                file=self.file,
+                row=row,
+                column=column,
+                severity=severity,
+                code=code,
+                params=params,
+            )
         )
 
     @property

@@ -108,7 +108,12 @@ def _degrees(table: Table, out: Problems) -> tuple[FloatArray, FloatArray, BoolA
     ):
         for i in positions(mask):
             out.add(
-                f"{col} {values.iat[i]!r} is not a number", _FIX_NUMBER, row=rows[i], column=col
+                f"{col} {values.iat[i]!r} is not a number",
+                _FIX_NUMBER,
+                row=rows[i],
+                column=col,
+                code="coordinate_not_number",
+                params={"column": col, "value": values.iat[i]},
             )
     return lon, lat, bad_lat | bad_lon
 
@@ -125,6 +130,8 @@ def _report_half(
             "give both latitude and longitude, or neither",
             row=rows[i],
             column=empty,
+            code="coordinate_half",
+            params={"column": empty},
         )
 
 
@@ -144,6 +151,8 @@ def _check_ranges(
             "export the coordinates as WGS 84 latitude/longitude (EPSG:4326) in decimal degrees",
             row=rows[i],
             column="latitude",
+            code="location_projected",
+            params={"lat": f"{lat[i]:g}", "lon": f"{lon[i]:g}"},
         )
     for i in positions(swapped):
         out.add(
@@ -151,6 +160,8 @@ def _check_ranges(
             f"swap the two values: latitude {lon[i]:g}, longitude {lat[i]:g}",
             row=rows[i],
             column="latitude",
+            code="latitude_swapped",
+            params={"lat": f"{lat[i]:g}", "lon": f"{lon[i]:g}"},
         )
     for i in positions(out_range):
         col = "latitude" if alat[i] > 90 else "longitude"
@@ -160,6 +171,12 @@ def _check_ranges(
             "check the coordinates; write decimal degrees, e.g. 16.1234",
             row=rows[i],
             column=col,
+            code="coordinate_range",
+            params={
+                "column": col,
+                "value": f"{lat[i] if col == 'latitude' else lon[i]:g}",
+                "range": rng,
+            },
         )
     for i in positions(zero):
         out.add(
@@ -167,7 +184,9 @@ def _check_ranges(
             "fill in the real latitude and longitude, or leave both cells empty",
             row=rows[i],
             column="latitude",
+            code="location_zero",
         )
+
     kept: BoolArray = usable & ~(projected | swapped | out_range | zero)
     return kept
 
@@ -180,6 +199,7 @@ class _Distances:
     km_swapped: FloatArray  # with latitude and longitude swapped
     limit: float
     where: str  # "outside the area being planned (...)", "from the middle of ..."
+    where_params: dict[str, str] | None = None  # the same for the words of other languages
 
 
 def _distances(
@@ -200,16 +220,20 @@ def _distances(
             "outside the area being planned (longitude {0:.4f}..{2:.4f}, latitude "
             "{1:.4f}..{3:.4f})".format(*area)
         )
+        box = ["lon0", "lat0", "lon1", "lat1"]
+        where_params = {"where": "area", **{k: f"{v:.4f}" for k, v in zip(box, area, strict=True)}}
     elif len(idx) >= 3:
         mlon, mlat = float(np.median(lon[idx])), float(np.median(lat[idx]))
         dist = haversine_m(lon[idx], lat[idx], mlon, mlat) / 1000.0
         dist_sw = haversine_m(lat[idx], lon[idx], mlon, mlat) / 1000.0
         limit = checks.outlier_km
         where = f"from the middle of the other {noun}s ({mlat:.4f}, {mlon:.4f})"
+        where_params = {"where": "middle", "mlat": f"{mlat:.4f}", "mlon": f"{mlon:.4f}"}
     else:
         dist = dist_sw = np.zeros(0)
         limit, where = 0.0, ""
-    return _Distances(dist, dist_sw, limit, where)
+        where_params = {}
+    return _Distances(dist, dist_sw, limit, where, where_params)
 
 
 def _check_far(
@@ -228,6 +252,13 @@ def _check_far(
     idx = np.flatnonzero(usable)
     for k in positions(dist > limit):
         i = int(idx[k])
+        params = {
+            **(far_from.where_params or {}),
+            "lat": f"{lat[i]:.6g}",
+            "lon": f"{lon[i]:.6g}",
+            "km": f"{dist[k]:,.0f}",
+            "noun": noun,
+        }
         if dist_sw[k] <= limit:
             out.add(
                 f"location {lat[i]:.6g}, {lon[i]:.6g} is {dist[k]:,.0f} km {where} "
@@ -235,6 +266,8 @@ def _check_far(
                 f"swap the two values: latitude {lon[i]:.6g}, longitude {lat[i]:.6g}",
                 row=rows[i],
                 column="latitude",
+                code="location_far_swapped",
+                params=params,
             )
         else:
             out.add(
@@ -244,7 +277,10 @@ def _check_far(
                 row=rows[i],
                 column="latitude",
                 severity=far,
+                code="location_far",
+                params=params,
             )
+
         if far == "error" or dist_sw[k] <= limit:
             lon[i] = lat[i] = np.nan
 

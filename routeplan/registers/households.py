@@ -61,6 +61,7 @@ def _services(table: Table, settings: Settings, out: Problems) -> list[tuple[str
             row=table.rows[i],
             column="services",
             severity="warning",
+            code="no_services",
         )
     return services
 
@@ -77,7 +78,10 @@ def _languages(table: Table, out: Problems) -> list[str]:
                 row=table.rows[i],
                 column="language",
                 severity="warning",
+                code="languages_several",
+                params={"value": f["language"].iat[i], "first": v[0]},
             )
+
     return [v[0] if v else "" for v in langs]
 
 
@@ -116,7 +120,9 @@ def _report_unplaced(
             "add the latitude and longitude (e.g. from a phone's map app), or at least the village",
             row=table.rows[i],
             column="latitude",
+            code="no_location",
         )
+
         return
     near = closest(village, {village_key(n): n for n in known_names})
     near_name = next((n for n in known_names if village_key(n) == near), None)
@@ -128,6 +134,12 @@ def _report_unplaced(
         f"({hint}known villages: {', '.join(known_names[:15]) or 'none'})",
         row=table.rows[i],
         column="village",
+        code="village_unknown",
+        params={
+            "village": typed,
+            "near": near_name or "",
+            "known": ", ".join(known_names[:15]),
+        },
     )
 
 
@@ -166,6 +178,8 @@ def _place_at_villages(
             "add their latitude and longitude for accurate routes",
             column="latitude",
             severity="warning",
+            code="placed_at_village",
+            params={"n": n, "rows": rows_text(placed)},
         )
 
 
@@ -185,6 +199,7 @@ def parse_households(
         "head_name",
         out,
         "write the name of the head of household (it is printed on the route sheet)",
+        code="head_name_empty",
     )
     services = _services(table, settings, out)
     flag = {c: flags(table, c, out) for c in ("elderly", "disability", "remote")}

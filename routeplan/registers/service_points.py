@@ -19,7 +19,13 @@ def parse_service_points(path: PathLike, checks: LocationChecks) -> Parsed:
     if table is None or not table.rows:
         return Parsed("service_points", out.file, out.items)
     ids = check_ids(table, "point_id", out, "service point")
-    warn_empty(table, "name", out, "write the office's name (it is shown on the maps)")
+    warn_empty(
+        table,
+        "name",
+        out,
+        "write the office's name (it is shown on the maps)",
+        code="office_name_empty",
+    )
     lon, lat, missing = read_locations(
         table, out, noun="service point", checks=checks, far="warning"
     )
@@ -29,7 +35,9 @@ def parse_service_points(path: PathLike, checks: LocationChecks) -> Parsed:
             "add the latitude and longitude of the office",
             row=table.rows[i],
             column="latitude",
+            code="office_location_empty",
         )
+
     data = {
         "point_id": ids.tolist(),
         "name": table.frame["name"].tolist(),

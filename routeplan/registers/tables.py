@@ -130,6 +130,8 @@ def _repair_mojibake(text: str, out: Problems) -> str:
                 "wrong encoding and saved again; it was repaired, check the names",
                 _UTF8_FIX,
                 severity="warning",
+                code="text_garbled_repaired",
+                params={"sample": sample},
             )
         else:
             out.add(
@@ -137,6 +139,8 @@ def _repair_mojibake(text: str, out: Problems) -> str:
                 "wrong encoding and saved again",
                 "retype the garbled names, then " + _UTF8_FIX,
                 severity="warning",
+                code="text_garbled",
+                params={"sample": sample},
             )
     return text
 
@@ -212,6 +216,8 @@ def _report_lost_letters(grid: list[list[str]], out: Problems) -> None:
                 "save the file again from the original (the workbook or the program it came "
                 "from): " + _UTF8_FIX,
                 row=f"row {k + 1}",
+                code="letters_lost",
+                params={"sample": damaged[0]},
             )
 
 
@@ -235,6 +241,8 @@ def _decode(data: bytes, out: Problems) -> str:
             + ": check that the names came out right",
             _UTF8_FIX,
             severity="warning",
+            code="not_utf8",
+            params={"encoding": enc, "sample": sample},
         )
     return _repair_mojibake(unicodedata.normalize("NFC", text), out)
 
@@ -265,6 +273,8 @@ def _xlsx_grid(path: Path, out: Problems) -> list[list[str]] | None:
         out.add(
             f"cannot read this Excel file ({exc})",
             "open it in Excel and save it again as .xlsx, or save it as CSV UTF-8",
+            code="excel_unreadable",
+            params={"detail": str(exc)},
         )
         return None
     return [[_excel_text(v) for v in r] for r in raw.itertuples(index=False)]
@@ -288,19 +298,29 @@ _GEO = (".geojson", ".json", ".gpkg")
 def _file_kind(path: Path, out: Problems, *, geo: bool = True) -> str | None:
     """Return the suffix of a readable register file; report why not and return ``None``."""
     if not path.exists():
-        out.add("file not found", "check the path and the file name")
+        out.add("file not found", "check the path and the file name", code="file_not_found")
         return None
     if path.is_dir():
-        out.add("this is a folder, not a file", "give the path of the register file")
+        out.add(
+            "this is a folder, not a file", "give the path of the register file", code="is_folder"
+        )
         return None
     suffix = path.suffix.lower()
     if suffix in (".xls", ".ods", ".numbers"):
         out.add(
-            f"{suffix} files cannot be read", "save it as .xlsx (Excel Workbook) or as CSV UTF-8"
+            f"{suffix} files cannot be read",
+            "save it as .xlsx (Excel Workbook) or as CSV UTF-8",
+            code="file_type_old",
+            params={"suffix": suffix},
         )
         return None
     if suffix not in _TEXT + _EXCEL + (_GEO if geo else ()):
-        out.add(f"unknown file type {suffix!r}", "give a .csv, .xlsx, .geojson or .gpkg file")
+        out.add(
+            f"unknown file type {suffix!r}",
+            "give a .csv, .xlsx, .geojson or .gpkg file",
+            code="file_type_unknown",
+            params={"suffix": suffix},
+        )
         return None
     return suffix
 
@@ -323,7 +343,11 @@ def _cells(path: Path, index: Mapping[str, str], out: Problems) -> list[list[str
         return _unescape(_xlsx_grid(path, out))
     data = path.read_bytes()
     if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        out.add("this is not a text (CSV) file", "give a .csv, .xlsx, .geojson or .gpkg file")
+        out.add(
+            "this is not a text (CSV) file",
+            "give a .csv, .xlsx, .geojson or .gpkg file",
+            code="not_text",
+        )
         return None
     grid = _pick_grid(_decode(data, out), index)
     _report_lost_letters(grid, out)
@@ -391,6 +415,8 @@ def _grid_to_table(
             "the file is empty",
             f"fill in the {kind.replace('_', ' ')} register; start from the template "
             f"`routeplan template {kind}.csv`",
+            code="file_empty",
+            params={"kind": kind},
         )
         return None
     header_at = 0
@@ -419,6 +445,8 @@ def _grid_to_table(
                 "separate services with ';'",
                 row=label,
                 severity="error" if any(c.strip() for c in r[width:]) else "warning",
+                code="row_too_long",
+                params={"cells": len(r), "width": width, "split": split[0] if split else ""},
             )
         r = (r + [""] * width)[:width]
         rows.append(label)
@@ -450,6 +478,8 @@ def _match_columns(
                 f"columns {columns[canon]!r} and {name!r} both give {canon!r}",
                 "delete or rename one of them",
                 column=canon,
+                code="columns_same",
+                params={"first": columns[canon], "second": name, "column": canon},
             )
         else:
             columns[canon] = name
@@ -486,7 +516,10 @@ def _report_missing(
             fix = f"rename column {near!r} to {canon!r}"
         else:
             fix = f"add a column {canon!r} (accepted names: {accepted})"
-        out.add(f"column {canon!r} is missing", fix, column=canon)
+        params = {"column": canon, "near": near or "", "accepted": accepted}
+        out.add(
+            f"column {canon!r} is missing", fix, column=canon, code="column_missing", params=params
+        )
     return used
 
 
@@ -505,7 +538,11 @@ def _report_unknown(
         if near_canon:
             used.add(name)
             out.add(
-                f"unknown column {name!r}", f"did you mean {near_canon!r}? rename it", column=name
+                f"unknown column {name!r}",
+                f"did you mean {near_canon!r}? rename it",
+                column=name,
+                code="column_unknown",
+                params={"name": name, "near": near_canon},
             )
     ignored = [n for n in unknown if n not in used]
     if ignored:
@@ -513,6 +550,8 @@ def _report_unknown(
             "ignored columns: " + ", ".join(repr(n) for n in ignored),
             "rename a column if it should be read (known columns: " + ", ".join(spec) + ")",
             severity="warning",
+            code="columns_ignored",
+            params={"names": ", ".join(repr(n) for n in ignored), "known": ", ".join(spec)},
         )
 
 
@@ -539,8 +578,12 @@ def _name_columns(
     _report_unknown(unknown, optional, spec, used, out)
     if not rows:
         out.add(
-            "there are no rows below the header", f"add the {kind.replace('_', ' ')}, one per row"
+            "there are no rows below the header",
+            f"add the {kind.replace('_', ' ')}, one per row",
+            code="no_rows",
+            params={"kind": kind},
         )
+
     return Table(table.reset_index(drop=True), rows, columns=columns, missing=set(missing))
 
 
@@ -555,11 +598,14 @@ def _pick_layer(path: Path, kind: Kind, out: Problems) -> str | None:
         layers = [str(name) for name, _ in pyogrio.list_layers(path)]
     except Exception as exc:  # pyogrio raises its own DataSourceError family
         out.add(
-            f"cannot read this file ({exc})", "check that it is a valid GeoJSON or GeoPackage file"
+            f"cannot read this file ({exc})",
+            "check that it is a valid GeoJSON or GeoPackage file",
+            code="geo_unreadable",
+            params={"detail": str(exc)},
         )
         return None
     if not layers:
-        out.add("the file has no layers", "export the points again")
+        out.add("the file has no layers", "export the points again", code="geo_no_layers")
         return None
     layer = next((n for n in layers if slug(n).startswith(kind.rstrip("s"))), layers[0])
     if len(layers) > 1:
@@ -567,6 +613,8 @@ def _pick_layer(path: Path, kind: Kind, out: Problems) -> str | None:
             f"the file has {len(layers)} layers; reading {layer!r}",
             f"keep only the {kind.replace('_', ' ')} in the file",
             severity="warning",
+            code="geo_layers",
+            params={"n": len(layers), "layer": layer, "kind": kind},
         )
     return layer
 
@@ -591,6 +639,8 @@ def _points(
                 f"{rows_text(shown)} are not points; a point inside each shape is used",
                 "store one point per row",
                 severity="warning",
+                code="geo_not_points",
+                params={"rows": rows_text(shown)},
             )
         lon[present] = pts.x.to_numpy()
         lat[present] = pts.y.to_numpy()
@@ -604,7 +654,12 @@ def _read_geo(path: Path, kind: Kind, out: Problems) -> Table | None:
     try:
         gdf = gpd.read_file(path, layer=layer, engine="pyogrio")
     except Exception as exc:
-        out.add(f"cannot read layer {layer!r} ({exc})", "export the points again")
+        out.add(
+            f"cannot read layer {layer!r} ({exc})",
+            "export the points again",
+            code="geo_layer_unreadable",
+            params={"layer": layer, "detail": str(exc)},
+        )
         return None
     if gdf.crs is None:
         out.add(
@@ -612,7 +667,9 @@ def _read_geo(path: Path, kind: Kind, out: Problems) -> Table | None:
             "latitude (EPSG:4326)",
             "export it with a CRS",
             severity="warning",
+            code="geo_no_crs",
         )
+
     elif gdf.crs.to_epsg() != 4326:
         log.info("%s: reprojecting from %s to EPSG:4326", out.file, gdf.crs.to_string())
         gdf = gdf.to_crs(4326)

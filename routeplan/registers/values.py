@@ -88,6 +88,8 @@ def check_ids(table: Table, column: str, out: Problems, noun: str) -> pd.Series[
             f"give every {noun} a unique id, like {example}",
             row=table.rows[i],
             column=column,
+            code="id_empty",
+            params={"column": column, "noun": noun, "example": example},
         )
     dup = (ids.duplicated(keep="first") & (ids != "")).to_numpy()
     if dup.any():
@@ -98,16 +100,31 @@ def check_ids(table: Table, column: str, out: Problems, noun: str) -> pd.Series[
                 f"give each {noun} its own id; if it is the same {noun} twice, delete one row",
                 row=table.rows[i],
                 column=column,
+                code="id_duplicate",
+                params={
+                    "column": column,
+                    "noun": noun,
+                    "value": ids.iat[i],
+                    "other": table.rows[first[ids.iat[i]]],
+                },
             )
     return ids
 
 
-def warn_empty(table: Table, column: str, out: Problems, fix: str) -> None:
-    """Warn about each empty cell of ``column`` (if the file has it)."""
+def warn_empty(table: Table, column: str, out: Problems, fix: str, *, code: str) -> None:
+    """Warn about each empty cell of ``column`` (if the file has it); ``code`` names the fix."""
     if not table.has(column):
         return
     for i in positions((table.frame[column] == "").to_numpy()):
-        out.add(f"{column} is empty", fix, row=table.rows[i], column=column, severity="warning")
+        out.add(
+            f"{column} is empty",
+            fix,
+            row=table.rows[i],
+            column=column,
+            severity="warning",
+            code=code,
+            params={"column": column},
+        )
 
 
 def phones(series: pd.Series[str], rows: Sequence[str], out: Problems) -> list[str]:
@@ -131,6 +148,8 @@ def phones(series: pd.Series[str], rows: Sequence[str], out: Problems) -> list[s
                 row=rows[i],
                 column="phone",
                 severity="warning",
+                code="phone_digits_lost",
+                params={"value": values[i]},
             )
     fixed = pd.Series(values, dtype=str)
     nine = fixed.str.fullmatch(r"[35789]\d{8}").to_numpy()
@@ -155,6 +174,8 @@ def flags(table: Table, column: str, out: Problems) -> np.ndarray[Any, np.dtype[
                 "write 1 or 0 (also accepted: yes/no, true/false, x, có/không)",
                 row=table.rows[i],
                 column=column,
+                code="not_yes_no",
+                params={"column": column, "value": table.frame[column].iat[i]},
             )
     return np.array([bool(v) for v in parsed], dtype=bool)
 
@@ -189,6 +210,8 @@ def availability_windows(table: Table, out: Problems) -> list[tuple[Window, ...]
                 v.fix,
                 row=table.rows[i],
                 column="availability",
+                code="availability",
+                params={"text": v.text, "code": v.code, "params": v.params},
             )
             result.append(())
         else:
@@ -239,5 +262,13 @@ def codes(
                 f"{hint}known {what}s: {', '.join(known) or '(none)'}",
                 row=table.rows[i],
                 column=column,
+                code="code_unknown",
+                params={
+                    "what": what,
+                    "item": item,
+                    "near": lookup[near] if near else "",
+                    "known": ", ".join(known),
+                },
             )
+
     return [good for good, _ in parsed]

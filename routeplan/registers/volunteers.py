@@ -60,6 +60,8 @@ def _capacity(table: Table, out: Problems, default: int) -> np.ndarray[Any, np.d
                 f"write how many households this volunteer looks after, e.g. {default}",
                 row=rows[i],
                 column="capacity",
+                code="capacity_not_whole",
+                params={"value": raw, "default": default},
             )
         elif not 1 <= v <= 500:
             out.add(
@@ -68,6 +70,8 @@ def _capacity(table: Table, out: Problems, default: int) -> np.ndarray[Any, np.d
                 f"{default}; leave it empty for the default ({default})",
                 row=rows[i],
                 column="capacity",
+                code="capacity_range",
+                params={"value": raw, "default": default},
             )
         else:
             capacity[i] = int(v)
@@ -82,6 +86,7 @@ def _report_no_availability(table: Table, out: Problems) -> None:
             "write when the volunteer can go out, e.g. Sat 07:00-11:00; Sun 14:00-17:00",
             row=table.rows[i],
             column="availability",
+            code="availability_empty",
         )
 
 
@@ -101,6 +106,8 @@ def _modes(table: Table, out: Problems) -> list[str]:
                 "write motorbike (xe máy) or walking (đi bộ); empty means motorbike",
                 row=table.rows[i],
                 column="mode",
+                code="mode_unknown",
+                params={"value": raw},
             )
     return [m or "motorbike" for m in modes]
 
@@ -125,7 +132,13 @@ def parse_volunteers(path: PathLike, settings: Settings, checks: LocationChecks)
     f = table.frame
     rows = table.rows
     ids = check_ids(table, "volunteer_id", out, "volunteer")
-    warn_empty(table, "name", out, "write the volunteer's name (it is printed on the route sheet)")
+    warn_empty(
+        table,
+        "name",
+        out,
+        "write the volunteer's name (it is printed on the route sheet)",
+        code="volunteer_name_empty",
+    )
     capacity = _capacity(table, out, settings.planner.capacity)
     windows = availability_windows(table, out)
     _report_no_availability(table, out)
@@ -139,7 +152,9 @@ def parse_volunteers(path: PathLike, settings: Settings, checks: LocationChecks)
             "add the latitude and longitude of the volunteer's home (where the rounds start)",
             row=rows[i],
             column="latitude",
+            code="home_location_empty",
         )
+
     data = {
         "volunteer_id": ids.tolist(),
         "name": f["name"].tolist(),
