@@ -25,7 +25,7 @@ from .route import SubResult, make_sub, route_volunteer
 if TYPE_CHECKING:  # pragma: no cover
     from ..problem import RoutingProblem
 
-__all__ = ["ImproveOptions", "improve", "insertion_costs", "removal_gain"]
+__all__ = ["ImproveOptions", "improve", "insertion_costs", "removal_gain", "spread_cost"]
 
 Move = tuple[float, int, int, int]
 """``(estimated change of cost, household, new volunteer, household swapped back or -1)``."""
@@ -110,6 +110,26 @@ def _balance(problem: RoutingProblem, results: dict[int, SubResult], target: flo
     return bw * sum(max(0.0, r.travel_s + r.service_s - target) for r in results.values())
 
 
+def _spread(problem: RoutingProblem, results: dict[int, SubResult], median: float) -> float:
+    """Return the fair-travel term of ``results``: :func:`spread_cost` summed."""
+    tw = problem.settings.planner.travel_spread_weight
+    if tw <= 0:
+        return 0.0
+    return sum(spread_cost(tw, r.travel_s, median) for r in results.values())
+
+
+def spread_cost(weight: float, travel_s: float, median_s: float) -> float:
+    """Seconds the fair-travel term charges for ``travel_s`` of weekly travel.
+
+    ``weight`` x (hours above the median volunteer's travel) squared, in hours: a ride
+    that puts a volunteer 1 h above the median costs ``weight`` h more, 2 h above,
+    ``4 * weight`` h. Squared, so that among volunteers far above the median the
+    longest rides go first (a linear term would not tell them apart).
+    """
+    above = max(0.0, travel_s - median_s)
+    return weight * above * above / 3600.0
+
+
 def improve(
     problem: RoutingProblem,
     assign: NDArray[np.int64],
@@ -157,6 +177,7 @@ class _State:
     lang_cost: NDArray[np.float64]  # (H, V) language penalty of each pair
     pinned: NDArray[np.bool_]  # households kept with last week's volunteer
     target: float  # mean weekly work, for the balance term
+    median_travel: float  # the median volunteer's weekly travel, for the fair-travel term
     sub_seconds: float
     version: NDArray[np.int64]  # per volunteer: how often its households changed
     near: dict[int, list[int]]  # neighbours of each household (planner.neighbour_m)
@@ -186,6 +207,8 @@ class _State:
                 pinned[h] = True
         work = [r.travel_s + r.service_s for r in results.values()]
         target = float(np.mean(work)) if work else 0.0
+        travel = [r.travel_s for r in results.values()]
+        median_travel = float(np.median(travel)) if travel else 0.0
         return cls(
             problem=problem,
             options=options,
@@ -194,6 +217,7 @@ class _State:
             lang_cost=lang_cost,
             pinned=pinned,
             target=target,
+            median_travel=median_travel,
             sub_seconds=options.sub_seconds,
             version=np.zeros(V, dtype=np.int64),
             near=neighbour_lists(problem),
@@ -292,6 +316,7 @@ class _State:
             self.cost_of(u, results[u], np.flatnonzero(assign == u))
             + self.cost_of(v, results[v], np.flatnonzero(assign == v))
             + _balance(problem, {u: results[u], v: results[v]}, target)
+            + _spread(problem, {u: results[u], v: results[v]}, self.median_travel)
             + NEIGHBOUR_SPLIT_S * self.splits_around(h, h2)
         )
         moved = {h: v, **({h2: u} if h2 >= 0 else {})}
@@ -299,6 +324,7 @@ class _State:
             self.cost_of(u, ru, mu)
             + self.cost_of(v, rv, mv)
             + _balance(problem, {u: ru, v: rv}, target)
+            + _spread(problem, {u: ru, v: rv}, self.median_travel)
             + NEIGHBOUR_SPLIT_S * self.splits_around(h, h2, moved)
         )
         if after < before:
@@ -332,9 +358,12 @@ def _candidates(problem: RoutingProblem, state: _State) -> list[Move]:
     candidates: list[Move] = []  # (delta, h, v, h2 or -1)
     movable = np.flatnonzero((assign >= 0) & ~state.pinned)
     bw = problem.settings.planner.balance_weight
+    tw = problem.settings.planner.travel_spread_weight
     work_v = np.zeros(V, dtype=np.float64)
+    travel_v = np.zeros(V, dtype=np.float64)
     for v, r in results.items():
         work_v[v] = r.travel_s + r.service_s
+        travel_v[v] = r.travel_s
     for h_ in movable:
         h = int(h_)
         u = int(assign[h])
@@ -351,6 +380,9 @@ def _candidates(problem: RoutingProblem, state: _State) -> list[Move]:
                 base += _balance_change(
                     bw, state.target, work_v, u, v, float(problem.service_s[h]), gain[h], row[v]
                 )
+            if tw > 0:  # estimated change of the fair-travel term (travel alone)
+                saved = float(gain[h]) if gain[h] < DROP_S else 0.0  # a dropped h: no travel
+                base += _balance_change(tw, state.median_travel, travel_v, u, v, 0.0, saved, row[v])
             if load[v] < problem.capacity[v]:
                 candidates.append((float(base), int(h), v, -1))
                 continue
@@ -368,6 +400,25 @@ def _split_change(state: _State, h: int, u: int, v: int) -> int:
     near = state.near.get(h, ())
     return sum(1 for y in near if state.assign[y] != v) - sum(
         1 for y in near if state.assign[y] != u
+    )
+
+
+def _spread_change(
+    weight: float,
+    median: float,
+    travel_v: NDArray[np.float64],
+    uv: tuple[int, int],
+    saved: float,
+    insertion: float,
+) -> float:
+    """Estimated change of the fair-travel term when a household moves from u to v."""
+    u, v = uv
+    tu, tv = float(travel_v[u]), float(travel_v[v])
+    return (
+        spread_cost(weight, tu - saved, median)
+        - spread_cost(weight, tu, median)
+        + spread_cost(weight, tv + insertion, median)
+        - spread_cost(weight, tv, median)
     )
 
 
