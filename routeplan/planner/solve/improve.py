@@ -9,6 +9,8 @@ together (in parallel) and kept only if the two volunteers' rounds really cost l
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
@@ -31,6 +33,8 @@ Move = tuple[float, int, int, int]
 """``(estimated change of cost, household, new volunteer, household swapped back or -1)``."""
 _Trial = tuple[int, int, int, int, list[int], list[int]]
 """``(h, u, v, h2, u's households after, v's households after)`` of a move being tried."""
+_RoundMove = tuple[list[int], int, int, list[int], list[int]]
+"""``(households of a round, from u, to v, u's households after, v's after)``."""
 
 
 @dataclass(frozen=True)
@@ -163,6 +167,7 @@ def improve(
             0.6 + 0.35 * min(1.0, stats["tried"] / max(1, options.moves)),
         )
         state.try_moves(chosen, pool)
+    state.try_round_moves(pool)
     return state.assign, state.results, stats
 
 
@@ -293,6 +298,73 @@ class _State:
         for i, move in enumerate(trial):
             self.keep_if_cheaper(move, out[2 * i], out[2 * i + 1])
 
+    def try_round_moves(self, pool: Executor) -> None:
+        """Fair travel: give long riders' longest rounds to volunteers with room (one batch).
+
+        A single household moved off a far hamlet saves its rider a detour, not the
+        ride; a whole round moved saves the ride. Only with ``travel_spread_weight``;
+        both weeks are planned afresh (PyVRP's proposal when ``route_iterations``) and
+        the move is kept only if the two weeks cost less, the fair-travel term included.
+        """
+        problem, opts = self.problem, self.options
+        ps = problem.settings.planner
+        if ps.travel_spread_weight <= 0 or time.time() >= opts.deadline:
+            return
+        moves = _round_moves(problem, self)[: opts.batch]
+        subs = [
+            dataclasses.replace(
+                make_sub(
+                    problem,
+                    w,
+                    members,
+                    solutions=1 if ps.route_iterations > 0 else ps.route_solutions,
+                    time_limit_s=opts.time_limit_s,
+                    deadline=opts.deadline,
+                ),
+                proposal_iterations=ps.route_iterations,
+            )
+            for _, u, v, mu, mv in moves
+            for w, members in ((u, mu), (v, mv))
+        ]
+        out = list(pool.map(route_volunteer, subs))
+        self.stats["round_moves_tried"] = len(moves)
+        self.stats["round_moves"] = 0
+        for i, (group, u, v, mu, mv) in enumerate(moves):
+            self.keep_round_if_cheaper((group, u, v, mu, mv), out[2 * i], out[2 * i + 1])
+
+    def keep_round_if_cheaper(self, move: _RoundMove, ru: SubResult, rv: SubResult) -> None:
+        """Give ``group`` from ``u`` to ``v`` if the two new weeks cost less."""
+        group, u, v, mu, mv = move
+        problem, assign, results = self.problem, self.assign, self.results
+        moved = dict.fromkeys(group, v)
+
+        def total(a: SubResult, b: SubResult, ma: Any, mb: Any, after: dict[int, int]) -> float:
+            return (
+                self.cost_of(u, a, ma)
+                + self.cost_of(v, b, mb)
+                + _balance(problem, {u: a, v: b}, self.target)
+                + _spread(problem, {u: a, v: b}, self.median_travel)
+                + NEIGHBOUR_SPLIT_S * self.splits_of(group, after)
+            )
+
+        before = total(
+            results[u], results[v], np.flatnonzero(assign == u), np.flatnonzero(assign == v), {}
+        )
+        if total(ru, rv, mu, mv, moved) < before:
+            assign[group] = v
+            results[u], results[v] = ru, rv
+            self.version[u] += 1
+            self.version[v] += 1
+            self.stats["round_moves"] += 1
+
+    def splits_of(self, group: list[int], moved: dict[int, int]) -> int:
+        """Neighbour pairs of ``group``'s households on different volunteers (after ``moved``)."""
+        n = 0
+        for x in group:
+            vx = moved.get(x, int(self.assign[x]))
+            n += sum(1 for y in self.near.get(x, ()) if moved.get(y, int(self.assign[y])) != vx)
+        return n
+
     def splits_around(self, h: int, h2: int, moved: dict[int, int] | None = None) -> int:
         """Neighbour pairs of ``h`` and ``h2`` on different volunteers (after ``moved``)."""
         moved = moved or {}
@@ -369,7 +441,10 @@ def _candidates(problem: RoutingProblem, state: _State) -> list[Move]:
         u = int(assign[h])
         row = ins[h].copy()
         row[u] = np.inf
-        best = np.argsort(row, kind="stable")[:3]
+        best = list(np.argsort(row, kind="stable")[:3])
+        if tw > 0 and travel_v[u] > state.median_travel:  # a long rider: also those with room
+            roomy = np.where(load < problem.capacity, row, np.inf)
+            best += [x for x in np.argsort(roomy, kind="stable")[:3] if x not in best]
         for v in best:
             v = int(v)
             if not np.isfinite(row[v]):
@@ -393,6 +468,54 @@ def _candidates(problem: RoutingProblem, state: _State) -> list[Move]:
             k = int(np.argmin(d2))
             candidates.append((float(base + d2[k]), int(h), v, int(mem[k])))
     return candidates
+
+
+def _round_moves(problem: RoutingProblem, state: _State) -> list[_RoundMove]:
+    """Long riders' longest rounds, each to the volunteer with room nearest to it.
+
+    Riders above the median travel, longest first; the receiver must be eligible for
+    every household of the round, have room for them, and be expected to ride less
+    than the rider after the move. Distinct volunteers in every move.
+    """
+    H, V = problem.n_households, problem.n_volunteers
+    assign, results = state.assign, state.results
+    load = np.bincount(assign[assign >= 0], minlength=V)
+    travel = {v: r.travel_s for v, r in results.items()}
+    riders = sorted(
+        (v for v in results if travel[v] > state.median_travel), key=lambda v: -travel[v]
+    )
+    busy: set[int] = set()
+    moves: list[_RoundMove] = []
+    for u in riders:
+        if u in busy or not results[u].rounds:
+            continue
+        t = problem.travel_of(u)
+
+        def ride(stops: Any, t: Any = t, u: int = u) -> int:
+            seq = [H + u, *(h for h, _ in stops), H + u]
+            return int(sum(t[a, b] for a, b in itertools.pairwise(seq)))
+
+        stops = max((r[3] for r in results[u].rounds), key=ride)
+        group = [h for h, _ in stops]
+        if state.pinned[group].any():
+            continue
+        best, best_v = np.inf, -1
+        for v in range(V):
+            if v == u or v in busy or load[v] + len(group) > problem.capacity[v]:
+                continue
+            if not problem.eligible[group, v].all():
+                continue
+            tv = problem.travel_of(v)
+            rt = float(np.mean([tv[H + v, h] + tv[h, H + v] for h in group]))
+            if travel.get(v, 0) + rt < travel[u] and rt < best:
+                best, best_v = rt, v
+        if best_v < 0:
+            continue
+        mu = [int(x) for x in np.flatnonzero(assign == u) if x not in group]
+        mv = [int(x) for x in np.flatnonzero(assign == best_v)] + group
+        moves.append((group, u, best_v, mu, mv))
+        busy |= {u, best_v}
+    return moves
 
 
 def _split_change(state: _State, h: int, u: int, v: int) -> int:
