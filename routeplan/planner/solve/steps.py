@@ -156,8 +156,8 @@ class _Run:
         report("improving: moving households between neighbouring volunteers", 0.6)
         route_s = self.times[2] - self.times[1]
         options = budget.improve_options(problem, route_s=route_s, n_vols=len(vols))
-        if ps.route_iterations > 0:  # leave the final routing about the first routing's time
-            options = dataclasses.replace(options, deadline=options.deadline - route_s)
+        if ps.route_iterations > 0:  # leave the final routing twice the first routing's time
+            options = dataclasses.replace(options, deadline=options.deadline - 2 * route_s)
         assign, results, istats = improve(problem, assign, results, pool, options, report)
         self.cut["improve"] = bool(istats["cut_by_time"])
         self.cut["polish"] = _polish(problem, assign, results, pool, istats, budget)
