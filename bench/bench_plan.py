@@ -202,7 +202,18 @@ def measure(
         "far_households": len(far),
         "far_flagged": len(flags),
         "seed": p.stats.get("seed"),
+        "time_s": p.stats.get("time_s"),
+        "improve": p.stats.get("improve"),
     }
+
+
+def _cpu_s() -> float:
+    """CPU seconds of this process and its finished children (the solver's workers)."""
+    import resource
+
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def _counts(codes: Any) -> dict[str, int]:
@@ -243,15 +254,16 @@ def main() -> None:
     settings = Settings(
         planner=PlannerSettings(time_limit_s=args.time_limit, seed=args.seed, **extra)
     )
-    t0 = time.time()
+    t0, cpu0 = time.time(), _cpu_s()
     seen = mats
     if args.no_trip_flags:
         import dataclasses
 
         seen = {k: dataclasses.replace(m, unpaved=None) for k, m in mats.items()}
     p = plan(hh, vo, seen, settings=settings, week_start=None if args.no_week else WEEK)
-    wall = time.time() - t0
+    wall, cpu = time.time() - t0, _cpu_s() - cpu0
     row = measure(args.case, p, hh, mats, net, wall, args.time_limit)
+    row["cpu_s"] = round(cpu, 2)  # this process and its (finished) solver processes
     row["label"] = args.label
     row["settings"] = extra
     stops = [(r.volunteer_id, r.day, [s.household_id for s in r.stops]) for r in p.routes]

@@ -196,12 +196,21 @@ class PlannerSettings:
         Weight of fairness: seconds of travel the planner accepts to spend to take one
         second of weekly workload off a volunteer working more than the average
         (a soft upper bound on workload). 0 = travel only.
+    travel_spread_weight
+        Weight of fair travel: a volunteer's weekly travel above the median volunteer's
+        costs this weight times its square, in hours (1 h above: ``weight`` h of travel,
+        2 h above: ``4 * weight`` h), so the longest rides are spread first, at some
+        total travel. 0 = total travel only.
     language_penalty_s
         Cost, in seconds of travel, of giving a household to a volunteer who does not
         speak its language (when ``language_hard`` is false).
     route_solutions
         Solutions the routing search of one volunteer's week may explore before it
         stops: the reproducible stop (the time limit is a safety net).
+    route_iterations
+        Iterations of PyVRP's hybrid genetic search that propose each volunteer's final
+        rounds (checked against every rule by the routing model; kept when they cost
+        less); 0 = no such final routing. An iteration count: the reproducible stop.
     improve_rounds
         Most rounds of moving households between neighbouring volunteers.
     improve_moves
@@ -232,8 +241,10 @@ class PlannerSettings:
     seed: int = 0
     language_hard: bool = False
     balance_weight: float = 0.0
+    travel_spread_weight: float = 0.0
     language_penalty_s: int = 3600
-    route_solutions: int = 60
+    route_solutions: int = 30
+    route_iterations: int = 200
     improve_rounds: int = 30
     improve_moves: int = 0
     workers: int = 0
@@ -247,8 +258,8 @@ class PlannerSettings:
             raise ValueError("planner.capacity must be 1..500")
         if self.time_limit_s <= 0:
             raise ValueError("planner.time_limit_s must be positive")
-        if self.balance_weight < 0:
-            raise ValueError("planner.balance_weight must be >= 0")
+        if self.balance_weight < 0 or self.travel_spread_weight < 0:
+            raise ValueError("planner.balance_weight and travel_spread_weight must be >= 0")
         if self.language_penalty_s < 0:
             raise ValueError("planner.language_penalty_s must be >= 0")
         if not -180 <= self.dusk_margin_min <= 180:
@@ -257,13 +268,14 @@ class PlannerSettings:
             raise ValueError("planner.neighbour_m must be 0..1000 metres")
         if (
             self.route_solutions < 1
+            or self.route_iterations < 0
             or self.improve_rounds < 0
             or self.improve_moves < 0
             or self.workers < 0
         ):
             raise ValueError(
-                "planner.route_solutions >= 1, improve_rounds >= 0, improve_moves >= 0, "
-                "workers >= 0"
+                "planner.route_solutions >= 1, route_iterations >= 0, improve_rounds >= 0, "
+                "improve_moves >= 0, workers >= 0"
             )
 
 

@@ -356,57 +356,68 @@ def build_problem(
         raise InfeasibleError("no volunteers: add at least one volunteer to plan visits")
     hids = tuple(str(x) for x in households["household_id"])
     vids = tuple(str(x) for x in volunteers["volunteer_id"])
-    H, V = len(hids), len(vids)
     problems = _duplicate_ids(hids, vids)
     service, needs = _service_times(households, hids, settings, problems)
     modes = tuple(str(m) for m in volunteers["mode"])
     travel = _travel(matrices, hids, vids, modes, problems)
     if problems:
         raise InputDataError(problems, subject="planning inputs")
-    caps = _capacities(volunteers, settings)
-    shifts = tuple(_seconds(w) for w in volunteers["windows"])
+    map_flag, map_detail, unpaved_access = map_flags(matrices, hids, settings.output.language)
+    daylight, dusk = _daylight(households, settings, week_start, unpaved_access, map_flag)
+    base = {
+        "daylight": daylight,
+        "dusk_s": dusk,
+        "map_flag": map_flag,
+        "map_detail": map_detail,
+        "household_ids": hids,
+        "volunteer_ids": vids,
+        "service_s": service,
+        "needs": needs,
+        "modes": modes,
+        "travel": travel,
+        "previous": dict(previous or {}),
+        "settings": settings,
+        "unpaved": (
+            _unpaved_trips(matrices, hids, vids, modes) if settings.planner.daylight else {}
+        ),
+    }
+    proto = _without_eligibility(households, volunteers, base)
+    window_ok = _window_ok(proto)
+    eligible = proto.reach & proto.skill_ok & window_ok
+    if settings.planner.language_hard:
+        eligible &= proto.language_ok
+    kept = _apply_locks(eligible, hids, vids, fixed or {})
+    return RoutingProblem(
+        **{**proto.__dict__, "window_ok": window_ok, "eligible": eligible, "fixed": kept}
+    )
+
+
+def _without_eligibility(households: Any, volunteers: Any, base: dict[str, Any]) -> RoutingProblem:
+    """Return the problem of ``base`` (ids, services, travel, daylight...) and the registers.
+
+    Everyone is eligible for everything in it: :func:`build_problem` narrows that.
+    """
+    settings: Settings = base["settings"]
+    H, V = len(base["household_ids"]), len(base["volunteer_ids"])
     skills = tuple(frozenset(s or ()) for s in volunteers["skills"])
     languages = tuple(frozenset(s or ()) for s in volunteers["languages"])
     language, priority, hh_windows = _household_columns(households, H)
-    reach = _reach(travel, modes, H)
-    skill_ok, language_ok = _skill_language_ok(needs, skills, language, languages)
-    map_flag, map_detail, unpaved = map_flags(matrices, hids, settings.output.language)
-    daylight, dusk = _daylight(households, settings, week_start, unpaved, map_flag)
-    proto = RoutingProblem(
-        household_ids=hids,
-        volunteer_ids=vids,
-        service_s=service,
+    skill_ok, language_ok = _skill_language_ok(base["needs"], skills, language, languages)
+    return RoutingProblem(
+        **base,
         priority=priority,
         language=language,
-        needs=needs,
         hh_windows=hh_windows,
-        capacity=caps,
-        modes=modes,
-        shifts=shifts,
+        capacity=_capacities(volunteers, settings),
+        shifts=tuple(_seconds(w) for w in volunteers["windows"]),
         skills=skills,
         languages=languages,
-        travel=travel,
-        reach=reach,
+        reach=_reach(base["travel"], base["modes"], H),
         skill_ok=skill_ok,
         language_ok=language_ok,
         window_ok=np.ones((H, V), dtype=bool),
         eligible=np.ones((H, V), dtype=bool),
-        previous=dict(previous or {}),
-        settings=settings,
-        daylight=daylight,
-        dusk_s=dusk,
-        unpaved=_unpaved_trips(matrices, hids, vids, modes) if settings.planner.daylight else {},
-        map_flag=map_flag,
-        map_detail=map_detail,
         neighbours=neighbour_pairs(households, settings.planner.neighbour_m),
-    )
-    window_ok = _window_ok(proto)
-    eligible = reach & skill_ok & window_ok
-    if settings.planner.language_hard:
-        eligible &= language_ok
-    kept = _apply_locks(eligible, hids, vids, fixed or {})
-    return RoutingProblem(
-        **{**proto.__dict__, "window_ok": window_ok, "eligible": eligible, "fixed": kept}
     )
 
 

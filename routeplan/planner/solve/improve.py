@@ -9,6 +9,8 @@ together (in parallel) and kept only if the two volunteers' rounds really cost l
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
@@ -25,12 +27,14 @@ from .route import SubResult, make_sub, route_volunteer
 if TYPE_CHECKING:  # pragma: no cover
     from ..problem import RoutingProblem
 
-__all__ = ["ImproveOptions", "improve", "insertion_costs", "removal_gain"]
+__all__ = ["ImproveOptions", "improve", "insertion_costs", "removal_gain", "spread_cost"]
 
 Move = tuple[float, int, int, int]
 """``(estimated change of cost, household, new volunteer, household swapped back or -1)``."""
 _Trial = tuple[int, int, int, int, list[int], list[int]]
 """``(h, u, v, h2, u's households after, v's households after)`` of a move being tried."""
+_RoundMove = tuple[list[int], int, int, list[int], list[int]]
+"""``(households of a round, from u, to v, u's households after, v's after)``."""
 
 
 @dataclass(frozen=True)
@@ -110,6 +114,26 @@ def _balance(problem: RoutingProblem, results: dict[int, SubResult], target: flo
     return bw * sum(max(0.0, r.travel_s + r.service_s - target) for r in results.values())
 
 
+def _spread(problem: RoutingProblem, results: dict[int, SubResult], median: float) -> float:
+    """Return the fair-travel term of ``results``: :func:`spread_cost` summed."""
+    tw = problem.settings.planner.travel_spread_weight
+    if tw <= 0:
+        return 0.0
+    return sum(spread_cost(tw, r.travel_s, median) for r in results.values())
+
+
+def spread_cost(weight: float, travel_s: float, median_s: float) -> float:
+    """Seconds the fair-travel term charges for ``travel_s`` of weekly travel.
+
+    ``weight`` x (hours above the median volunteer's travel) squared, in hours: a ride
+    that puts a volunteer 1 h above the median costs ``weight`` h more, 2 h above,
+    ``4 * weight`` h. Squared, so that among volunteers far above the median the
+    longest rides go first (a linear term would not tell them apart).
+    """
+    above = max(0.0, travel_s - median_s)
+    return weight * above * above / 3600.0
+
+
 def improve(
     problem: RoutingProblem,
     assign: NDArray[np.int64],
@@ -143,6 +167,7 @@ def improve(
             0.6 + 0.35 * min(1.0, stats["tried"] / max(1, options.moves)),
         )
         state.try_moves(chosen, pool)
+    state.try_round_moves(pool)
     return state.assign, state.results, stats
 
 
@@ -157,6 +182,7 @@ class _State:
     lang_cost: NDArray[np.float64]  # (H, V) language penalty of each pair
     pinned: NDArray[np.bool_]  # households kept with last week's volunteer
     target: float  # mean weekly work, for the balance term
+    median_travel: float  # the median volunteer's weekly travel, for the fair-travel term
     sub_seconds: float
     version: NDArray[np.int64]  # per volunteer: how often its households changed
     near: dict[int, list[int]]  # neighbours of each household (planner.neighbour_m)
@@ -186,6 +212,8 @@ class _State:
                 pinned[h] = True
         work = [r.travel_s + r.service_s for r in results.values()]
         target = float(np.mean(work)) if work else 0.0
+        travel = [r.travel_s for r in results.values()]
+        median_travel = float(np.median(travel)) if travel else 0.0
         return cls(
             problem=problem,
             options=options,
@@ -194,6 +222,7 @@ class _State:
             lang_cost=lang_cost,
             pinned=pinned,
             target=target,
+            median_travel=median_travel,
             sub_seconds=options.sub_seconds,
             version=np.zeros(V, dtype=np.int64),
             near=neighbour_lists(problem),
@@ -269,6 +298,73 @@ class _State:
         for i, move in enumerate(trial):
             self.keep_if_cheaper(move, out[2 * i], out[2 * i + 1])
 
+    def try_round_moves(self, pool: Executor) -> None:
+        """Fair travel: give long riders' longest rounds to volunteers with room (one batch).
+
+        A single household moved off a far hamlet saves its rider a detour, not the
+        ride; a whole round moved saves the ride. Only with ``travel_spread_weight``;
+        both weeks are planned afresh (PyVRP's proposal when ``route_iterations``) and
+        the move is kept only if the two weeks cost less, the fair-travel term included.
+        """
+        problem, opts = self.problem, self.options
+        ps = problem.settings.planner
+        if ps.travel_spread_weight <= 0 or time.time() >= opts.deadline:
+            return
+        moves = _round_moves(problem, self)[: opts.batch]
+        subs = [
+            dataclasses.replace(
+                make_sub(
+                    problem,
+                    w,
+                    members,
+                    solutions=1 if ps.route_iterations > 0 else ps.route_solutions,
+                    time_limit_s=opts.time_limit_s,
+                    deadline=opts.deadline,
+                ),
+                proposal_iterations=ps.route_iterations,
+            )
+            for _, u, v, mu, mv in moves
+            for w, members in ((u, mu), (v, mv))
+        ]
+        out = list(pool.map(route_volunteer, subs))
+        self.stats["round_moves_tried"] = len(moves)
+        self.stats["round_moves"] = 0
+        for i, (group, u, v, mu, mv) in enumerate(moves):
+            self.keep_round_if_cheaper((group, u, v, mu, mv), out[2 * i], out[2 * i + 1])
+
+    def keep_round_if_cheaper(self, move: _RoundMove, ru: SubResult, rv: SubResult) -> None:
+        """Give ``group`` from ``u`` to ``v`` if the two new weeks cost less."""
+        group, u, v, mu, mv = move
+        problem, assign, results = self.problem, self.assign, self.results
+        moved = dict.fromkeys(group, v)
+
+        def total(a: SubResult, b: SubResult, ma: Any, mb: Any, after: dict[int, int]) -> float:
+            return (
+                self.cost_of(u, a, ma)
+                + self.cost_of(v, b, mb)
+                + _balance(problem, {u: a, v: b}, self.target)
+                + _spread(problem, {u: a, v: b}, self.median_travel)
+                + NEIGHBOUR_SPLIT_S * self.splits_of(group, after)
+            )
+
+        before = total(
+            results[u], results[v], np.flatnonzero(assign == u), np.flatnonzero(assign == v), {}
+        )
+        if total(ru, rv, mu, mv, moved) < before:
+            assign[group] = v
+            results[u], results[v] = ru, rv
+            self.version[u] += 1
+            self.version[v] += 1
+            self.stats["round_moves"] += 1
+
+    def splits_of(self, group: list[int], moved: dict[int, int]) -> int:
+        """Neighbour pairs of ``group``'s households on different volunteers (after ``moved``)."""
+        n = 0
+        for x in group:
+            vx = moved.get(x, int(self.assign[x]))
+            n += sum(1 for y in self.near.get(x, ()) if moved.get(y, int(self.assign[y])) != vx)
+        return n
+
     def splits_around(self, h: int, h2: int, moved: dict[int, int] | None = None) -> int:
         """Neighbour pairs of ``h`` and ``h2`` on different volunteers (after ``moved``)."""
         moved = moved or {}
@@ -292,6 +388,7 @@ class _State:
             self.cost_of(u, results[u], np.flatnonzero(assign == u))
             + self.cost_of(v, results[v], np.flatnonzero(assign == v))
             + _balance(problem, {u: results[u], v: results[v]}, target)
+            + _spread(problem, {u: results[u], v: results[v]}, self.median_travel)
             + NEIGHBOUR_SPLIT_S * self.splits_around(h, h2)
         )
         moved = {h: v, **({h2: u} if h2 >= 0 else {})}
@@ -299,6 +396,7 @@ class _State:
             self.cost_of(u, ru, mu)
             + self.cost_of(v, rv, mv)
             + _balance(problem, {u: ru, v: rv}, target)
+            + _spread(problem, {u: ru, v: rv}, self.median_travel)
             + NEIGHBOUR_SPLIT_S * self.splits_around(h, h2, moved)
         )
         if after < before:
@@ -332,15 +430,21 @@ def _candidates(problem: RoutingProblem, state: _State) -> list[Move]:
     candidates: list[Move] = []  # (delta, h, v, h2 or -1)
     movable = np.flatnonzero((assign >= 0) & ~state.pinned)
     bw = problem.settings.planner.balance_weight
+    tw = problem.settings.planner.travel_spread_weight
     work_v = np.zeros(V, dtype=np.float64)
+    travel_v = np.zeros(V, dtype=np.float64)
     for v, r in results.items():
         work_v[v] = r.travel_s + r.service_s
+        travel_v[v] = r.travel_s
     for h_ in movable:
         h = int(h_)
         u = int(assign[h])
         row = ins[h].copy()
         row[u] = np.inf
-        best = np.argsort(row, kind="stable")[:3]
+        best = list(np.argsort(row, kind="stable")[:3])
+        if tw > 0 and travel_v[u] > state.median_travel:  # a long rider: also those with room
+            roomy = np.where(load < problem.capacity, row, np.inf)
+            best += [x for x in np.argsort(roomy, kind="stable")[:3] if x not in best]
         for v in best:
             v = int(v)
             if not np.isfinite(row[v]):
@@ -351,6 +455,9 @@ def _candidates(problem: RoutingProblem, state: _State) -> list[Move]:
                 base += _balance_change(
                     bw, state.target, work_v, u, v, float(problem.service_s[h]), gain[h], row[v]
                 )
+            if tw > 0:  # estimated change of the fair-travel term (travel alone)
+                saved = float(gain[h]) if gain[h] < DROP_S else 0.0  # a dropped h: no travel
+                base += _balance_change(tw, state.median_travel, travel_v, u, v, 0.0, saved, row[v])
             if load[v] < problem.capacity[v]:
                 candidates.append((float(base), int(h), v, -1))
                 continue
@@ -363,11 +470,78 @@ def _candidates(problem: RoutingProblem, state: _State) -> list[Move]:
     return candidates
 
 
+def _round_moves(problem: RoutingProblem, state: _State) -> list[_RoundMove]:
+    """Long riders' longest rounds, each to the volunteer with room nearest to it.
+
+    Riders above the median travel, longest first; the receiver must be eligible for
+    every household of the round, have room for them, and be expected to ride less
+    than the rider after the move. Distinct volunteers in every move.
+    """
+    H, V = problem.n_households, problem.n_volunteers
+    assign, results = state.assign, state.results
+    load = np.bincount(assign[assign >= 0], minlength=V)
+    travel = {v: r.travel_s for v, r in results.items()}
+    riders = sorted(
+        (v for v in results if travel[v] > state.median_travel), key=lambda v: -travel[v]
+    )
+    busy: set[int] = set()
+    moves: list[_RoundMove] = []
+    for u in riders:
+        if u in busy or not results[u].rounds:
+            continue
+        t = problem.travel_of(u)
+
+        def ride(stops: Any, t: Any = t, u: int = u) -> int:
+            seq = [H + u, *(h for h, _ in stops), H + u]
+            return int(sum(t[a, b] for a, b in itertools.pairwise(seq)))
+
+        stops = max((r[3] for r in results[u].rounds), key=ride)
+        group = [h for h, _ in stops]
+        if state.pinned[group].any():
+            continue
+        best, best_v = np.inf, -1
+        for v in range(V):
+            if v == u or v in busy or load[v] + len(group) > problem.capacity[v]:
+                continue
+            if not problem.eligible[group, v].all():
+                continue
+            tv = problem.travel_of(v)
+            rt = float(np.mean([tv[H + v, h] + tv[h, H + v] for h in group]))
+            if travel.get(v, 0) + rt < travel[u] and rt < best:
+                best, best_v = rt, v
+        if best_v < 0:
+            continue
+        mu = [int(x) for x in np.flatnonzero(assign == u) if x not in group]
+        mv = [int(x) for x in np.flatnonzero(assign == best_v)] + group
+        moves.append((group, u, best_v, mu, mv))
+        busy |= {u, best_v}
+    return moves
+
+
 def _split_change(state: _State, h: int, u: int, v: int) -> int:
     """Change in split neighbour pairs when ``h`` moves from ``u`` to ``v``."""
     near = state.near.get(h, ())
     return sum(1 for y in near if state.assign[y] != v) - sum(
         1 for y in near if state.assign[y] != u
+    )
+
+
+def _spread_change(
+    weight: float,
+    median: float,
+    travel_v: NDArray[np.float64],
+    uv: tuple[int, int],
+    saved: float,
+    insertion: float,
+) -> float:
+    """Estimated change of the fair-travel term when a household moves from u to v."""
+    u, v = uv
+    tu, tv = float(travel_v[u]), float(travel_v[v])
+    return (
+        spread_cost(weight, tu - saved, median)
+        - spread_cost(weight, tu, median)
+        + spread_cost(weight, tv + insertion, median)
+        - spread_cost(weight, tv, median)
     )
 
 

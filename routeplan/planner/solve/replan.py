@@ -22,6 +22,7 @@ The result passes the same hard-rule check as a full plan
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -193,12 +194,15 @@ def replan_problem(
     report(f"planning the rounds of {len(changed)} volunteers again", 0.2)
     results: dict[int, SubResult] = {}
     subs = [
-        make_sub(
-            problem,
-            v,
-            np.flatnonzero(assign == v),
-            solutions=ps.route_solutions,
-            time_limit_s=max(1.0, ps.time_limit_s / max(1, len(changed))),
+        dataclasses.replace(  # PyVRP proposes the rounds, as in a full plan's last step
+            make_sub(
+                problem,
+                v,
+                np.flatnonzero(assign == v),
+                solutions=ps.route_solutions,
+                time_limit_s=max(1.0, ps.time_limit_s / max(1, len(changed))),
+            ),
+            proposal_iterations=ps.route_iterations,
         )
         for v in changed
     ]

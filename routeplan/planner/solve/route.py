@@ -28,7 +28,7 @@ from ._search import int_matrix, run_search, search_parameters
 if TYPE_CHECKING:  # pragma: no cover
     from ..problem import RoutingProblem
 
-__all__ = ["Sub", "SubResult", "make_sub", "route_all", "route_volunteer"]
+__all__ = ["Sub", "SubResult", "make_sub", "route_all", "route_subs", "route_volunteer"]
 
 _WEEK_S = 7 * 86400
 # Guided local search for the volunteers' weeks: the iterated local search found
@@ -58,6 +58,7 @@ class Sub:
     unpaved: NDArray[np.bool_] | None = None  # as travel: the trip uses an unpaved way
     deadline: float = math.inf  # time.time() past which no search may run
     initial: tuple[tuple[int, tuple[int, ...]], ...] = ()  # warm start: (shift, households)
+    proposal_iterations: int = 0  # > 0: start from PyVRP's rounds (:mod:`.hgs`) when valid
 
 
 @dataclass(frozen=True)
@@ -167,6 +168,11 @@ def route_all(
         )
         for v in vols
     ]
+    return route_subs(subs, pool)
+
+
+def route_subs(subs: Sequence[Sub], pool: Executor) -> dict[int, SubResult]:
+    """Solve the weeks ``subs`` on ``pool`` (largest first); by volunteer."""
     # largest first, so that the workers finish together
     order = sorted(range(len(subs)), key=lambda i: -len(subs[i].households))
     results = list(pool.map(route_volunteer, [subs[i] for i in order]))
@@ -186,7 +192,7 @@ def route_volunteer(sub: Sub) -> SubResult:
     priority visit by leaving several short ordinary ones out; starting from the
     priority rounds it does not need to.
     """
-    first = _route_volunteer_once(sub, initial=_given(sub))
+    first = _route_volunteer_once(sub, initial=_proposed(sub) or _given(sub), fallback=_given(sub))
     dropped = set(first.dropped)
     pos = {h: i for i, h in enumerate(sub.households)}
     if not any(sub.priority[pos[h]] for h in dropped) or all(
@@ -203,10 +209,24 @@ def route_volunteer(sub: Sub) -> SubResult:
 
 def _given(sub: Sub) -> SubResult | None:
     """Return the warm start of ``sub`` as a :class:`SubResult` (rounds only), or ``None``."""
-    if not sub.initial:
+    return _as_start(sub, sub.initial)
+
+
+def _proposed(sub: Sub) -> SubResult | None:
+    """Return PyVRP's rounds for ``sub`` (:mod:`.hgs`) as a start, when asked and found."""
+    if sub.proposal_iterations <= 0 or time.time() >= sub.deadline:
         return None
-    rounds = tuple((shift, 0, 0, tuple((h, 0) for h in seq)) for shift, seq in sub.initial)
-    return SubResult(sub.v, rounds, (), 0, 0, 0)
+    from .hgs import propose_rounds
+
+    return _as_start(sub, propose_rounds(sub, iterations=sub.proposal_iterations))
+
+
+def _as_start(sub: Sub, rounds: tuple[tuple[int, tuple[int, ...]], ...]) -> SubResult | None:
+    """Return ``rounds`` ((shift, households)) as a :class:`SubResult` to start from."""
+    if not rounds:
+        return None
+    out = tuple((shift, 0, 0, tuple((h, 0) for h in seq)) for shift, seq in rounds)
+    return SubResult(sub.v, out, (), 0, 0, 0)
 
 
 def _priority_only(sub: Sub) -> Sub:
@@ -223,11 +243,18 @@ def _priority_only(sub: Sub) -> Sub:
         daylight=tuple(sub.daylight[i] for i in keep) if sub.daylight else (),
         unpaved=None if sub.unpaved is None else sub.unpaved[np.ix_(nodes, nodes)],
         initial=(),
+        proposal_iterations=0,
     )
 
 
-def _route_volunteer_once(sub: Sub, *, initial: SubResult | None = None) -> SubResult:
-    """Solve ``sub`` once, from ``initial``'s rounds if given (see :func:`route_volunteer`)."""
+def _route_volunteer_once(
+    sub: Sub, *, initial: SubResult | None = None, fallback: SubResult | None = None
+) -> SubResult:
+    """Solve ``sub`` once, from ``initial``'s rounds if given (see :func:`route_volunteer`).
+
+    When the routing model refuses ``initial`` (a rule broken) the search starts from
+    ``fallback``'s rounds, or afresh.
+    """
     n = len(sub.households)
     if n == 0 or not sub.shifts:
         return _nothing_visited(sub)
@@ -249,7 +276,7 @@ def _route_volunteer_once(sub: Sub, *, initial: SubResult | None = None) -> SubR
     # loaded machine that cap, not the solution limit, would decide the plan
     params.lns_time_limit.FromSeconds(max(1, int(sub.time_limit_s)))
     t0 = time.time()
-    solution = model.search(params, meta, initial)
+    solution = model.search(params, meta, [x for x in (initial, fallback) if x is not None])
     cut = late or time.time() - t0 >= 0.95 * limit
     if solution is None:  # cannot happen (all may be dropped), but never crash on it
         return dataclasses.replace(_nothing_visited(sub), cut=cut)
@@ -364,21 +391,37 @@ class _Model:
                 >= 1
             )
 
-    def search(self, params: Any, meta: str, initial: SubResult | None) -> Any:
-        """Search, from ``initial``'s rounds when given and readable; ``None`` if nothing found."""
+    def search(self, params: Any, meta: str, starts: Sequence[SubResult]) -> Any:
+        """Search from the first of ``starts`` the model accepts, else afresh; ``None``: nothing.
+
+        A start breaking a rule of the model (its hours, dusk, ...) is not accepted.
+        """
         solution = None
-        if initial is not None:
-            pos = {h: i for i, h in enumerate(self.sub.households)}
-            routes: list[list[int]] = [[] for _ in range(len(self.sub.shifts))]
-            for shift, _, _, seq in initial.rounds:
-                routes[shift] = [self.manager.NodeToIndex(pos[h] + 1) for h, _ in seq]
+        pos = {h: i for i, h in enumerate(self.sub.households)}
+        if starts:
             self.routing.CloseModelWithParameters(params)
+        for start in starts:
+            if not self.allows(start):
+                continue
+            routes: list[list[int]] = [[] for _ in range(len(self.sub.shifts))]
+            for shift, _, _, seq in start.rounds:
+                routes[shift] = [self.manager.NodeToIndex(pos[h] + 1) for h, _ in seq]
             given = self.routing.ReadAssignmentFromRoutes(routes, True)
             if given is not None:
                 solution = self.routing.SolveFromAssignmentWithParameters(given, params)
+                break
         if solution is None:
             solution = run_search(self.routing, params, meta)
         return solution
+
+    def allows(self, start: SubResult) -> bool:
+        """Whether every household of ``start`` is on a shift its intervals allow."""
+        pos = {h: i for i, h in enumerate(self.sub.households)}
+        return all(
+            h in pos and any(x[0] == shift for x in self.sub.intervals[pos[h]])
+            for shift, _, _, seq in start.rounds
+            for h, _ in seq
+        )
 
     def read(self, solution: Any) -> SubResult:
         """Return the rounds of ``solution``, each on its earliest schedule."""

@@ -13,7 +13,8 @@ import logging
 import time
 from collections.abc import Callable
 from concurrent.futures import Executor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -24,7 +25,7 @@ from ._pool import count_workers, open_pool
 from .assign import assign_households, count_splits, keep_neighbours_together
 from .improve import ImproveOptions, improve
 from .rescue import rescue_priority
-from .route import SubResult, make_sub, route_all, route_volunteer
+from .route import SubResult, make_sub, route_all, route_subs, route_volunteer
 
 __all__ = ["solve_problem", "to_plan"]
 
@@ -44,13 +45,14 @@ def solve_problem(
 ) -> Plan:
     """Plan a week for ``problem`` in three steps (assign, route, improve).
 
-    Stops reproducibly when the per-volunteer solution limits and the improvement's
-    move budget (``planner.improve_moves``, or two moves per volunteer) are used up.
-    ``planner.time_limit_s`` (wall clock, from ``started``) is one deadline passed to
-    every search: past it each volunteer's week takes its first solution and no more
-    moves are tried, so the plan is done within the limit; ``stats["hit_time_limit"]``
-    says when the clock, not the counts, stopped any part of the search (then the plan
-    depends on the machine's speed), ``stats["cut"]`` which part.
+    Stops reproducibly when the per-volunteer solution and iteration limits and the
+    improvement's move budget (``planner.improve_moves``, or two moves per volunteer)
+    are used up. ``planner.time_limit_s`` (wall clock, from ``started``) is one
+    deadline passed to every search: past it each volunteer's week takes its first
+    solution and no more moves are tried, so the plan is done within the limit;
+    ``stats["hit_time_limit"]`` says when the clock, not the counts, stopped any part
+    of the search (then the plan depends on the machine's speed), ``stats["cut"]``
+    which part.
 
     Parameters
     ----------
@@ -77,59 +79,102 @@ def solve_problem(
     report("assigning households to volunteers", 0.0)
     assign, arcs = assign_households(problem)
     assign = keep_neighbours_together(problem, assign)
-    t1 = time.time()
     vols = [v for v in range(problem.n_volunteers) if (assign == v).any()]
     budget = _Budget.of(problem, len(vols), start=t0 if started is None else started)
     report(f"planning the rounds of {len(vols)} volunteers ({budget.workers} processes)", 0.1)
-    cut: dict[str, bool] = {}
+    run = _Run(problem, budget, assign, times=[t0, time.time()])
     with open_pool(budget.workers) as pool:
+        run.steps(arcs, vols, pool, report)
+    plan = to_plan(problem, run.assign, run.results)
+    plan.stats.update(
+        {
+            "time_s": run.step_times(),
+            "rescue": run.stats["rescue"],
+            "improve": run.stats["improve"],
+            "final_routing": run.stats["final_routing"],
+            "improve_moves": budget.moves,
+            "workers": budget.workers,
+            "route_solutions": ps.route_solutions,
+            "route_iterations": ps.route_iterations,
+            "time_limit_s": ps.time_limit_s,
+            "cut": sorted(k for k, v in run.cut.items() if v),
+            "hit_time_limit": any(run.cut.values()),
+        }
+    )
+    report("plan done", 1.0)
+    log.info("planned %d visits in %.1f s", plan.visits, run.times[-1] - t0)
+    return plan
+
+
+@dataclass
+class _Run:
+    """The steps after the assignment, what they made and how long they took."""
+
+    problem: RoutingProblem
+    budget: _Budget
+    assign: NDArray[np.int64]
+    times: list[float]  # time.time() at the start, after assigning and after each step
+    results: dict[int, SubResult] = field(default_factory=dict)
+    stats: dict[str, Any] = field(default_factory=dict)
+    cut: dict[str, bool] = field(default_factory=dict)
+
+    def steps(
+        self,
+        arcs: Any,
+        vols: list[int],
+        pool: Executor,
+        report: Callable[[str, float], None],
+    ) -> None:
+        """Route every week, rescue priority households, improve, polish, route finally."""
+        problem, budget = self.problem, self.budget
+        ps = problem.settings.planner
+        limit, deadline = budget.per_sub, budget.deadline
         results = route_all(
             problem,
-            assign,
+            self.assign,
             vols,
             pool,
             solutions=ps.route_solutions,
-            time_limit_s=budget.per_sub,
-            deadline=budget.deadline,
+            time_limit_s=limit,
+            deadline=deadline,
         )
-        cut["route"] = any(r.cut for r in results.values())
-        t2 = time.time()
+        self.cut["route"] = any(r.cut for r in results.values())
+        self.times.append(time.time())
         report("giving priority households that did not fit to volunteers with time", 0.5)
         assign, results, rstats = rescue_priority(
             problem,
-            assign,
+            self.assign,
             arcs,
             results,
             pool,
             solutions=ps.route_solutions,
-            time_limit_s=budget.per_sub,
-            deadline=budget.deadline,
+            time_limit_s=limit,
+            deadline=deadline,
         )
-        cut["rescue"] = bool(rstats.pop("cut", 0))
-        t2b = time.time()
+        self.cut["rescue"] = bool(rstats.pop("cut", 0))
+        self.times.append(time.time())
         report("improving: moving households between neighbouring volunteers", 0.6)
-        options = budget.improve_options(problem, route_s=t2 - t1, n_vols=len(vols))
+        route_s = self.times[2] - self.times[1]
+        options = budget.improve_options(problem, route_s=route_s, n_vols=len(vols))
+        if ps.route_iterations > 0:  # leave the final routing twice the first routing's time
+            options = dataclasses.replace(options, deadline=options.deadline - 2 * route_s)
         assign, results, istats = improve(problem, assign, results, pool, options, report)
-        cut["improve"] = bool(istats["cut_by_time"])
-        cut["polish"] = _polish(problem, assign, results, pool, istats, budget)
-    t3 = time.time()
-    plan = to_plan(problem, assign, results)
-    plan.stats.update(
-        {
-            "time_s": _step_times(t0, t1, t2, t2b, t3),
-            "rescue": rstats,
-            "improve": istats,
-            "improve_moves": budget.moves,
-            "workers": budget.workers,
-            "route_solutions": ps.route_solutions,
-            "time_limit_s": ps.time_limit_s,
-            "cut": sorted(k for k, v in cut.items() if v),
-            "hit_time_limit": any(cut.values()),
-        }
-    )
-    report("plan done", 1.0)
-    log.info("planned %d visits in %.1f s", plan.visits, t3 - t0)
-    return plan
+        self.cut["improve"] = bool(istats["cut_by_time"])
+        self.cut["polish"] = _polish(problem, assign, results, pool, istats, budget)
+        self.times.append(time.time())
+        report("final routing of every volunteer's week", 0.95)
+        better, self.cut["final"] = _final_routing(problem, assign, results, pool, budget)
+        self.times.append(time.time())
+        self.assign, self.results = assign, results
+        self.stats.update(rescue=rstats, improve=istats, final_routing={"better": better})
+
+    def step_times(self) -> dict[str, float]:
+        """Seconds of each step (rounded)."""
+        names = ("assign", "route", "rescue", "improve", "final")
+        t = self.times
+        out = {name: round(t[i + 1] - t[i], 2) for i, name in enumerate(names) if i + 1 < len(t)}
+        out["total"] = round(t[-1] - t[0], 2)
+        return out
 
 
 @dataclass(frozen=True)
@@ -177,17 +222,6 @@ class _Budget:
         )
 
 
-def _step_times(t0: float, t1: float, t2: float, t2b: float, t3: float) -> dict[str, float]:
-    """Seconds of each step (rounded), from the times between them."""
-    return {
-        "assign": round(t1 - t0, 2),
-        "route": round(t2 - t1, 2),
-        "rescue": round(t2b - t2, 2),
-        "improve": round(t3 - t2b, 2),
-        "total": round(t3 - t0, 2),
-    }
-
-
 def _polish(
     problem: RoutingProblem,
     assign: NDArray[np.int64],
@@ -226,6 +260,51 @@ def _polish(
             results[v] = dataclasses.replace(r, cut=False)
             istats["polished"] = istats.get("polished", 0) + 1
     return cut
+
+
+def _final_routing(
+    problem: RoutingProblem,
+    assign: NDArray[np.int64],
+    results: dict[int, SubResult],
+    pool: Executor,
+    budget: _Budget,
+) -> tuple[int, bool]:
+    """Route every volunteer's final households once more, from PyVRP's rounds.
+
+    PyVRP's hybrid genetic search (``planner.route_iterations`` iterations) proposes
+    each week's rounds, the routing model checks them against every rule
+    (:mod:`.hgs`); a week that costs less replaces the one in ``results``. Returns
+    how many weeks got better and whether the deadline cut the step.
+    """
+    iterations = problem.settings.planner.route_iterations
+    if iterations <= 0 or not results:
+        return 0, False
+    if time.time() >= budget.deadline:
+        return 0, True
+    vols = sorted(results)
+    subs = [
+        dataclasses.replace(
+            make_sub(
+                problem,
+                v,
+                np.flatnonzero(assign == v),
+                solutions=1,  # the proposal as it is: the routing model only checks it
+                time_limit_s=budget.per_sub,
+                deadline=budget.deadline,
+                initial=results[v],
+            ),
+            proposal_iterations=iterations,
+        )
+        for v in vols
+    ]
+    out = route_subs(subs, pool)
+    better, cut = 0, False
+    for v in vols:
+        cut |= out[v].cut
+        if out[v].cost < results[v].cost:
+            results[v] = dataclasses.replace(out[v], cut=False)
+            better += 1
+    return better, cut
 
 
 def to_plan(
