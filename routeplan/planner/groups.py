@@ -7,25 +7,28 @@ by:
 1. The volunteers' homes are split into groups of at most ``per_group`` nearby homes
    (recursive bisection along the longer side, at the median, so the groups are
    compact and of even size).
-2. For each household, the groups with a volunteer who could serve it: one with every
-   skill its services need, hours that meet its own (a shared day with time for the
-   visit) and, when ``planner.language_hard``, its language; and the distance to the
-   nearest such home of each group.
-3. One transport problem gives each household one of its nearest such groups
-   (:data:`NEAR_GROUPS`), as near as possible, such that no group gets more
-   households than its volunteers can take, nor more households of one kind (skills,
-   hours, language) than its volunteers able to serve them can take. Last week's
-   households stay in their volunteer's group unless it is impossible. It is a linear
-   program solved exactly (HiGHS, through scipy); households with nowhere to go
-   (every group able to serve them is full) go to their nearest such group, whose plan
-   reports why they are left out.
+2. For each household, the volunteers who could serve it, as far as that is known
+   before any travel time: every skill its services need, hours that meet its own (a
+   shared day with time for the visit; before dusk when it is ``remote``) and, when
+   ``planner.language_hard``, its language.
+3. One transport problem gives each household one of its nearest such volunteers
+   (:data:`NEAR_VOLUNTEERS` per mode, more while some have nowhere to go), at the
+   least total round trip from home (a straight line at the mode's speed), such that
+   no volunteer gets more households than their capacity; last week's volunteer keeps
+   a household when possible, and the language penalty counts as in the planner's own
+   assignment. It is one exact min-cost flow. The household is planned in that
+   volunteer's group (the group's plan then chooses the volunteer itself); households
+   with nowhere to go (every volunteer able to serve them is full) go to their nearest
+   able group, whose plan reports why they are left out.
 4. A household also *borders* the groups of its next nearest able homes (at most
    ``BORDER_GROUPS``, within ``BORDER_M`` of its nearest): their travel-time blocks
    hold it, and the border step offers it there when its own group cannot serve it.
 
-Without step 3's kinds, a group without any volunteer with a household's skill left
-that household out as "no volunteer has the skill", though the area has such
-volunteers (75 of 76 households left out at 5,400 / 280).
+Before step 3, each household went to the group of its nearest home and overflow to
+a nearby group with room: a group without any volunteer with a household's skill left
+it out as "no volunteer has the skill" (75 of 76 households left out at 5,400 / 280),
+and a crowd whose nearest groups were all full stayed out (2,141 of 2,629 at 20,000 /
+1,000, every group counted as able to serve anywhere within it).
 """
 
 from __future__ import annotations
@@ -39,7 +42,14 @@ from numpy.typing import NDArray
 
 from ..config import Settings
 
-__all__ = ["BORDER_GROUPS", "BORDER_M", "GROUP_VOLUNTEERS", "NEAR_GROUPS", "Groups", "make_groups"]
+__all__ = [
+    "BORDER_GROUPS",
+    "BORDER_M",
+    "GROUP_VOLUNTEERS",
+    "NEAR_VOLUNTEERS",
+    "Groups",
+    "make_groups",
+]
 
 GROUP_VOLUNTEERS = 24
 """The most volunteers in one group (about 480 households at 1+20)."""
@@ -50,11 +60,14 @@ BORDER_GROUPS = 2
 BORDER_M = 400.0
 """... those with an able home at most this much farther than its nearest able home."""
 
-NEAR_GROUPS = 8
-"""A household may be given to one of its this many nearest able groups."""
+NEAR_VOLUNTEERS = 16
+"""A household may first be given to one of its this many nearest able volunteers per mode."""
 
-_STAY_M = 10**6  # last week's group is worth more than any distance, less than a household
-_DROP = 10**8  # the cost of a household left out of every group (priority ones x 10)
+_STAY = 500_000  # last week's volunteer: worth more than any travel, less than a household
+_DROP = 10**7  # the cost of a household left out (priority ones x 10)
+_WIDEN = 4  # the most times households going nowhere get arcs to volunteers with room
+_DETOUR = 1.3  # roads are this much longer than the straight line, about
+_RIDE_KMH = 25.0  # a motorbike's speed on the commune's roads, about
 
 
 @dataclass(frozen=True)
@@ -157,11 +170,31 @@ def make_groups(
     pts = _metres(_lonlat(households), lat0)
     kinds, able = _kinds(households, volunteers, settings)
     dist = _able_distances(pts, hxy, vgroup, kinds, able)
-    old = _previous_groups(households, volunteers, vgroup, previous or {})
-    caps = _capacities(volunteers, settings)
-    plain = _nearest_home_group(pts, hxy, vgroup)
-    hgroup, first = _transport(dist, kinds, able, vgroup, caps, old, plain, _priority(households))
+    old = _previous(households, volunteers, previous or {})
+    vols = _Volunteers(
+        hxy,
+        vgroup,
+        _capacities(volunteers, settings),
+        _speeds(volunteers, settings),
+        tuple(frozenset(s or ()) for s in volunteers["languages"]),
+    )
+    first = _first_choice(
+        dist,
+        np.where(old >= 0, vgroup[np.maximum(old, 0)], -1),
+        _nearest_home_group(pts, hxy, vgroup),
+    )
+    chosen = _transport(pts, kinds, able, vols, old, households, settings)
+    hgroup = np.where(chosen >= 0, vgroup[np.maximum(chosen, 0)], first).astype(np.int64)
     return Groups(vgroup, hgroup, _borders(dist, hgroup, first))
+
+
+def _speeds(volunteers: Any, settings: Settings) -> NDArray[np.float64]:
+    """Each volunteer's travel speed in metres per second (walking, or ``_RIDE_KMH``)."""
+    walk = settings.network.walk_kmh / 3.6
+    return np.array(
+        [walk if str(m) == "walking" else _RIDE_KMH / 3.6 for m in volunteers["mode"]],
+        dtype=np.float64,
+    )
 
 
 def _nearest_home_group(
@@ -310,16 +343,14 @@ def _able_distances(
     return dist
 
 
-def _previous_groups(
-    households: Any, volunteers: Any, vgroup: NDArray[np.int64], previous: Mapping[str, str]
-) -> NDArray[np.int64]:
-    """``(H,)`` the group of each household's volunteer last week (-1: none)."""
+def _previous(households: Any, volunteers: Any, previous: Mapping[str, str]) -> NDArray[np.int64]:
+    """``(H,)`` each household's volunteer last week (register row; -1: none)."""
     vpos = {str(v): i for i, v in enumerate(volunteers["volunteer_id"])}
     old = np.full(len(households), -1, dtype=np.int64)
     for h, hid in enumerate(str(x) for x in households["household_id"]):
         v = vpos.get(previous.get(hid, ""))
         if v is not None:
-            old[h] = vgroup[v]
+            old[h] = v
     return old
 
 
@@ -340,95 +371,129 @@ def _priority(households: Any) -> NDArray[np.bool_]:
     return np.asarray(households["priority"], dtype=bool)
 
 
+@dataclass(frozen=True)
+class _Volunteers:
+    """What the transport needs of the volunteers."""
+
+    xy: NDArray[np.float64]
+    group: NDArray[np.int64]
+    capacity: NDArray[np.int64]
+    speed: NDArray[np.float64]  # metres of straight line per second of travel
+    languages: tuple[frozenset[str], ...]
+
+
+def _first_choice(
+    dist: NDArray[np.float64], old: NDArray[np.int64], plain: NDArray[np.int64]
+) -> NDArray[np.int64]:
+    """Each household's nearest able group (last week's where able; else its nearest home's)."""
+    H, G = dist.shape
+    if not G:
+        return plain.copy()
+    nearest = np.where(np.isfinite(dist).any(axis=1), np.argmin(dist, axis=1), plain)
+    has_old = (old >= 0) & np.isfinite(dist[np.arange(H), np.maximum(old, 0)])
+    return np.where(has_old, old, nearest).astype(np.int64)
+
+
 def _transport(
-    dist: NDArray[np.float64],
+    pts: NDArray[np.float64],
     kind: NDArray[np.int64],
     able: NDArray[np.bool_],
-    vgroup: NDArray[np.int64],
-    caps: NDArray[np.int64],
+    vols: _Volunteers,
     old: NDArray[np.int64],
-    plain: NDArray[np.int64],
-    priority: NDArray[np.bool_],
-) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """Give each household a group by one transport problem; return it and the first choice.
+    households: Any,
+    settings: Settings,
+) -> NDArray[np.int64]:
+    """Give each household a volunteer by one transport problem; return the volunteer (-1: none).
 
-    Household ``h`` goes to one of its :data:`NEAR_GROUPS` nearest able groups (twice
-    as many, and so on, while some households go nowhere though there is room; cost:
-    the metres to the group's nearest able home, less ``_STAY_M`` for last week's
-    group), or nowhere (``_DROP``): one exact min-cost flow
-    (:func:`~routeplan.planner.solve.transport.min_cost_transport`). A group takes at
-    most its volunteers' capacity, and households of one kind at most the capacity of
-    its volunteers able to serve them. The first choice is the nearest able group (last
-    week's, where it is able), or the group of the nearest home (``plain``) where no
-    volunteer can serve the household; a household going nowhere is planned there.
+    Household ``h`` goes to one of the :data:`NEAR_VOLUNTEERS` nearest able volunteers
+    of each mode (and those going nowhere to four times as many of the nearest with
+    room left, and so on, a few times), or nowhere (``_DROP``): one exact min-cost flow
+    (:func:`~routeplan.planner.solve.transport.min_cost_transport`) with the
+    volunteers' capacities. The cost is what the planner's own assignment counts:
+    the round trip from home (here a straight line, ``_DETOUR`` longer, at the mode's
+    speed), the language penalty, and last week's volunteer worth more than any of it.
     """
     from .solve.transport import min_cost_transport
 
-    H, G = dist.shape
-    rows = np.arange(H)
-    if G:
-        nearest = np.where(np.isfinite(dist).any(axis=1), np.argmin(dist, axis=1), plain)
-        has_old = (old >= 0) & np.isfinite(dist[rows, np.maximum(old, 0)])
-    else:
-        nearest, has_old = plain, np.zeros(H, dtype=bool)
-    first = np.where(has_old, old, nearest).astype(np.int64)
-    if H == 0 or G == 0:
-        return first.copy(), first
-    order = np.argsort(dist, axis=1, kind="stable")
-    part, part_caps, part_group = _parts(able, vgroup, caps)
-    group_of = np.concatenate([np.arange(G, dtype=np.int64), part_group])
-    group_caps = np.bincount(vgroup, weights=caps, minlength=G).astype(np.int64)
-    room = int(group_caps.sum())
-    k = min(NEAR_GROUPS, G)
-    while True:  # more groups per household while some go nowhere though there is room
-        hh, gg = _arcs(order[:, :k], old, has_old, dist)
-        # last week's group as good as one _STAY_M nearer (costs kept >= 0)
-        cost = np.rint(dist[hh, gg] + np.where(gg == old[hh], 0.0, _STAY_M)).astype(np.int64)
-        place = np.where(part[gg, kind[hh]] >= 0, part[gg, kind[hh]], gg)
+    H, V = len(pts), len(vols.xy)
+    if H == 0 or V == 0:
+        return np.full(H, -1, dtype=np.int64)
+    ps = settings.planner
+    mismatch = _language_mismatch(households, vols) if not ps.language_hard else None
+    drop = np.where(_priority(households), 10 * _DROP, _DROP).astype(np.int64)
+    rows, free = np.arange(H), np.ones(V, dtype=bool)
+    hh, vv = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    for i in range(_WIDEN):  # those going nowhere: arcs to more of the nearest with room
+        k = NEAR_VOLUNTEERS * 4**i
+        new_h, new_v = _volunteer_arcs(pts, kind, able & free, vols, old, k, rows)
+        pairs = np.unique(np.r_[hh, new_h] * V + np.r_[vv, new_v])  # each arc once
+        if len(pairs) == len(hh):
+            break
+        hh, vv = pairs // V, pairs % V
+        seconds = 2 * _DETOUR * np.hypot(*(pts[hh] - vols.xy[vv]).T) / vols.speed[vv]
+        if mismatch is not None:
+            seconds += np.where(mismatch(hh, vv), ps.language_penalty_s, 0)
+        cost = np.rint(seconds + np.where(vv == old[hh], 0, _STAY)).astype(np.int64)
         chosen = min_cost_transport(
             hh,
-            place,
+            vv,
             cost,
-            capacity=np.concatenate([group_caps, part_caps]),
-            parent=np.concatenate([np.full(G, -1, dtype=np.int64), part_group]),
-            drop_cost=np.where(priority, 10 * _DROP, _DROP).astype(np.int64),
+            capacity=vols.capacity,
+            parent=np.full(V, -1, dtype=np.int64),
+            drop_cost=drop,
         )
-        nowhere = int((chosen < 0).sum())
-        if not nowhere or k >= G or H - nowhere >= room:
+        rows = np.flatnonzero(chosen < 0)
+        free = np.bincount(chosen[chosen >= 0], minlength=V) < vols.capacity
+        if not len(rows) or not free.any():
             break
-        k = min(G, 2 * k)
-    return np.where(chosen >= 0, group_of[np.maximum(chosen, 0)], first).astype(np.int64), first
+    return chosen
 
 
-def _arcs(
-    cand: NDArray[np.int64], old: NDArray[np.int64], has_old: NDArray[np.bool_], dist: Any
+def _language_mismatch(households: Any, vols: _Volunteers) -> Any:
+    """Return ``f(hh, vv)``: whether volunteer ``vv`` does not speak household ``hh``'s language."""
+    if "language" not in households:
+        return None
+    langs = [str(x or "") for x in households["language"]]
+    codes = {lang: i for i, lang in enumerate(sorted(set(langs)))}
+    hl = np.array([codes[lang] for lang in langs], dtype=np.int64)
+    speaks = np.array(
+        [[not lang or lang in vl for lang in sorted(codes)] for vl in vols.languages], dtype=bool
+    ).reshape(len(vols.languages), len(codes))
+
+    def mismatch(hh: NDArray[np.int64], vv: NDArray[np.int64]) -> NDArray[np.bool_]:
+        return ~speaks[vv, hl[hh]]
+
+    return mismatch
+
+
+def _volunteer_arcs(
+    pts: NDArray[np.float64],
+    kind: NDArray[np.int64],
+    able: NDArray[np.bool_],
+    vols: _Volunteers,
+    old: NDArray[np.int64],
+    k: int,
+    of: NDArray[np.int64],
 ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """Household -> group arcs: to its candidate groups and last week's, where able."""
-    hh, gg = np.repeat(np.arange(len(cand)), cand.shape[1]), cand.reshape(-1)
-    extra = np.flatnonzero(has_old & ~(cand == old[:, None]).any(axis=1))
-    hh, gg = np.concatenate([hh, extra]), np.concatenate([gg, old[extra]])
-    ok = np.isfinite(dist[hh, gg])
-    return hh[ok], gg[ok]
+    """Return arcs of households ``of`` to the ``k`` nearest able per mode, last week's."""
+    from scipy.spatial import cKDTree
 
-
-def _parts(
-    able: NDArray[np.bool_], vgroup: NDArray[np.int64], caps: NDArray[np.int64]
-) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
-    """Return the parts of groups able to serve one kind (where not all of a group can).
-
-    Returns ``(G, K)`` the place number of each group's part for each kind (``-1``: the
-    whole group can, or none of it), and per part its capacity and its group.
-    """
-    G = int(vgroup.max()) + 1
-    part = np.full((G, len(able)), -1, dtype=np.int64)
-    part_caps: list[int] = []
-    part_group: list[int] = []
-    for k in range(len(able)):
-        for g in range(G):
-            members = vgroup == g
-            if (able[k] | ~members).all() or not (able[k] & members).any():
+    hh: list[NDArray[np.int64]] = []
+    vv: list[NDArray[np.int64]] = []
+    for kk in range(len(able)):
+        rows = of[kind[of] == kk]
+        if not len(rows):
+            continue
+        for speed in np.unique(vols.speed):
+            homes = np.flatnonzero(able[kk] & (vols.speed == speed))
+            if not len(homes):
                 continue
-            part[g, k] = G + len(part_caps)
-            part_caps.append(int(caps[members & able[k]].sum()))
-            part_group.append(g)
-    return part, np.asarray(part_caps, dtype=np.int64), np.asarray(part_group, dtype=np.int64)
+            n = min(k, len(homes))
+            _, idx = cKDTree(vols.xy[homes]).query(pts[rows], k=n)
+            hh.append(np.repeat(rows, n))
+            vv.append(homes[np.asarray(idx, dtype=np.int64).reshape(len(rows), n)].reshape(-1))
+    mine = of[old[of] >= 0]
+    mine = mine[able[kind[mine], old[mine]]]
+    hh.append(mine)
+    vv.append(old[mine])
+    return np.concatenate(hh).astype(np.int64), np.concatenate(vv).astype(np.int64)
