@@ -35,13 +35,12 @@ import numpy as np
 
 from ..config import Settings
 from ..matrix import find_home
-from .groups import GROUP_VOLUNTEERS, Groups, make_groups
+from .groups import Groups, make_groups
 from .problem import MatrixLike
 from .result import Change, Plan, Unassigned
 
 __all__ = [
     "DECOMPOSE_ABOVE",
-    "GROUP_VOLUNTEERS",
     "Groups",
     "block_point_ids",
     "make_groups",
@@ -189,9 +188,7 @@ def _groups_of(
     """Return the groups of blocked matrices (their owners), else new ones."""
     blocked = next((m for m in matrices.values() if hasattr(m, "blocks")), None)
     if blocked is None:
-        return make_groups(
-            households, volunteers, per_group=GROUP_VOLUNTEERS, previous=previous, settings=settings
-        )
+        return make_groups(households, volunteers, previous=previous, settings=settings)
     present = set(blocked.ids)
     vgroup = np.array(
         [
