@@ -20,8 +20,13 @@ def quick_settings(**planner: Any) -> Settings:
     return dataclasses.replace(s, planner=dataclasses.replace(s.planner, **values))
 
 
-def demo_part(n_volunteers: int = 9, n_households: int = 160) -> types.SimpleNamespace:
+def demo_part(
+    n_volunteers: int = 9, n_households: int = 160, *, around: int | None = None
+) -> types.SimpleNamespace:
     """The first ``n_volunteers`` of the demo's eastern volunteers and their nearest households.
+
+    With ``around``, the households nearest that volunteer's home (a row of the
+    volunteers kept) instead: a crowd around one home.
 
     A namespace with ``households``, ``volunteers``, ``service_points``, ``network``,
     ``matrices`` (dense, over all of them) and ``settings``.
@@ -44,6 +49,8 @@ def demo_part(n_volunteers: int = 9, n_households: int = 160) -> types.SimpleNam
     )
     utm = households.estimate_utm_crs()
     homes_m = volunteers.to_crs(utm).geometry
+    if around is not None:
+        homes_m = homes_m.iloc[[around]]
     dist = households.to_crs(utm).geometry.apply(lambda g: homes_m.distance(g).min())
     households = households.loc[dist.nsmallest(n_households).index].reset_index(drop=True)
     matrices = build_matrices(network, households, volunteers, service_points, settings=settings)

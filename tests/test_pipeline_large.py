@@ -12,6 +12,7 @@ from routeplan.matrix.blocked import BlockedMatrix
 from routeplan.pipeline import Inputs, build_matrices, make_plan, write_outputs
 from routeplan.planner import build_problem
 from routeplan.planner import decompose as dec
+from routeplan.planner import groups as groups_module
 
 
 def test_a_large_register_is_planned_in_blocks_and_written(
@@ -19,7 +20,7 @@ def test_a_large_register_is_planned_in_blocks_and_written(
 ) -> None:
     part = demo_part()
     monkeypatch.setattr(dec, "DECOMPOSE_ABOVE", 100)  # the demo part counts as large
-    monkeypatch.setattr(dec, "GROUP_VOLUNTEERS", 3)
+    monkeypatch.setattr(groups_module, "GROUP_VOLUNTEERS", 3)
     matrices = build_matrices(
         part.network,
         part.households,

@@ -261,7 +261,7 @@ def _blocked_matrices(
     from ..matrix.blocked import build_blocked
     from ..planner.decompose import block_point_ids, make_groups
 
-    groups = make_groups(households, volunteers)
+    groups = make_groups(households, volunteers, settings=settings)
     ids = [str(p) for p in points["point_id"]]
     blocks, owner = block_point_ids(groups, households, volunteers, ids, list(points["kind"]))
     room = (

@@ -4,11 +4,13 @@ The solver's cost grows much faster than the register (about six-fold per doubli
 the demo network), while a volunteer only ever serves households near their home. So
 a large problem is cut into *groups*:
 
-1. :func:`make_groups` splits the volunteers' homes into groups of at most
-   ``per_group`` nearby homes (recursive bisection along the longer side, at the
-   median, so the groups are compact and of even size), and gives each household to
-   the group of its nearest home (or of last week's volunteer, who keeps it when
-   possible). A household also *borders* the groups of its next nearest homes.
+1. :func:`~routeplan.planner.groups.make_groups` splits the volunteers' homes into
+   compact groups of at most ``per_group`` nearby homes and gives each household to
+   one of its nearest groups with a volunteer able to serve it (skills, hours,
+   language), by one transport problem over the groups' capacities, so that no group
+   gets more households than its volunteers can take (last week's volunteer's group
+   keeps a household when possible). A household also *borders* the groups of its
+   next nearest able homes.
 2. Each group is planned on its own (:func:`~routeplan.planner.planning.plan_whole`):
    its volunteers, its households, and travel times between them only (a block of a
    :class:`~routeplan.matrix.blocked.BlockedMatrix`, or a slice of a dense matrix).
@@ -30,16 +32,15 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
 
 from ..config import Settings
 from ..matrix import find_home
+from .groups import Groups, make_groups
 from .problem import MatrixLike
 from .result import Change, Plan, Unassigned
 
 __all__ = [
     "DECOMPOSE_ABOVE",
-    "GROUP_VOLUNTEERS",
     "Groups",
     "block_point_ids",
     "make_groups",
@@ -52,56 +53,11 @@ log = logging.getLogger(__name__)
 DECOMPOSE_ABOVE = 2_000
 """Households above which :func:`routeplan.plan` plans in groups (at or below: one problem)."""
 
-GROUP_VOLUNTEERS = 24
-"""The most volunteers in one group (about 480 households at 1+20)."""
-
-_BORDER_GROUPS = 2  # a household borders at most this many other groups (its nearest)
-_BORDER_M = 400.0  # ... those with a home at most this much farther than its nearest home
-_NEAR_GROUPS = 8  # a household may be moved to one of its this many nearest groups
-_MIN_GROUP_S = 10.0  # the least time limit of one group's plan (seconds)
-
 ProgressFn = Callable[[str, float], None]
 
+_MIN_GROUP_S = 10.0  # the least time limit of one group's plan (seconds)
+
 _RUNS: _GroupRuns | None = None  # the groups a pool of forked processes plans
-
-
-@dataclass(frozen=True)
-class Groups:
-    """Which group each volunteer and household is in.
-
-    Attributes
-    ----------
-    volunteer_group
-        ``(V,)`` group of each volunteer (register order).
-    household_group
-        ``(H,)`` the group each household is planned in first.
-    borders
-        Per household, the other groups it borders (those of its next nearest homes,
-        nearest first).
-
-    """
-
-    volunteer_group: NDArray[np.int64]
-    household_group: NDArray[np.int64]
-    borders: tuple[tuple[int, ...], ...]
-
-    @property
-    def n_groups(self) -> int:
-        """Number of groups."""
-        return int(self.volunteer_group.max()) + 1 if len(self.volunteer_group) else 0
-
-    def volunteers_of(self, g: int) -> NDArray[np.intp]:
-        """Volunteers of group ``g`` (register rows)."""
-        return np.flatnonzero(self.volunteer_group == g)
-
-    def households_of(self, g: int) -> NDArray[np.intp]:
-        """Households planned first in group ``g`` (register rows)."""
-        return np.flatnonzero(self.household_group == g)
-
-    def block_households(self, g: int) -> NDArray[np.intp]:
-        """Households of group ``g`` and those bordering it (the travel times it needs)."""
-        border = [h for h, b in enumerate(self.borders) if g in b]
-        return np.union1d(self.households_of(g), np.asarray(border, dtype=np.intp))
 
 
 def wants_groups(households: Any, matrices: Mapping[str, Any]) -> bool:
@@ -109,169 +65,6 @@ def wants_groups(households: Any, matrices: Mapping[str, Any]) -> bool:
     if any(hasattr(m, "blocks") for m in matrices.values()):
         return True
     return len(households) > DECOMPOSE_ABOVE
-
-
-def _metres(lonlat: NDArray[np.float64], lat0: float) -> NDArray[np.float64]:
-    """Local equirectangular metres of ``lonlat`` (plenty for grouping homes)."""
-    kx = 111_320.0 * np.cos(np.radians(lat0))
-    return np.column_stack([lonlat[:, 0] * kx, lonlat[:, 1] * 110_574.0])
-
-
-def _bisect(xy: NDArray[np.float64], rows: NDArray[np.intp], per_group: int) -> list[list[int]]:
-    """Split ``rows`` of ``xy`` into compact groups of at most ``per_group`` (median cuts)."""
-    if len(rows) <= per_group:
-        return [rows.tolist()]
-    parts = -(-len(rows) // per_group)  # groups needed
-    left_parts = parts // 2
-    pts = xy[rows]
-    axis = int(np.argmax(np.ptp(pts, axis=0)))
-    order = rows[np.lexsort((rows, pts[:, axis]))]
-    cut = round(len(rows) * left_parts / parts)
-    return _bisect(xy, order[:cut], per_group) + _bisect(xy, order[cut:], per_group)
-
-
-def _lonlat(frame: Any) -> NDArray[np.float64]:
-    return np.column_stack([frame.geometry.x.to_numpy(), frame.geometry.y.to_numpy()]).astype(
-        np.float64
-    )
-
-
-def make_groups(
-    households: Any,
-    volunteers: Any,
-    *,
-    per_group: int | None = None,
-    previous: Mapping[str, str] | None = None,
-) -> Groups:
-    """Group nearby volunteers and give each household a group (see the module's notes).
-
-    Parameters
-    ----------
-    households, volunteers
-        The registers (Point geometry in lon/lat).
-    per_group
-        The most volunteers in one group (default :data:`GROUP_VOLUNTEERS`).
-    previous
-        Last week's assignment: a household stays in the group of its volunteer.
-
-    Returns
-    -------
-    Groups
-
-    """
-    from scipy.spatial import cKDTree
-
-    homes = _lonlat(volunteers)
-    lat0 = float(np.mean(homes[:, 1])) if len(homes) else 0.0
-    hxy = _metres(homes, lat0)
-    vgroup = np.zeros(len(homes), dtype=np.int64)
-    size = GROUP_VOLUNTEERS if per_group is None else per_group
-    for g, rows in enumerate(_bisect(hxy, np.arange(len(homes)), max(1, size))):
-        vgroup[rows] = g
-    pts = _metres(_lonlat(households), lat0)
-    near_groups, dist = _near_groups(pts, hxy, vgroup)
-    base, nearest = cKDTree(hxy).query(pts, k=1)
-    hgroup = vgroup[np.asarray(nearest, dtype=np.int64).reshape(len(pts))].copy()
-    vpos = {str(v): i for i, v in enumerate(volunteers["volunteer_id"])}
-    kept = np.zeros(len(pts), dtype=bool)
-    for h, hid in enumerate(str(x) for x in households["household_id"]):
-        old = (previous or {}).get(hid)
-        if old in vpos:
-            hgroup[h] = vgroup[vpos[old]]
-            kept[h] = True
-    first = hgroup.copy()
-    room = _group_capacity(volunteers, vgroup)
-    _balance(hgroup, near_groups, dist - np.reshape(base, (-1, 1)), room, kept)
-    order = np.argsort(dist, axis=1, kind="stable")
-    near_extra = dist - np.reshape(base, (-1, 1))
-    borders = tuple(
-        tuple(
-            g
-            for g in dict.fromkeys(
-                [int(first[h])]
-                + [int(near_groups[h, j]) for j in order[h] if near_extra[h, j] <= _BORDER_M]
-            )
-            if g != hgroup[h]
-        )[:_BORDER_GROUPS]
-        for h in range(len(pts))
-    )
-    return Groups(vgroup, hgroup, borders)
-
-
-def _near_groups(
-    pts: NDArray[np.float64], hxy: NDArray[np.float64], vgroup: NDArray[np.int64]
-) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
-    """Each household's nearest groups (by centre) and its distance to their nearest home.
-
-    Returns ``(H, k)`` groups and metres, ``k`` = ``_NEAR_GROUPS`` or fewer groups.
-    """
-    from scipy.spatial import cKDTree
-
-    n = int(vgroup.max()) + 1
-    centres = np.array([hxy[vgroup == g].mean(axis=0) for g in range(n)])
-    k = min(_NEAR_GROUPS, n)
-    _, cg = cKDTree(centres).query(pts, k=k)
-    cg = np.asarray(cg, dtype=np.int64).reshape(len(pts), k)
-    dist = np.empty(cg.shape, dtype=np.float64)
-    for g in range(n):
-        rows, cols = np.nonzero(cg == g)
-        if len(rows):
-            d, _ = cKDTree(hxy[vgroup == g]).query(pts[rows], k=1)
-            dist[rows, cols] = d
-    return cg, dist
-
-
-def _group_capacity(volunteers: Any, vgroup: NDArray[np.int64]) -> NDArray[np.int64]:
-    """Households each group's volunteers may look after together."""
-    if "capacity" in volunteers:
-        caps = np.asarray(
-            [int(c) if c == c and c is not None else 20 for c in volunteers["capacity"]],
-            dtype=np.int64,
-        )
-    else:
-        caps = np.full(len(vgroup), 20, dtype=np.int64)
-    return np.bincount(vgroup, weights=caps, minlength=int(vgroup.max()) + 1).astype(np.int64)
-
-
-def _balance(
-    hgroup: NDArray[np.int64],
-    near_groups: NDArray[np.int64],
-    extra: NDArray[np.float64],
-    capacity: NDArray[np.int64],
-    kept: NDArray[np.bool_],
-) -> int:
-    """Move households out of groups with more households than room, nearest first.
-
-    A household of a full group moves to one of its nearest groups with room, those
-    costing the least extra distance (to the group's nearest home) first (last
-    week's households stay).
-    Changes ``hgroup`` in place; returns the households moved.
-    """
-    load = np.bincount(hgroup, minlength=len(capacity))
-    moved = 0
-    for _ in range(4):  # a few passes: a move can fill the group it goes to
-        over = np.flatnonzero(load > capacity)
-        if not len(over):
-            break
-        for g in over:
-            rows = np.flatnonzero((hgroup == g) & ~kept)
-            cand: list[tuple[float, int, int]] = []
-            for h in rows:
-                for j in range(near_groups.shape[1]):
-                    alt = int(near_groups[h, j])
-                    if alt != g:
-                        cand.append((float(extra[h, j]), int(h), alt))
-            cand.sort()
-            for _extra, row, alt in cand:
-                if load[g] <= capacity[g]:
-                    break
-                if hgroup[row] != g or load[alt] >= capacity[alt]:
-                    continue
-                hgroup[row] = alt
-                load[g] -= 1
-                load[alt] += 1
-                moved += 1
-    return moved
 
 
 def block_point_ids(
@@ -378,7 +171,7 @@ def plan_in_groups(
     settings = settings or Settings()
     previous = dict(previous or {})
     if groups is None:
-        groups = _groups_of(households, volunteers, matrices, previous)
+        groups = _groups_of(households, volunteers, matrices, previous, settings)
     runs = _GroupRuns(households, volunteers, matrices, settings, previous, week_start, groups)
     n = groups.n_groups
     if progress is not None:
@@ -394,12 +187,16 @@ def plan_in_groups(
 
 
 def _groups_of(
-    households: Any, volunteers: Any, matrices: Mapping[str, Any], previous: Mapping[str, str]
+    households: Any,
+    volunteers: Any,
+    matrices: Mapping[str, Any],
+    previous: Mapping[str, str],
+    settings: Settings,
 ) -> Groups:
     """Return the groups of blocked matrices (their owners), else new ones."""
     blocked = next((m for m in matrices.values() if hasattr(m, "blocks")), None)
     if blocked is None:
-        return make_groups(households, volunteers, previous=previous)
+        return make_groups(households, volunteers, previous=previous, settings=settings)
     present = set(blocked.ids)
     vgroup = np.array(
         [

@@ -8,17 +8,26 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, TypedDict
 
 from ..config import Settings
 from ..errors import RouteplanError
 from .previous import changes_since
-from .problem import MatrixLike, build_problem
+from .problem import MatrixLike, RoutingProblem, build_problem
 from .result import Plan
 
 __all__ = ["ProgressFn", "plan", "plan_whole", "replan"]
 
 ProgressFn = Callable[[str, float], None]
+
+
+class _Week(TypedDict):
+    """What :func:`plan` passes on to the planner that plans the week."""
+
+    settings: Settings | None
+    previous: Mapping[str, str] | None
+    week_start: dt.date | None
+    progress: ProgressFn | None
 
 
 def plan(
@@ -78,26 +87,10 @@ def plan(
     """
     from .decompose import plan_in_groups, wants_groups
 
+    week = _Week(settings=settings, previous=previous, week_start=week_start, progress=progress)
     if not fixed and wants_groups(households, matrices):  # locks: one problem
-        return plan_in_groups(
-            households,
-            volunteers,
-            matrices,
-            settings=settings,
-            previous=previous,
-            week_start=week_start,
-            progress=progress,
-        )
-    return plan_whole(
-        households,
-        volunteers,
-        matrices,
-        settings=settings,
-        previous=previous,
-        week_start=week_start,
-        progress=progress,
-        fixed=fixed,
-    )
+        return plan_in_groups(households, volunteers, matrices, **week)
+    return plan_whole(households, volunteers, matrices, fixed=fixed, **week)
 
 
 def plan_whole(
@@ -111,25 +104,17 @@ def plan_whole(
     progress: ProgressFn | None = None,
     fixed: Mapping[str, str] | None = None,
 ) -> Plan:
-    """Plan a week as one problem (what :func:`plan` does for an area of usual size)."""
+    """Plan a week as one problem (what :func:`plan` does for an area of usual size).
+
+    Takes what :func:`plan` takes; every plan is checked against every hard rule.
+    """
     import time
 
     from .solve import solve_problem
 
     started = time.time()  # planner.time_limit_s counts from here
-    settings = settings or Settings()
-    problem = build_problem(
-        households,
-        volunteers,
-        matrices,
-        settings=settings,
-        previous=previous,
-        week_start=week_start,
-        fixed=fixed,
-    )
-    result = solve_problem(problem, progress=progress, started=started)
-    result.week_start = week_start
-    result.changes = changes_since(problem, result.assignment)
+    problem = _problem(households, volunteers, matrices, settings, previous, week_start, fixed)
+    result = _dated(solve_problem(problem, progress=progress, started=started), problem, week_start)
     errors = problem.check(result)
     if errors:  # a solver bug, never the user's fault: say so loudly
         raise RouteplanError(
@@ -174,30 +159,40 @@ def replan(
     """
     from .solve import replan_problem
 
-    settings = settings or Settings()
-    problem = build_problem(
+    week = base.week_start
+    problem = _problem(households, volunteers, matrices, settings, previous, week, fixed)
+    result = replan_problem(problem, base, progress=progress)
+    if problem.check(result):  # the kept rounds no longer fit: plan the week in full
+        week_args = _Week(settings=settings, previous=previous, week_start=week, progress=progress)
+        result = plan(households, volunteers, matrices, fixed=fixed, **week_args)
+        result.stats["replan"] = "full"
+        return result
+    return _dated(result, problem, week)
+
+
+def _problem(
+    households: Any,
+    volunteers: Any,
+    matrices: Mapping[str, MatrixLike],
+    settings: Settings | None,
+    previous: Mapping[str, str] | None,
+    week_start: dt.date | None,
+    fixed: Mapping[str, str] | None,
+) -> RoutingProblem:
+    """Return the week's problem (:func:`build_problem`; default settings if ``None``)."""
+    return build_problem(
         households,
         volunteers,
         matrices,
-        settings=settings,
+        settings=settings or Settings(),
         previous=previous,
-        week_start=base.week_start,
+        week_start=week_start,
         fixed=fixed,
     )
-    result = replan_problem(problem, base, progress=progress)
-    if problem.check(result):  # the kept rounds no longer fit: plan the week in full
-        result = plan(
-            households,
-            volunteers,
-            matrices,
-            settings=settings,
-            previous=previous,
-            week_start=base.week_start,
-            progress=progress,
-            fixed=fixed,
-        )
-        result.stats["replan"] = "full"
-        return result
-    result.week_start = base.week_start
+
+
+def _dated(result: Plan, problem: RoutingProblem, week_start: dt.date | None) -> Plan:
+    """Return ``result`` with its week and its changes since last week's assignment."""
+    result.week_start = week_start
     result.changes = changes_since(problem, result.assignment)
     return result

@@ -12,6 +12,7 @@ from helpers_decompose import demo_part
 import routeplan
 from routeplan.planner import build_problem
 from routeplan.planner import decompose as dec
+from routeplan.planner import groups as groups_module
 from routeplan.planner.decompose import Groups, make_groups, plan_in_groups
 
 
@@ -106,7 +107,7 @@ def test_plan_dispatches_a_large_area_to_the_groups(
     part: types.SimpleNamespace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(dec, "DECOMPOSE_ABOVE", 100)
-    monkeypatch.setattr(dec, "GROUP_VOLUNTEERS", 4)
+    monkeypatch.setattr(groups_module, "GROUP_VOLUNTEERS", 4)
     result = routeplan.plan(part.households, part.volunteers, part.matrices, settings=part.settings)
     assert result.stats["groups"] == 3
     assert _whole_check(part, result) == []
