@@ -146,6 +146,31 @@ def improve_rerouted(
     return stats
 
 
+def _changed(problem: RoutingProblem, base: Plan, assign: NDArray[np.int64]) -> list[int]:
+    """Return the volunteers (indices) whose households differ from ``base``'s."""
+    before: dict[str, set[str]] = {}
+    for hid, vid in base.assignment.items():
+        before.setdefault(vid, set()).add(hid)
+    hids = problem.household_ids
+    return [
+        v
+        for v, vid in enumerate(problem.volunteer_ids)
+        if {hids[h] for h in np.flatnonzero(assign == v)} != before.get(vid, set())
+    ]
+
+
+def _keep_rounds(plan: Plan, base: Plan, kept: set[str]) -> None:
+    """Add to ``plan`` the rounds and rollovers of ``base``'s volunteers in ``kept``."""
+    plan.routes = sorted(
+        plan.routes + [r for r in base.routes if r.volunteer_id in kept],
+        key=lambda r: (r.volunteer_id, r.day, r.start_s),
+    )
+    plan.rollover = sorted(
+        plan.rollover + [u for u in base.rollover if plan.assignment.get(u.household_id) in kept],
+        key=lambda u: u.household_id,
+    )
+
+
 def replan_problem(
     problem: RoutingProblem,
     base: Plan,
@@ -181,15 +206,7 @@ def replan_problem(
     assign = _start(problem, base)
     _trim_to_capacity(problem, assign, rt)
     _fill(problem, assign, rt)
-    before: dict[str, set[str]] = {}
-    for hid, vid in base.assignment.items():
-        before.setdefault(vid, set()).add(hid)
-    hids = problem.household_ids
-    changed = []
-    for v, vid in enumerate(problem.volunteer_ids):
-        now = {hids[h] for h in np.flatnonzero(assign == v)}
-        if now != before.get(vid, set()):
-            changed.append(v)
+    changed = _changed(problem, base, assign)
     ps = problem.settings.planner
     report(f"planning the rounds of {len(changed)} volunteers again", 0.2)
     results: dict[int, SubResult] = {}
@@ -213,16 +230,7 @@ def replan_problem(
         istats = improve_rerouted(problem, assign, results, changed, pool, report=report)
     plan = to_plan(problem, assign, results)
     rerouted = {problem.volunteer_ids[v] for v in changed}
-    kept_vids = set(problem.volunteer_ids) - rerouted
-    plan.routes = sorted(
-        plan.routes + [r for r in base.routes if r.volunteer_id in kept_vids],
-        key=lambda r: (r.volunteer_id, r.day, r.start_s),
-    )
-    plan.rollover = sorted(
-        plan.rollover
-        + [u for u in base.rollover if plan.assignment.get(u.household_id) in kept_vids],
-        key=lambda u: u.household_id,
-    )
+    _keep_rounds(plan, base, set(problem.volunteer_ids) - rerouted)
     plan.stats.update(
         {
             "travel_s": plan.travel_s,
