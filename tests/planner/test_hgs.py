@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 from typing import Any
 
 import geopandas as gpd
@@ -138,3 +140,62 @@ def test_travel_spread_weight_shortens_the_longest_ride() -> None:
     assert longest(fair) < longest(plain)
     assert fair.visits >= plain.visits
     assert fair.travel_s <= 1.02 * plain.travel_s
+
+
+def _scattered_sub(own_hours: bool) -> Sub:
+    """18 households, a Saturday morning and a Sunday afternoon shift.
+
+    ``own_hours``: each household has hours of its own (its arrival intervals start an
+    hour late), so PyVRP sees one client per interval, grouped.
+    """
+    rng = np.random.default_rng(1)
+    n = 18
+    pts = rng.integers(0, 40, size=(n + 1, 2))
+    travel = (np.abs(pts[:, None] - pts[None]).sum(axis=2) * 60).astype(np.int64)
+    shifts = ((SAT, 8 * 3600, 11 * 3600), (SUN, 14 * 3600, 17 * 3600))
+    service = (900,) * n
+    late = 3600 if own_hours else 0
+    intervals = tuple(
+        tuple(
+            (s, d * DAY + a + out + late, d * DAY + b - out - service[i])
+            for s, (d, a, b) in enumerate(shifts)
+            for out in (int(travel[0, i + 1]),)
+        )
+        for i in range(n)
+    )
+    return Sub(
+        v=0,
+        households=tuple(range(n)),
+        travel=travel,
+        service=service,
+        priority=(False,) * n,
+        intervals=intervals,
+        shifts=shifts,
+        solutions=1,
+        time_limit_s=10.0,
+        metaheuristic="gls",
+    )
+
+
+def _cost(sub: Sub, rounds: tuple[tuple[int, tuple[int, ...]], ...]) -> int:
+    """Travel of ``rounds`` plus the drop penalty of the households they leave out."""
+    travel, seen = 0, set()
+    for _, seq in rounds:
+        nodes = [0, *(h + 1 for h in seq), 0]
+        travel += sum(int(sub.travel[a, b]) for a, b in itertools.pairwise(nodes))
+        seen |= set(seq)
+    return travel + DROP_S * (len(sub.households) - len(seen))
+
+
+def test_a_proposal_from_the_current_rounds_never_costs_more_than_them() -> None:
+    for own_hours in (False, True):
+        sub = _scattered_sub(own_hours)
+        current = propose_rounds(sub, iterations=3000)  # a good week to start from
+        assert current
+        cold = propose_rounds(sub, iterations=1)
+        warm_sub = dataclasses.replace(sub, initial=current, proposal_warm=True)
+        warm = propose_rounds(warm_sub, iterations=1)
+        assert _cost(sub, warm) <= _cost(sub, current)
+        assert _cost(sub, warm) <= _cost(sub, cold)
+        assert propose_rounds(warm_sub, iterations=1) == warm  # same seed, same proposal
+        assert _cost(sub, current) < _cost(sub, cold)  # without it one iteration is worse

@@ -36,6 +36,7 @@ __all__ = ["propose_rounds"]
 
 _BIG = 10_000_000  # an unreachable leg: longer than any shift, finite for PyVRP
 _WEEK_S = 7 * 86400
+_WARM_SHARE = 4  # the final routing searches on a quarter of the iterations from the week
 
 
 def propose_rounds(
@@ -68,17 +69,69 @@ def _solve(
     data, owner = _data(pyvrp, sub, daylight_shifts)
     if not owner:
         return ()
-    res = pyvrp.solve(
+    best = pyvrp.solve(
         data, stop=MaxIterations(iterations), seed=seed, collect_stats=False, display=False
-    )
-    if not res.is_feasible():
+    ).best
+    start = _start(pyvrp, data, sub, owner)
+    if start is not None:  # search on a little from the cheaper of the proposal and the week
+        if start.is_feasible() and (not best.is_feasible() or _cost(start) < _cost(best)):
+            best = start
+        best = pyvrp.solve(
+            data,
+            stop=MaxIterations(max(1, iterations // _WARM_SHARE)),
+            seed=seed,
+            collect_stats=False,
+            display=False,
+            initial_solution=best,
+        ).best
+    if not best.is_feasible():
         return ()
     out = []
-    for route in res.best.routes():
+    for route in best.routes():
         seq = tuple(owner[a.idx] for a in route if a.is_client())
         if seq:
             out.append((int(route.vehicle_type()), seq))
     return tuple(sorted(out))
+
+
+def _cost(sol: Any) -> int:
+    """PyVRP's objective of a feasible solution: distance plus the prizes left."""
+    return int(sol.distance_cost()) + int(sol.uncollected_prizes())
+
+
+def _start(pyvrp: Any, data: Any, sub: Sub, owner: list[int]) -> Any:
+    """Return ``sub.initial`` (the week's current rounds) as a PyVRP solution, or ``None``.
+
+    Only when ``sub.proposal_warm`` (the final routing: the week's rounds as they are).
+
+    PyVRP's search keeps the best solution it has seen, so from the current rounds its
+    proposal never costs more than they do under its own objective. A household with
+    several clients (one per arrival interval) goes in as its first client on the
+    round's shift.
+    """
+    if not sub.proposal_warm or not sub.initial:
+        return None
+    clients: dict[int, list[tuple[int, int]]] = {}
+    for c, h in enumerate(owner):
+        clients.setdefault(h, []).append((c, data.clients()[c].tw_early))
+    pos = {h: i for i, h in enumerate(sub.households)}
+    routes = []
+    for shift, seq in sub.initial:
+        visits = []
+        for h in seq:
+            ivs = sorted(sub.intervals[pos[h]], key=lambda x: x[1])
+            cands = clients.get(h, [])
+            if len(cands) == 1:
+                visits.append(cands[0][0])
+                continue
+            by_lo = {lo: c for c, lo in cands}
+            match = [by_lo[lo] for s, lo, _ in ivs if s == shift and lo in by_lo]
+            if not match:
+                return None  # not a round this model knows: search afresh
+            visits.append(match[0])
+        if visits:
+            routes.append(pyvrp.Route(data, visits, shift))
+    return pyvrp.Solution(data, routes)
 
 
 def _data(pyvrp: Any, sub: Sub, daylight_shifts: frozenset[int]) -> tuple[Any, list[int]]:

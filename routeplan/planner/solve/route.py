@@ -59,6 +59,7 @@ class Sub:
     deadline: float = math.inf  # time.time() past which no search may run
     initial: tuple[tuple[int, tuple[int, ...]], ...] = ()  # warm start: (shift, households)
     proposal_iterations: int = 0  # > 0: start from PyVRP's rounds (:mod:`.hgs`) when valid
+    proposal_warm: bool = False  # PyVRP starts from ``initial`` (never proposes worse)
 
 
 @dataclass(frozen=True)

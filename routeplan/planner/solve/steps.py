@@ -294,6 +294,7 @@ def _final_routing(
                 initial=results[v],
             ),
             proposal_iterations=iterations,
+            proposal_warm=True,
         )
         for v in vols
     ]
