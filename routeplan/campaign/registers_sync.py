@@ -305,6 +305,33 @@ def _missing_registers(path: Path, missing: list[str]) -> InputDataError:
     )
 
 
+def _store_registers(
+    conn: sqlite3.Connection,
+    path: Path,
+    given: Mapping[str, Any],
+    noted: tuple[str, dict[str, dict[str, list[str]]]],
+    unchanged: dict[str, int],
+    progress: ProgressFn | None,
+) -> bool:
+    """Store each register given; return whether the project file is new.
+
+    ``noted`` is (today's date, where the changes are noted); ``unchanged`` gets each
+    register's count of rows left as they were.
+    """
+    today_s, out = noted
+    created = create_schema(conn)
+    missing = [k for k, v in given.items() if v is None]
+    if created and missing:
+        raise _missing_registers(path, missing)
+    for k, (register, frame) in enumerate(given.items()):
+        if frame is None:
+            continue
+        if progress:
+            progress(f"storing {register.replace('_', ' ')}", k / 3)
+        unchanged[register] = _update_register(_Sync(conn, register, today_s, out), frame)
+    return created
+
+
 def init_project(
     path: PathLike,
     *,
@@ -360,16 +387,7 @@ def init_project(
     unchanged: dict[str, int] = {}
     path.parent.mkdir(parents=True, exist_ok=True)
     with transaction(path, write=True, create=True, what="init (registers)") as conn:
-        created = create_schema(conn)
-        missing = [k for k, v in given.items() if v is None]
-        if created and missing:
-            raise _missing_registers(path, missing)
-        for k, (register, frame) in enumerate(given.items()):
-            if frame is None:
-                continue
-            if progress:
-                progress(f"storing {register.replace('_', ' ')}", k / 3)
-            unchanged[register] = _update_register(_Sync(conn, register, today_s, out), frame)
+        created = _store_registers(conn, path, given, (today_s, out), unchanged, progress)
         if network is not None:
             set_meta(conn, "network", str(Path(network).resolve()))
         set_meta(conn, "registers_updated", today_s)
