@@ -59,9 +59,8 @@ def boundary_problems(
 
     A household outside every polygon, inside another area's only, or inside two
     (overlapping boundaries) is named by its row in the register as the user gave it
-    (:attr:`Area.register` and :attr:`Area.register_rows` for a register split by its
-    area column). Households without usable coordinates are not checked here (the
-    area's own run reports them).
+    (:meth:`Area.in_register` for a register split by its area column). Households
+    without usable coordinates are not checked here (the area's own run reports them).
     """
     import shapely
 
@@ -73,11 +72,12 @@ def boundary_problems(
         return []
     frame = parsed.frame
     ok = ~(frame.geometry.is_empty | frame.geometry.isna())
+    ok &= frame.geometry.x.notna() & frame.geometry.y.notna()  # a location blanked as wrong
     names = list(polygons)
     pts = frame.geometry[ok].to_numpy()
     inside = [shapely.covers(polygons[n], pts) for n in names]
     where = "its area column" if area.register is not None else "its folder"
-    file = str(area.register or area.households)
+    file = str(area.households)
     problems: list[Problem] = []
     for k, (hid, label, pt) in enumerate(
         zip(frame["household_id"][ok], frame["source_row"][ok], pts, strict=True)
@@ -98,16 +98,8 @@ def boundary_problems(
         else:
             message = f"{at} of area {area.name!r} ({where}) is inside area {hits[0]!r}"
             fix = f"move it to area {hits[0]!r}, or correct its latitude and longitude"
-        problems.append(Problem(message, fix, file=file, row=_row(area, str(label))))
+        problems.append(area.in_register(Problem(message, fix, file=file, row=str(label))))
     return problems
-
-
-def _row(area: Area, label: str) -> str:
-    """Return the household's row in the register the user gave (``"row 12"``)."""
-    if not area.register_rows or not label.startswith("row "):
-        return label
-    k = int(label.split()[1]) - 2  # the split file's data rows are the register's in order
-    return f"row {area.register_rows[k]}" if 0 <= k < len(area.register_rows) else label
 
 
 def cut_networks(

@@ -9,8 +9,10 @@ to skip an area whose inputs and settings have not changed.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
+import logging
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -20,6 +22,8 @@ from typing import Any
 from .._io import write_text
 from ..config import Settings
 from ..errors import InputDataError, Problem
+from ..registers import Kind
+from .split import Origin, Split, in_register
 
 __all__ = [
     "Area",
@@ -29,7 +33,10 @@ __all__ = [
     "slug",
 ]
 
+log = logging.getLogger(__name__)
+
 _TABLES = (".csv", ".xlsx", ".geojson", ".gpkg")
+_GEO = (".geojson", ".json", ".gpkg")
 _NETWORKS = (".osm.pbf", ".osm.bz2", ".osm", ".graphml")
 
 
@@ -47,10 +54,11 @@ class Area:
         Its map (OSM file or GraphML); ``None`` until cut from a shared extract.
     service_points
         Its service points (optional).
-    register, register_rows
-        For an area split from a register with an area column: that register, and
-        the row (spreadsheet numbering) of each of ``households``' rows in it, so that
-        problems name the row the user typed.
+    origins
+        For an area split from registers with an area column: where the rows of each
+        of its files came from (:class:`~routeplan.areas.split.Origin`: the register
+        and its row of each row), so that problems name the row the user typed
+        (:meth:`in_register`).
     problems
         Problems found before its run (a household outside its boundary): its run
         fails with them.
@@ -62,14 +70,27 @@ class Area:
     volunteers: Path
     network: Path | None = None
     service_points: Path | None = None
-    register: Path | None = None
-    register_rows: tuple[int, ...] = ()
+    origins: tuple[Origin, ...] = ()
     problems: tuple[Problem, ...] = ()
 
     @property
     def slug(self) -> str:
         """The area's name as a folder name."""
         return slug(self.name)
+
+    @property
+    def register(self) -> Path | None:
+        """The households register this area was split from (``None``: its own file)."""
+        return self.origins[0].register if self.origins else None
+
+    def in_register(self, problem: Problem) -> Problem:
+        """Return ``problem`` naming the register and its row the user typed.
+
+        A problem of one of this area's split files names the register it came from
+        and the register's rows (see :func:`~routeplan.areas.split.in_register`);
+        an area with its own files returns it as it is.
+        """
+        return in_register(self.origins, problem)
 
 
 def slug(name: str) -> str:
@@ -142,47 +163,6 @@ def areas_from_folders(root: str | Path, *, network: str | Path | None = None) -
     return areas
 
 
-def _split_table(
-    path: Path, column: str, what: str
-) -> tuple[list[str], dict[str, list[tuple[int, list[str]]]]]:
-    """Read a CSV register as text; group its (row number, cells) by ``column``.
-
-    The area column itself is left out of the header and cells returned (the area's
-    folder says it). Every row without an area is listed in the error.
-    """
-    import csv
-
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        rows = list(csv.reader(fh))
-    if not rows:
-        raise InputDataError([Problem(f"the {what} register is empty", "", file=str(path))])
-    header, body = rows[0], rows[1:]
-    names = [h.strip().lower() for h in header]
-    if column.lower() not in names:
-        raise InputDataError(
-            [
-                Problem(
-                    f"no {column!r} column",
-                    f"add a column {column!r} naming each row's area (commune or ward)",
-                    file=str(path),
-                )
-            ]
-        )
-    k = names.index(column.lower())
-    groups: dict[str, list[tuple[int, list[str]]]] = {}
-    problems = [
-        Problem(f"row {i + 2}: no area", f"fill in the {column!r} column", file=str(path))
-        for i, r in enumerate(body)
-        if any(c.strip() for c in r) and (len(r) <= k or not r[k].strip())
-    ]
-    if problems:
-        raise InputDataError(problems, subject=f"{what} register")
-    for i, r in enumerate(body):
-        if any(c.strip() for c in r):
-            groups.setdefault(r[k].strip(), []).append((i + 2, r[:k] + r[k + 1 :]))
-    return header[:k] + header[k + 1 :], groups
-
-
 def _csv_text(header: list[str], rows: list[tuple[int, list[str]]]) -> str:
     import csv
     import io
@@ -194,6 +174,72 @@ def _csv_text(header: list[str], rows: list[tuple[int, list[str]]]) -> str:
     return buf.getvalue()
 
 
+def _split_all(
+    households: Path, volunteers: Path, service_points: Path | None, column: str
+) -> tuple[Split, Split, Split | None]:
+    """Split the registers by ``column``; raise once with the problems of all of them."""
+    from .split import split_register
+
+    problems: list[Problem] = []
+    splits: list[Split | None] = []
+    given: list[tuple[Path | None, Kind, str]] = [
+        (households, "households", "household"),
+        (volunteers, "volunteers", "volunteer"),
+        (service_points, "service_points", "service point"),
+    ]
+    for path, kind, what in given:
+        if path is None:
+            splits.append(None)
+            continue
+        if path.suffix.lower() in _GEO:
+            problems.append(_geo_problem(path, column))
+            splits.append(None)
+            continue
+        try:
+            splits.append(split_register(path, column, kind, what))
+        except InputDataError as exc:
+            if kind == "service_points" and not any(p.row for p in exc.problems):
+                splits.append(None)  # no area column: shared by every area
+                continue
+            problems.extend(exc.problems)
+            splits.append(None)
+    if problems:
+        raise InputDataError(problems, subject="registers")
+    for split in splits:
+        for p in split.warnings if split is not None else ():
+            log.warning("%s", p)
+    hh, vol, sp = splits
+    assert hh is not None and vol is not None
+    return hh, vol, sp
+
+
+def _geo_problem(path: Path, column: str) -> Problem:
+    return Problem(
+        f"a {path.suffix} register cannot be split by its {column!r} column",
+        "save it as CSV or Excel (.xlsx) with the column, or give a folder per area "
+        "(--folders), each with its own register in any format",
+        file=str(path),
+    )
+
+
+def _unmatched(name: str, hh: Split, vol: Split, column: str) -> list[Problem]:
+    """Return a problem naming the rows of an area named in only one of the registers."""
+    if hh.rows(name) and vol.rows(name):
+        return []
+    has, lacks = (hh, vol) if hh.rows(name) else (vol, hh)
+    what, other = ("households", "volunteers") if has is hh else ("volunteers", "households")
+    rows = [str(n) for n, _ in has.rows(name)]
+    shown = ", ".join(rows[:12]) + (f" and {len(rows) - 12} more" if len(rows) > 12 else "")
+    others = [a for a in lacks.groups if not has.rows(a)] or list(lacks.groups)
+    near = next(iter(difflib.get_close_matches(name, others, n=1, cutoff=0.6)), None)
+    fix = f"add the {other} of area {name!r} to {lacks.path} (column {column!r})" + (
+        f", or if {name!r} is {near!r} spelt differently, write {near!r}" if near else ""
+    )
+    row_s = "row" if len(rows) == 1 else "rows"
+    message = f"area {name!r} has {what} ({row_s} {shown}) but no {other} in {lacks.path}"
+    return [Problem(message, fix, file=str(has.path))]
+
+
 def areas_from_register(
     households: str | Path,
     volunteers: str | Path,
@@ -203,46 +249,50 @@ def areas_from_register(
     network: str | Path | None = None,
     service_points: str | Path | None = None,
 ) -> list[Area]:
-    """Split CSV registers with an area column into an :class:`Area` per area.
+    """Split registers with an area column into an :class:`Area` per area.
 
-    Each area's rows are written to ``work_dir/<area>/households.csv`` and
-    ``volunteers.csv`` (kept as typed, less the area column). Every area named in
-    either register becomes an area; one with households but no volunteers is planned
-    (and fails) on its own. ``service_points`` are split the same way when they have
-    the column, else shared. Each area remembers the register's row of each of its
-    households, so that a problem found later (a household outside its boundary)
-    names the row as typed.
+    The registers are read as the single-area commands read them (CSV, TSV, TXT or
+    XLSX: :func:`routeplan.registers.read_cells`). Each area's rows are written to
+    ``work_dir/<area>/households.csv`` and ``volunteers.csv`` (kept as typed, less
+    the area column). Every area named in either register becomes an area; one
+    named in only one of them fails on its own, naming its rows. ``service_points``
+    are split the same way when they have the column, else shared. Each area
+    remembers the register's row of each of its rows (:attr:`Area.origins`), so that
+    every problem found later (a household outside its boundary, a wrong value, a
+    point far from the map) names the row the coordinator typed.
 
     Raises
     ------
     InputDataError
-        A register lacks the column, or rows have no area (every row named).
+        A register cannot be read or lacks the column, or rows have no area (every
+        row of every register named).
 
     """
     work = Path(work_dir)
-    hh_header, hh = _split_table(Path(households), column, "household")
-    vol_header, vol = _split_table(Path(volunteers), column, "volunteer")
-    sp_header: list[str] = []
-    sp: dict[str, list[tuple[int, list[str]]]] = {}
-    if service_points is not None:
-        try:
-            sp_header, sp = _split_table(Path(service_points), column, "service point")
-        except InputDataError:
-            sp = {}
+    sp_path = Path(service_points) if service_points is not None else None
+    hh, vol, sp = _split_all(Path(households), Path(volunteers), sp_path, column)
     areas: list[Area] = []
-    for name in sorted(set(hh) | set(vol)):
+    for name in sorted(set(hh.groups) | set(vol.groups)):
         folder = work / slug(name)
-        hpath, vpath = folder / "households.csv", folder / "volunteers.csv"
-        write_text(hpath, _csv_text(hh_header, hh.get(name, [])))
-        write_text(vpath, _csv_text(vol_header, vol.get(name, [])))
-        spath: Path | None = Path(service_points) if service_points is not None else None
-        if name in sp:
-            spath = folder / "service_points.csv"
-            write_text(spath, _csv_text(sp_header, sp[name]))
-        rows = tuple(n for n, _ in hh.get(name, []))
+        origins = [_write(folder / "households.csv", hh, name)]
+        origins.append(_write(folder / "volunteers.csv", vol, name))
+        spath = sp_path
+        if sp is not None and sp.rows(name):
+            origins.append(_write(folder / "service_points.csv", sp, name))
+            spath = origins[-1].split
         net = Path(network) if network else None
-        areas.append(Area(name, hpath, vpath, net, spath, Path(households), rows))
+        problems = tuple(_unmatched(name, hh, vol, column))
+        areas.append(
+            Area(name, origins[0].split, origins[1].split, net, spath, tuple(origins), problems)
+        )
     return areas
+
+
+def _write(path: Path, split: Split, name: str) -> Origin:
+    """Write area ``name``'s rows of ``split`` as ``path``; return where they came from."""
+    rows = split.rows(name)
+    write_text(path, _csv_text(split.header, rows))
+    return Origin(path, split.path, tuple(n for n, _ in rows))
 
 
 def _file_hash(path: Path | None) -> str:
@@ -268,6 +318,7 @@ def area_key(area: Area, settings: Settings, extra: Mapping[str, Any] | None = N
             _file_hash(p)
             for p in (area.households, area.volunteers, area.network, area.service_points)
         ],
+        "rows": [[str(o.register), list(o.rows)] for o in area.origins],  # as problems say
         "settings": repr(settings),  # frozen dataclasses: the repr is every value
         "extra": dict(extra or {}),
     }

@@ -14,12 +14,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..config import Settings
+from ..errors import Problem
 from ..pipeline import OUTPUTS, InputFiles, Inputs, load_inputs, make_plan, write_outputs
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..planner import Plan
 
-__all__ = ["area_figures", "plan_area"]
+__all__ = ["area_figures", "area_warnings", "plan_area"]
 
 log = logging.getLogger(__name__)
 
@@ -34,19 +35,61 @@ def plan_area(
     settings: Settings | None = None,
     what: Iterable[str] = OUTPUTS,
     progress: ProgressFn | None = None,
+    warnings: list[Problem] | None = None,
 ) -> dict[str, Any]:
     """Plan one area of many: :func:`load_inputs`, :func:`make_plan`, :func:`write_outputs`.
 
     What :mod:`routeplan.areas` runs as one task per area (the same code as ``routeplan
     plan``); the matrix cache is ``out_dir/.cache``. Returns the area's roll-up
-    figures (see :func:`area_figures`).
+    figures (see :func:`area_figures`). ``warnings``, when given, is filled with what
+    a coordinator should look at (:func:`area_warnings`).
     """
     settings = settings or Settings()
     out = Path(out_dir)
     inputs = load_inputs(files, settings=settings, cache_dir=out / ".cache", progress=progress)
     result = make_plan(inputs, progress=progress)
     write_outputs(result, inputs, out, what=what, progress=progress)
+    if warnings is not None:
+        warnings.extend(area_warnings(result, inputs, str(files.households)))
     return area_figures(result, inputs, cache_dir=out / ".cache")
+
+
+def area_warnings(result: Plan, inputs: Inputs, households_file: str) -> list[Problem]:
+    """Return the registers' warnings, then a warning per household flagged by the plan.
+
+    The registers' warnings are those ``routeplan plan`` logs (a household placed at
+    its village, a point far from the others ...). A household the plan serves but
+    whose place on the map is doubtful (farther than ``network.max_snap_m`` from every
+    mapped way, or on a piece of road joined to no other: :class:`~routeplan.planner.Flag`)
+    is named with its row in ``households_file`` and the fix, in English.
+    """
+    from ..planner.places import map_flags
+
+    frames = (inputs.households, inputs.volunteers, inputs.service_points)
+    out = [p for f in frames if f is not None for p in f.attrs.get("problems", ())]
+    out = [p for p in out if p.severity == "warning"]
+    hids = [f.household_id for f in result.flags]
+    if not hids:
+        return out
+    codes, details, _ = map_flags(inputs.matrices, hids, "en")
+    rows = dict(
+        zip(
+            inputs.households["household_id"].astype(str),
+            inputs.households["source_row"].astype(str),
+            strict=True,
+        )
+    )
+    for hid, code, detail in zip(hids, codes, details, strict=True):
+        out.append(
+            Problem(
+                f"household {hid}: {detail}",
+                file=households_file,
+                row=rows.get(hid),
+                severity="warning",
+                code=code,
+            )
+        )
+    return out
 
 
 def area_figures(

@@ -12,18 +12,20 @@ stored in ``out_dir/<area>/area.json``.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+import threading
 import time
 import traceback
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .._io import write_text
 from ..config import Settings
-from ..errors import InputDataError, RouteplanError
+from ..errors import InputDataError, Problem, RouteplanError
 from .inputs import Area, area_key
 
 __all__ = ["AreaResult", "ClusterOptions", "plan_areas", "run_area"]
@@ -87,6 +89,11 @@ class AreaResult:
     cpu_seconds
         CPU seconds the worker process used while it ran (all its threads; with
         ``seconds``, how much of a core the task got).
+    problems
+        Every problem of the area: the errors that stopped it, or the warnings of a
+        planned (or unchanged) area (see :func:`routeplan.areas.area_warnings`). For an
+        area split from registers with an area column, each names the register and
+        its row.
 
     """
 
@@ -99,6 +106,7 @@ class AreaResult:
     worker: str = ""
     peak_mb: float | None = None
     cpu_seconds: float = 0.0
+    problems: tuple[Problem, ...] = ()
 
 
 def _peak_mb() -> float | None:
@@ -114,38 +122,141 @@ def run_area(
 ) -> AreaResult:
     """Plan one area (the task each Dask worker runs); never raises.
 
-    A failure is returned as a ``"failed"`` result with the error's message; on
-    success the key and the figures are stored in ``out_dir/area.json``.
+    A failure is returned as a ``"failed"`` result with the error's message and its
+    problems; on success the key, the figures and the warnings are stored in
+    ``out_dir/area.json``. Every problem of an area split from registers with an area
+    column names the register and its row (:meth:`Area.in_register`).
     """
-    from ..pipeline import InputFiles
-    from .plan import plan_area
-
     t0, c0 = time.perf_counter(), time.process_time()
     worker = _worker_name()
     settings = _serial_in_daemon(settings)
+    warnings: list[Problem] = []
     try:
-        if area.network is None:
-            raise RouteplanError(f"area {area.name!r} has no map: give --network (and boundaries)")
-        if area.problems:  # found before the run: a household outside its boundary
-            raise InputDataError(list(area.problems), subject=f"area {area.name!r}")
-        files = InputFiles(
-            households=area.households,
-            volunteers=area.volunteers,
-            network=area.network,
-            service_points=area.service_points,
-        )
-        figures = plan_area(files, out_dir, settings=settings, what=what)
+        with _warnings_returned():
+            figures = _plan(area, out_dir, settings, what, warnings)
     except Exception as exc:  # one area failing must not stop the others
+        problems: tuple[Problem, ...] = ()
+        if isinstance(exc, InputDataError):
+            exc = _in_register(area, exc)
+            problems = exc.problems
         message = str(exc) if isinstance(exc, RouteplanError) else f"{type(exc).__name__}: {exc}"
         if not isinstance(exc, RouteplanError):
             log.debug("area %s failed:\n%s", area.name, traceback.format_exc())
         secs = round(time.perf_counter() - t0, 2)
         cpu = round(time.process_time() - c0, 2)
-        return AreaResult(area.name, "failed", {}, message, secs, out_dir, worker, _peak_mb(), cpu)
+        return AreaResult(
+            area.name, "failed", {}, message, secs, out_dir, worker, _peak_mb(), cpu, problems
+        )
     secs, cpu = round(time.perf_counter() - t0, 2), round(time.process_time() - c0, 2)
-    done = {"key": key, "area": area.name, "figures": figures, "seconds": secs, "worker": worker}
+    seen = tuple(area.in_register(p) for p in warnings)
+    done = {
+        "key": key,
+        "area": area.name,
+        "figures": figures,
+        "seconds": secs,
+        "worker": worker,
+        "problems": [_problem_record(p) for p in seen],
+    }
     write_text(Path(out_dir) / _DONE, json.dumps(done, ensure_ascii=False, indent=1))
-    return AreaResult(area.name, "planned", figures, "", secs, out_dir, worker, _peak_mb(), cpu)
+    return AreaResult(
+        area.name, "planned", figures, "", secs, out_dir, worker, _peak_mb(), cpu, seen
+    )
+
+
+class _Returned(logging.Filter):
+    """Drop the registers' logged warnings in the threads planning an area.
+
+    An area's run returns them (:attr:`AreaResult.problems`, naming the register's
+    rows); logged as well they would name its split file, and twice.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.threads: set[int] = set()
+        self.lock = threading.Lock()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno != logging.WARNING or record.thread not in self.threads
+
+
+_RETURNED = _Returned()
+logging.getLogger("routeplan.registers").addFilter(_RETURNED)
+
+
+@contextlib.contextmanager
+def _warnings_returned() -> Iterator[None]:
+    """Within: this thread's register warnings are not logged (the result carries them)."""
+    me = threading.get_ident()
+    with _RETURNED.lock:
+        _RETURNED.threads.add(me)
+    try:
+        yield
+    finally:
+        with _RETURNED.lock:
+            _RETURNED.threads.discard(me)
+
+
+def _plan(
+    area: Area, out_dir: str, settings: Settings, what: tuple[str, ...], warnings: list[Problem]
+) -> dict[str, Any]:
+    """Plan ``area`` into ``out_dir``; raise what stops it (every problem found before)."""
+    from ..pipeline import InputFiles
+    from .plan import plan_area
+
+    if area.network is None:
+        raise RouteplanError(f"area {area.name!r} has no map: give --network (and boundaries)")
+    if area.problems:  # found before the run (a household outside its boundary): and its rows'
+        raise InputDataError([*area.problems, *_register_errors(area, settings)])
+    files = InputFiles(
+        households=area.households,
+        volunteers=area.volunteers,
+        network=area.network,
+        service_points=area.service_points,
+    )
+    return plan_area(files, out_dir, settings=settings, what=what, warnings=warnings)
+
+
+def _register_errors(area: Area, settings: Settings) -> list[Problem]:
+    """Return the errors in the rows of an area that cannot be planned (all said at once).
+
+    Its registers are checked without the map (the run that would check them with it
+    does not happen); a register of the area without a row is not checked (the
+    problems found before the run say so).
+    """
+    from ..registers import validate_files
+
+    def rows(path: Path | None) -> Path | None:
+        if path is None or not path.exists():
+            return None
+        with path.open(encoding="utf-8-sig") as fh:
+            return path if sum(1 for line in fh if line.strip()) > 1 else None
+
+    found = validate_files(
+        rows(area.households),
+        rows(area.volunteers),
+        rows(area.service_points),
+        settings=settings,
+    )
+    return [p for p in found if p.severity == "error"]
+
+
+def _in_register(area: Area, exc: InputDataError) -> InputDataError:
+    """``exc`` with its problems naming the register's rows, under the area's name."""
+    subject = f"area {area.name!r}" + (f", {exc.subject}" if exc.subject else "")
+    return InputDataError([area.in_register(p) for p in exc.problems], subject=subject)
+
+
+def _problem_record(p: Problem) -> dict[str, Any]:
+    """Return a problem as stored in ``area.json``."""
+    return {
+        "message": p.message,
+        "fix": p.fix,
+        "file": p.file,
+        "row": p.row,
+        "column": p.column,
+        "severity": p.severity,
+        "code": p.code,
+    }
 
 
 def _serial_in_daemon(settings: Settings) -> Settings:
@@ -170,8 +281,8 @@ def _worker_name() -> str:
         return ""
 
 
-def _stored(out_dir: Path, key: str) -> dict[str, Any] | None:
-    """Return the figures of the area's last successful run if its key is ``key``."""
+def _stored(out_dir: Path, key: str) -> tuple[dict[str, Any], tuple[Problem, ...]] | None:
+    """Return the figures and warnings of the area's last successful run if its key is ``key``."""
     path = out_dir / _DONE
     try:
         done = json.loads(path.read_text(encoding="utf-8"))
@@ -180,7 +291,13 @@ def _stored(out_dir: Path, key: str) -> dict[str, Any] | None:
     if done.get("key") != key:
         return None
     figures = done.get("figures")
-    return figures if isinstance(figures, dict) else None
+    if not isinstance(figures, dict):
+        return None
+    try:
+        problems = tuple(Problem(**p) for p in done.get("problems", []))
+    except TypeError:
+        return None
+    return figures, problems
 
 
 def _client(options: ClusterOptions) -> Any:
@@ -259,7 +376,7 @@ def plan_areas(
         stored = None if force else _stored(out / area.slug, key)
         if stored is not None:
             results[area.name] = AreaResult(
-                area.name, "skipped", stored, "", 0.0, str(out / area.slug)
+                area.name, "skipped", stored[0], "", 0.0, str(out / area.slug), problems=stored[1]
             )
         else:
             todo.append((area, key))

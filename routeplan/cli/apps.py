@@ -227,7 +227,7 @@ def _areas_of(args: argparse.Namespace, settings: Settings) -> list[Area]:
 
 
 def _print_areas(results: list[AreaResult]) -> int:
-    """Print a line per area (the error of one that failed); return how many failed."""
+    """Print a line per area (its errors or warnings); return how many failed."""
     for r in results:
         f = r.figures
         if r.status == "failed":
@@ -238,6 +238,8 @@ def _print_areas(results: list[AreaResult]) -> int:
             f"{r.name}: {r.status}: {f.get('households', 0):,} households, "
             f"{f.get('visits', 0):,} visits, {f.get('volunteers_short', 0)} volunteers short"
         )
+        for p in r.problems:  # the warnings, each with its register's row
+            print(f"    warning: {p}")
     return sum(r.status == "failed" for r in results)
 
 

@@ -9,7 +9,6 @@ boundary (or inside two) named with its row in the city register and the fix.
 
 from __future__ import annotations
 
-import csv
 import json
 import shutil
 import sys
@@ -18,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers_areas import read_rows as _rows
+from helpers_areas import write_rows as _write_rows
 
 from routeplan.areas import (
     areas_from_register,
@@ -34,18 +35,6 @@ sys.path.insert(0, str(ROOT / "data"))
 from make_city import make_city  # noqa: E402 - the script lives in data/
 
 ROAD = "Đường liên xã"  # the road make_city lays between neighbouring communes
-
-
-def _rows(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        return list(csv.DictReader(fh))
-
-
-def _write_rows(path: Path, rows: list[dict[str, str]]) -> None:
-    with path.open("w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
 
 
 @pytest.fixture(scope="module")
