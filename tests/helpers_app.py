@@ -95,16 +95,21 @@ class Session:
         self.page.screenshot(path=str(path), full_page=full_page)
         return path
 
-    def wait_job(self, timeout_s: float = 300, shot: str | None = None) -> list[float]:
+    def wait_job(
+        self, timeout_s: float = 300, shot: str | None = None, messages: list[str] | None = None
+    ) -> list[float]:
         """On a job's page: return the bar values seen until the page leaves it.
 
-        With ``shot``, a screenshot is taken once the bar is past a quarter.
+        With ``shot``, a screenshot is taken once the bar is past a quarter; the
+        progress messages shown are appended to ``messages`` when given.
         """
         seen: list[float] = []
         deadline = time.monotonic() + timeout_s
         while "/jobs/" in self.page.url and time.monotonic() < deadline:
             with contextlib.suppress(Exception):
                 seen.append(float(self.page.locator("#bar").evaluate("e => e.value")))
+                if messages is not None:
+                    messages.append(self.page.locator("#message").inner_text(timeout=100))
                 if shot and 0.25 < seen[-1] < 0.95:
                     self.shot(shot)
                     shot = None

@@ -187,6 +187,18 @@ _TEXT: dict[str, tuple[str, str]] = {
     "downloads": ("Tải về", "Downloads"),
     "rollover": ("chuyển tuần sau", "next week"),
     "unassigned": ("chưa có người thăm", "no volunteer"),
+    # the planner's reason codes (Unassigned.reason), when a stored sentence is not known
+    "reason_capacity": ("mọi người có thể thăm đều đã đủ số hộ", "every volunteer able is full"),
+    "reason_unreachable": ("không ai đến được và quay về", "no volunteer can get there and back"),
+    "reason_skill": ("không ai có kỹ năng cần", "no volunteer has the skill"),
+    "reason_language": ("không ai nói tiếng của hộ", "no volunteer speaks its language"),
+    "reason_window": (
+        "giờ rảnh không khớp giờ hộ có nhà",
+        "no volunteer's hours meet its availability",
+    ),
+    "reason_far": ("đường quá xa so với buổi rảnh", "too far for any available period"),
+    "reason_daylight": ("cần đi lúc trời sáng", "needs a round home by dusk"),
+    "reason_time": ("lịch tuần này đã kín", "the volunteer's hours this week were full"),
 }
 
 _INDEX = {lang: i for i, lang in enumerate(LANGUAGES)}

@@ -24,6 +24,7 @@ from ..errors import InputDataError, Problem
 from ..render.text import day_name, safe_file_name
 from ..timewindows import format_clock
 from .jobs import Job
+from .plan_words import progress_words, reason_words
 from .projects import paths_of, project_context
 from .security import inside
 from .state import ProjectPaths
@@ -113,15 +114,18 @@ async def job_page(request: Request) -> Response:
             raise
         name = paths_of(request).name
         return page(request, "job.html", 404, name=name, job=None)
-    return page(request, "job.html", name=job.project, job=job)
+    said = progress_words(job.message, language(request))
+    return page(request, "job.html", name=job.project, job=job, message=said)
 
 
 async def job_status(request: Request) -> Response:
     """Return a job's state as JSON, polled by the progress page (404: unknown)."""
     try:
-        return JSONResponse(_job(request).as_json())
+        status = _job(request).as_json()
     except HTTPException as exc:
         return JSONResponse({"state": "unknown"}, status_code=exc.status_code)
+    status["message"] = progress_words(status["message"], language(request))
+    return JSONResponse(status)
 
 
 async def cancel_job(request: Request) -> Response:
@@ -175,7 +179,7 @@ def week_data(paths: ProjectPaths, week: dt.date, lang: str) -> dict[str, Any]:
             "hamlet": str(hh.get(u.household_id, {}).get("village", "")),
             "volunteer": plan.assignment.get(u.household_id, ""),
             "kind": kind,
-            "reason": u.detail or u.reason,
+            "reason": reason_words(kind, u.reason, u.detail, lang),
         }
         for kind, items in (("unassigned", plan.unassigned), ("rollover", plan.rollover))
         for u in items

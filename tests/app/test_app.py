@@ -26,6 +26,7 @@ from browser import chromium_missing_reason
 from helpers_app import FAST, AppServer, Browser, Session, free_port, http
 
 from routeplan.app import AppConfig, demo_folder
+from routeplan.app.plan_words import PROGRESS
 
 pytestmark = [
     pytest.mark.browser,
@@ -36,6 +37,8 @@ pytestmark = [
 ]
 
 WEEK = "2026-12-07"
+# letters only Vietnamese has: a text said in Vietnamese has some
+VI = re.compile("[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.IGNORECASE)
 HOSTILE_SCRIPT = "<script>alert('xss')</script>Lê Văn A"
 HOSTILE_FORMULA = '=HYPERLINK("http://evil.example","click")'
 
@@ -150,10 +153,15 @@ def test_plan_a_week_with_a_real_progress_bar(coordinator: Session) -> None:
     s.page.fill("input[name=week]", WEEK)
     s.page.click("#plan-form button")
     s.page.wait_for_url("**/jobs/**")
-    seen = s.wait_job(shot="03_progress")
+    messages: list[str] = []
+    seen = s.wait_job(shot="03_progress", messages=messages)
     assert f"/week/{WEEK}" in s.page.url, s.page.content()[:2000]
     assert any(0 < v < 1 for v in seen), seen  # the bar moved between the ends
     assert seen == sorted(seen)  # and never went back
+    # what the job is doing, in Vietnamese: none of the pipeline's English messages
+    said = {m for m in messages if m}
+    assert said and not said & set(PROGRESS), said
+    assert any(VI.search(m) for m in said), said
     rows = s.page.locator("#workload tbody tr")
     assert rows.count() == 70
     assert s.page.locator("#overview").count() == 1
@@ -168,6 +176,52 @@ def test_plan_a_week_with_a_real_progress_bar(coordinator: Session) -> None:
 @pytest.fixture(scope="module")
 def project(folder: Path) -> Path:
     return folder / "demo.gpkg"
+
+
+def test_the_weeks_reasons_are_said_in_the_pages_language(
+    coordinator: Session, project: Path
+) -> None:
+    """A plan made in English (``output.language = "en"``) reads in Vietnamese, and back."""
+    import sqlite3
+
+    from routeplan.app.labels import text
+    from routeplan.app.plan_words import reason_words
+    from routeplan.campaign import load_plan
+
+    plan = load_plan(project, dt.date.fromisoformat(WEEK))
+    missed = {u.household_id: ("unassigned", u) for u in plan.unassigned}
+    missed |= {u.household_id: ("rollover", u) for u in plan.rollover}
+    assert len(missed) > 5
+    english = {h: reason_words(k, u.reason, u.detail, "en") for h, (k, u) in missed.items()}
+    assert all(VI.search(u.detail) and not VI.search(english[h]) for h, (_, u) in missed.items())
+
+    def store(details: dict[str, str]) -> None:
+        with sqlite3.connect(project) as conn:
+            conn.executemany(
+                "UPDATE plan_households SET detail = ? WHERE week_start = ? AND household_id = ?",
+                [(d, WEEK, h) for h, d in details.items()],
+            )
+
+    store(english)  # as the planner says them with output.language = "en"
+    s = coordinator
+    try:
+        s.go(f"/p/demo/week/{WEEK}")
+        rows = s.page.locator("#missed tbody tr")
+        assert rows.count() == len(missed)
+        for k in range(rows.count()):
+            hid, *_, reason = rows.nth(k).locator("td").all_inner_texts()
+            kind, u = missed[hid]
+            # the planner's own Vietnamese sentence, from the English one stored
+            assert reason == f"{text(kind, 'vi')}: {u.detail}", (hid, reason)
+        s.page.locator("#missed").scroll_into_view_if_needed()
+        s.shot("04b_week_reasons_vi")
+        s.go(f"/lang/en?next=/p/demo/week/{WEEK}")
+        first = s.page.locator("#missed tbody tr").first.locator("td").all_inner_texts()
+        kind, _ = missed[first[0]]
+        assert first[-1] == f"{text(kind, 'en')}: {english[first[0]]}"
+    finally:
+        store({h: u.detail for h, (_, u) in missed.items()})
+        s.go("/lang/vi?next=/p/demo")
 
 
 def _assigned(project: Path, hid: str) -> str | None:
