@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .._io import write_text
 from ..config import Settings
 from ..errors import InputDataError, Problem
 from ..registers import Kind
@@ -36,7 +35,6 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 _TABLES = (".csv", ".xlsx", ".geojson", ".gpkg")
-_GEO = (".geojson", ".json", ".gpkg")
 _NETWORKS = (".osm.pbf", ".osm.bz2", ".osm", ".graphml")
 
 
@@ -163,17 +161,6 @@ def areas_from_folders(root: str | Path, *, network: str | Path | None = None) -
     return areas
 
 
-def _csv_text(header: list[str], rows: list[tuple[int, list[str]]]) -> str:
-    import csv
-    import io
-
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(cells for _, cells in rows)
-    return buf.getvalue()
-
-
 def _split_all(
     households: Path, volunteers: Path, service_points: Path | None, column: str
 ) -> tuple[Split, Split, Split | None]:
@@ -189,10 +176,6 @@ def _split_all(
     ]
     for path, kind, what in given:
         if path is None:
-            splits.append(None)
-            continue
-        if path.suffix.lower() in _GEO:
-            problems.append(_geo_problem(path, column))
             splits.append(None)
             continue
         try:
@@ -211,15 +194,6 @@ def _split_all(
     hh, vol, sp = splits
     assert hh is not None and vol is not None
     return hh, vol, sp
-
-
-def _geo_problem(path: Path, column: str) -> Problem:
-    return Problem(
-        f"a {path.suffix} register cannot be split by its {column!r} column",
-        "save it as CSV or Excel (.xlsx) with the column, or give a folder per area "
-        "(--folders), each with its own register in any format",
-        file=str(path),
-    )
 
 
 def _unmatched(name: str, hh: Split, vol: Split, column: str) -> list[Problem]:
@@ -252,9 +226,10 @@ def areas_from_register(
     """Split registers with an area column into an :class:`Area` per area.
 
     The registers are read as the single-area commands read them (CSV, TSV, TXT or
-    XLSX: :func:`routeplan.registers.read_cells`). Each area's rows are written to
-    ``work_dir/<area>/households.csv`` and ``volunteers.csv`` (kept as typed, less
-    the area column). Every area named in either register becomes an area; one
+    XLSX: :func:`routeplan.registers.read_cells`; GeoJSON or GeoPackage). Each area's
+    rows are written to ``work_dir/<area>/households.csv`` and ``volunteers.csv``
+    (``.geojson`` for a GeoJSON or GeoPackage register), kept as typed, less the area
+    column. Every area named in either register becomes an area; one
     named in only one of them fails on its own, naming its rows. ``service_points``
     are split the same way when they have the column, else shared. Each area
     remembers the register's row of each of its rows (:attr:`Area.origins`), so that
@@ -274,11 +249,10 @@ def areas_from_register(
     areas: list[Area] = []
     for name in sorted(set(hh.groups) | set(vol.groups)):
         folder = work / slug(name)
-        origins = [_write(folder / "households.csv", hh, name)]
-        origins.append(_write(folder / "volunteers.csv", vol, name))
+        origins = [hh.write(folder, "households", name), vol.write(folder, "volunteers", name)]
         spath = sp_path
         if sp is not None and sp.rows(name):
-            origins.append(_write(folder / "service_points.csv", sp, name))
+            origins.append(sp.write(folder, "service_points", name))
             spath = origins[-1].split
         net = Path(network) if network else None
         problems = tuple(_unmatched(name, hh, vol, column))
@@ -286,13 +260,6 @@ def areas_from_register(
             Area(name, origins[0].split, origins[1].split, net, spath, tuple(origins), problems)
         )
     return areas
-
-
-def _write(path: Path, split: Split, name: str) -> Origin:
-    """Write area ``name``'s rows of ``split`` as ``path``; return where they came from."""
-    rows = split.rows(name)
-    write_text(path, _csv_text(split.header, rows))
-    return Origin(path, split.path, tuple(n for n, _ in rows))
 
 
 def _file_hash(path: Path | None) -> str:

@@ -225,11 +225,10 @@ def _register_errors(area: Area, settings: Settings) -> list[Problem]:
     """
     from ..registers import validate_files
 
+    empty = {o.split for o in area.origins if not o.rows}
+
     def rows(path: Path | None) -> Path | None:
-        if path is None or not path.exists():
-            return None
-        with path.open(encoding="utf-8-sig") as fh:
-            return path if sum(1 for line in fh if line.strip()) > 1 else None
+        return None if path is None or path in empty or not path.exists() else path
 
     found = validate_files(
         rows(area.households),

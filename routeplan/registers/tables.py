@@ -39,6 +39,7 @@ __all__ = [
     "match_header",
     "read_cells",
     "read_table",
+    "register_layer",
 ]
 
 _MOJIBAKE = re.compile("á»|áº|Ã[\u0080-\u00bf]|Æ°|Æ¡|Ä‘|Ä\u0090|Ä\u0083|Ã¡|Ã©")
@@ -617,6 +618,17 @@ def _pick_layer(path: Path, kind: Kind, out: Problems) -> str | None:
             params={"n": len(layers), "layer": layer, "kind": kind},
         )
     return layer
+
+
+def register_layer(path: PathLike, kind: Kind) -> tuple[str | None, list[Problem]]:
+    """Return the layer of a GeoJSON or GeoPackage file a register is read from.
+
+    The layer named like the register (``households``), else the first; with the
+    problems found choosing it (none, or several layers: a warning). ``None`` when the
+    file cannot be read.
+    """
+    out = Problems(str(path))
+    return _pick_layer(Path(path), kind, out), out.items
 
 
 def _points(

@@ -192,3 +192,33 @@ def test_an_excel_city_register_is_split_like_a_csv_one(
     # the title is row 1 and the header row 2 of the workbook: the row Excel shows
     assert f"{xlsx}, row {bad + 3} [latitude]: latitude 96.5" in printed
     assert printed.count(": planned: 12 households") == 2  # the other two areas
+
+
+def test_a_geopackage_city_register_names_its_features(
+    city: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import geopandas as gpd
+
+    rows = _rows(city / "households.csv")
+    first = sorted({r["area"] for r in rows})[0]
+    bad = [k for k, r in enumerate(rows) if r["area"] == first][-1]
+    rows[bad]["elderly"] = "maybe"
+    frame = gpd.GeoDataFrame(
+        [{c: v for c, v in r.items() if c not in ("latitude", "longitude")} for r in rows],
+        geometry=gpd.points_from_xy(
+            [float(r["longitude"] or "nan") for r in rows],
+            [float(r["latitude"] or "nan") for r in rows],
+        ),
+        crs="EPSG:4326",
+    )
+    gpkg = city / "households.gpkg"
+    frame.to_file(gpkg, layer="households", driver="GPKG")
+    areas = areas_from_register(gpkg, city / "volunteers.csv", tmp_path / "w")
+    assert all(a.households.suffix == ".geojson" for a in areas)
+    assert all(len(gpd.read_file(a.households)) == 12 for a in areas)
+
+    code = _areas_cli(city, tmp_path / "out", tmp_path, households=gpkg)
+    printed = capsys.readouterr().out
+    assert code == 1, printed
+    assert f"{gpkg}, feature {bad + 1} [elderly]" in printed
+    assert printed.count(": planned: 12 households") == 2  # the other two areas
