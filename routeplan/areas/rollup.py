@@ -4,8 +4,9 @@ One row per area: its status (planned, skipped because unchanged, failed with th
 reason), households, volunteers, visits this week, households rolled over to next
 week, households left unassigned, volunteers short by the 1+20 rule, and the coverage
 headline (median minutes from a household to its nearest service point, and the share
-beyond ``coverage.far_min``), then a total row. The HTML page is one file with no
-script and no external resource, so it opens offline.
+beyond ``coverage.far_min``) and the warnings of an area planned, then a total row.
+The HTML page is one file with no script and no external resource, so it opens
+offline.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ ROLLUP_COLUMNS = (
     "share_far",
     "seconds",
     "error",
+    "warnings",
 )
 """Columns of ``areas.csv``, in order."""
 
@@ -49,6 +51,7 @@ def rollup_rows(results: Sequence[AreaResult]) -> list[dict[str, Any]]:
         f = r.figures
         row: dict[str, Any] = {c: f.get(c, "") for c in ROLLUP_COLUMNS}
         row.update({"area": r.name, "status": r.status, "seconds": r.seconds, "error": r.error})
+        row["warnings"] = "\n".join(str(p) for p in r.problems if p.severity == "warning")
         rows.append(row)
     total: dict[str, Any] = {c: "" for c in ROLLUP_COLUMNS}
     total["area"] = "All areas"
@@ -84,6 +87,7 @@ _HEAD = {
     "share_far": "Share far",
     "seconds": "Seconds",
     "error": "Why it failed",
+    "warnings": "Warnings",
 }
 
 _STYLE = """
@@ -103,7 +107,7 @@ def _cell(column: str, value: Any) -> str:
     elif isinstance(value, int):
         value = f"{value:,}"
     cls = ' class="t"' if column in ("area", "status") else ""
-    if column == "error":
+    if column in ("error", "warnings"):
         cls = ' class="e"'
     if column == "volunteers_short":
         cls = ' class="s"'
@@ -111,7 +115,7 @@ def _cell(column: str, value: Any) -> str:
 
 
 def _html(rows: list[dict[str, Any]], title: str) -> str:
-    text = ("area", "status", "error")
+    text = ("area", "status", "error", "warnings")
     head = "".join(
         ('<th class="t">' if c in text else "<th>") + f"{html.escape(_HEAD[c])}</th>"
         for c in ROLLUP_COLUMNS

@@ -97,6 +97,9 @@ def test_bad_rows_in_two_areas_are_named_by_the_city_registers_rows(
     assert f"row {bad_vol + 2}" in report[first]["error"]
     assert f"row {twin + 2}" in report[second]["error"]
     assert report[third]["status"] == "planned"
+    assert warned.removeprefix("warning: ") in report[third]["warnings"]
+    html = (tmp_path / "out" / "areas.html").read_text(encoding="utf-8")
+    assert f"row {far + 2}: household {rows[far]['household_id']}" in html
     # a rerun skips the unchanged area and still says its warnings
     assert _areas_cli(city, tmp_path / "out", tmp_path) == 1
     again = capsys.readouterr().out
