@@ -14,6 +14,7 @@ from routeplan.errors import InputDataError
 from routeplan.pipeline import (
     InputFiles,
     NewSites,
+    WeekOptions,
     load_inputs,
     make_plan,
     plan_week,
@@ -107,12 +108,13 @@ def test_a_project_week_goes_through_the_same_stages(
         network=small_commune.network,
         settings=SETTINGS,
     )
-    week = plan_week(project, dt.date(2026, 12, 7), settings=SETTINGS)  # remembered network
+    week = plan_week(project, dt.date(2026, 12, 7), WeekOptions(settings=SETTINGS))  # remembered
     inputs = load_inputs(small_commune, settings=SETTINGS)
     direct = make_plan(inputs, week_start=dt.date(2026, 12, 7))
     assert week.plan.assignment == direct.assignment  # same registers, same plan
     with pytest.raises(InputDataError, match="closures file not found"):
-        plan_week(project, dt.date(2026, 12, 14), settings=SETTINGS, closures=tmp_path / "nope.csv")
+        nope = WeekOptions(settings=SETTINGS, closures=tmp_path / "nope.csv")
+        plan_week(project, dt.date(2026, 12, 14), nope)
 
 
 def test_coverage_reads_the_registers_like_the_plan(small_commune: InputFiles) -> None:

@@ -199,11 +199,9 @@ def _plan_project(
     progress: Progress,
 ) -> tuple[Plan, list[Path]]:
     """Plan the project's week and store it; return the plan and the files written."""
-    from ..pipeline import prepare_week, write_week
+    from ..pipeline import WeekOptions, prepare_week, write_week
 
-    week = prepare_week(
-        args.project,
-        week_start,
+    options = WeekOptions(
         settings=settings,
         network=args.network,
         dem=args.dem,
@@ -211,6 +209,7 @@ def _plan_project(
         cache_dir=args.out / ".cache",
         progress=progress,
     )
+    week = prepare_week(args.project, week_start, options)
     paths = write_week(
         args.project, week, args.out, settings=settings, what=what, progress=progress
     )
