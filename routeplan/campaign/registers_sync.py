@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InputDataError, Problem
+from .roads import RoadFiles, remember_roads
 from .store import (
     PathLike,
     ProgressFn,
@@ -25,7 +26,6 @@ from .store import (
     create_schema,
     gpkg_blob,
     join_codes,
-    meta,
     set_meta,
     split_codes,
     touch,
@@ -42,7 +42,6 @@ __all__ = [
     "Registers",
     "households_frame",
     "init_project",
-    "project_network",
     "read_registers",
     "service_points_frame",
     "volunteers_frame",
@@ -338,7 +337,7 @@ def init_project(
     households: gpd.GeoDataFrame | None = None,
     volunteers: gpd.GeoDataFrame | None = None,
     service_points: gpd.GeoDataFrame | None = None,
-    network: PathLike | None = None,
+    roads: RoadFiles | None = None,
     today: dt.date | None = None,
     progress: ProgressFn | None = None,
 ) -> RegisterUpdate:
@@ -356,9 +355,10 @@ def init_project(
     households, volunteers, service_points
         Registers as read by :mod:`routeplan.registers` (see ``docs/ARCHITECTURE.md``).
         All three are needed to create a project.
-    network
-        The road network file used to plan (its path is remembered; the file is not
-        copied into the project).
+    roads
+        The road network, elevation and closures files to plan with
+        (:class:`RoadFiles`: their paths are remembered, the files are not copied into
+        the project; one not given is left as it was).
     today
         Date written as ``added_on`` / ``inactive_since`` (default: today).
     progress
@@ -388,8 +388,8 @@ def init_project(
     path.parent.mkdir(parents=True, exist_ok=True)
     with transaction(path, write=True, create=True, what="init (registers)") as conn:
         created = _store_registers(conn, path, given, (today_s, out), unchanged, progress)
-        if network is not None:
-            set_meta(conn, "network", str(Path(network).resolve()))
+        if roads is not None:
+            remember_roads(conn, roads)
         set_meta(conn, "registers_updated", today_s)
     if progress:
         progress("project saved", 1.0)
@@ -406,13 +406,6 @@ def init_project(
 
     log.info("%s", result.summary())
     return result
-
-
-def project_network(path: PathLike) -> Path | None:
-    """Return the road network file remembered by :func:`init_project`, if any."""
-    with transaction(path, write=False) as conn:
-        value = meta(conn, "network")
-    return Path(value) if value else None
 
 
 def _frame(rows: list[dict[str, Any]]) -> gpd.GeoDataFrame:

@@ -115,13 +115,15 @@ def _add_plan_roads(p: argparse.ArgumentParser) -> None:
         type=Path,
         action="append",
         metavar="FILE",
-        help="elevation raster for slope-aware walking times; repeat for tiles",
+        help="elevation raster for slope-aware walking times; repeat for tiles "
+        "(with --project: default, the files given to routeplan init --dem)",
     )
     p.add_argument(
         "--closures",
         type=Path,
         metavar="FILE",
-        help="closed or flooded ways for this run (way ids, or lines in GeoJSON/GPKG)",
+        help="closed or flooded ways for this run (way ids, or lines in GeoJSON/GPKG; "
+        "with --project: default, the file given to routeplan init --closures)",
     )
 
 

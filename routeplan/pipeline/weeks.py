@@ -13,7 +13,7 @@ from ..config import Settings
 from ..errors import InputDataError, Problem, RouteplanError
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..campaign import RegisterUpdate, WeekPlan
+    from ..campaign import RegisterUpdate, RoadFiles, WeekPlan
     from ..matrix import TravelMatrix
     from ..network import Network
 
@@ -36,7 +36,8 @@ class WeekOptions:
         file given to ``routeplan init --network``.
     dem, closures
         Elevation raster(s) and closed ways for this week, applied when the network
-        is loaded from a file (see :func:`routeplan.network.load_network`).
+        is loaded from a file (see :func:`routeplan.network.load_network`); default:
+        those given to ``routeplan init --dem``, ``--closures``.
     cache_dir
         Folder of cached travel matrices.
     progress
@@ -53,14 +54,20 @@ class WeekOptions:
 
 
 def _project_network(project: PathLike, options: WeekOptions) -> Network:
-    """Load the network given, else the one the project remembers (``init --network``)."""
-    from ..campaign import project_network
+    """Load the network given, else the one the project remembers (``init --network``).
+
+    Elevation and closures not given are those the project remembers (``init --dem``,
+    ``--closures``); a loaded network is used as it is.
+    """
+    from ..campaign import project_roads
     from ..network import Network, load_network
 
-    network, dem, closures = options.network, options.dem, options.closures
-    if isinstance(network, Network):
-        return network
-    source = network if network is not None else project_network(project)
+    if isinstance(options.network, Network):
+        return options.network
+    remembered = project_roads(project)
+    source = options.network if options.network is not None else remembered.network
+    dem = options.dem if options.dem is not None else remembered.dem
+    closures = options.closures if options.closures is not None else remembered.closures
     if source is None:
         raise InputDataError(
             [
@@ -257,7 +264,7 @@ def replan_week(
     settings, progress = options.settings, options.progress
     registers = _week_registers(project, week_start, settings, adjusted=True)
     households, volunteers, previous, carry = registers
-    net = _project_network(project, replace(options, dem=None, closures=None))
+    net = _project_network(project, options)
     matrices = _week_matrices(net, registers, options)
     adjust = week_adjustments(project, week_start)
     locks = dict(adjust.locks)
@@ -306,22 +313,30 @@ def update_project(
     households: PathLike | None = None,
     volunteers: PathLike | None = None,
     service_points: PathLike | None = None,
-    network: PathLike | None = None,
+    roads: RoadFiles | None = None,
     settings: Settings | None = None,
     progress: ProgressFn | None = None,
 ) -> RegisterUpdate:
     """Create the project file from the registers given, or update it with them.
 
     Households without coordinates are placed at their village, found among the named
-    places of ``network`` (an OSM file; a saved GraphML has none). The network file is
-    remembered by the project for :func:`plan_week`. See
+    places of the network file of ``roads`` (an OSM file; a saved GraphML has none).
+    The road files given (:class:`~routeplan.campaign.RoadFiles`: network, elevation,
+    closures) are remembered by the project for :func:`plan_week` and
+    :func:`replan_week`; a file that does not exist is refused first. See
     :func:`routeplan.campaign.init_project`.
     """
     from ..campaign import check_writable, init_project
-    from ..network import read_places
+    from ..network import check_network_file, read_places
     from ..registers import read_households, read_service_points, read_volunteers
 
     check_writable(project)  # before reading the registers and the network
+    network = roads.network if roads else None
+    if roads:
+        given = {"closures": roads.closures, **dem_files(roads.dem)}
+        problems = missing_files(given) + (check_network_file(network) if network else [])
+        if problems:
+            raise InputDataError(problems, subject="inputs")
     settings = settings or Settings()
     places = None
     if households and network and not str(network).lower().endswith(".graphml"):
@@ -338,7 +353,7 @@ def update_project(
         households=frames["households"],
         volunteers=frames["volunteers"],
         service_points=frames["service_points"],
-        network=network,
+        roads=roads,
         progress=progress,
     )
     warned = [p for f in frames.values() if f is not None for p in f.attrs.get("problems", ())]
