@@ -13,12 +13,12 @@ import datetime as dt
 import logging
 import sqlite3
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InputDataError, Problem
-from .roads import RoadFiles, remember_roads
+from .roads import RoadFiles, remember_roads, roads_summary
 from .store import (
     PathLike,
     ProgressFn,
@@ -137,6 +137,8 @@ class RegisterUpdate:
     unchanged: Mapping[str, int]
     warnings: tuple[Problem, ...] = ()
     """What the registers read were warned about (the update went ahead)."""
+    roads: RoadFiles = field(default_factory=RoadFiles)
+    """The road files remembered by this update (absolute paths; ``None``: unchanged)."""
 
     def summary(self) -> str:
         """Say what changed, one line per register."""
@@ -152,7 +154,7 @@ class RegisterUpdate:
                     parts.append(f"{len(ids[reg])} {word}")
             parts.append(f"{self.unchanged[reg]} unchanged")
             lines.append(f"  {reg.replace('_', ' ')}: {', '.join(parts)}")
-        return "\n".join(lines)
+        return "\n".join(lines + roads_summary(self.roads))
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -388,8 +390,7 @@ def init_project(
     path.parent.mkdir(parents=True, exist_ok=True)
     with transaction(path, write=True, create=True, what="init (registers)") as conn:
         created = _store_registers(conn, path, given, (today_s, out), unchanged, progress)
-        if roads is not None:
-            remember_roads(conn, roads)
+        remembered = remember_roads(conn, roads) if roads is not None else RoadFiles()
         set_meta(conn, "registers_updated", today_s)
     if progress:
         progress("project saved", 1.0)
@@ -402,6 +403,7 @@ def init_project(
         inactive=ids["inactive"],
         reactivated=ids["reactivated"],
         unchanged=unchanged,
+        roads=remembered,
     )
 
     log.info("%s", result.summary())

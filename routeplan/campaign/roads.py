@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .store import PathLike, meta, set_meta, transaction
 
-__all__ = ["RoadFiles", "project_network", "project_roads", "remember_roads"]
+__all__ = ["RoadFiles", "project_network", "project_roads", "remember_roads", "roads_summary"]
 
 
 @dataclass(frozen=True)
@@ -45,16 +45,40 @@ class RoadFiles:
     forget_closures: bool = False
 
 
-def remember_roads(conn: sqlite3.Connection, roads: RoadFiles) -> None:
-    """Record the given road files' absolute paths in the open project ``conn``."""
-    if roads.network is not None:
-        set_meta(conn, "network", str(Path(roads.network).resolve()))
-    if roads.dem is not None:
-        set_meta(conn, "dem", json.dumps([str(Path(d).resolve()) for d in roads.dem]))
-    if roads.closures is not None:
-        set_meta(conn, "closures", str(Path(roads.closures).resolve()))
-    elif roads.forget_closures:
+def remember_roads(conn: sqlite3.Connection, roads: RoadFiles) -> RoadFiles:
+    """Record the given road files' absolute paths in the open project ``conn``.
+
+    Returns what was recorded: the absolute paths of the files given.
+    """
+    done = RoadFiles(
+        network=None if roads.network is None else Path(roads.network).resolve(),
+        dem=None if roads.dem is None else tuple(Path(d).resolve() for d in roads.dem),
+        closures=None if roads.closures is None else Path(roads.closures).resolve(),
+        forget_closures=roads.forget_closures and roads.closures is None,
+    )
+    if done.network is not None:
+        set_meta(conn, "network", str(done.network))
+    if done.dem is not None:
+        set_meta(conn, "dem", json.dumps([str(d) for d in done.dem]))
+    if done.closures is not None:
+        set_meta(conn, "closures", str(done.closures))
+    elif done.forget_closures:
         set_meta(conn, "closures", "")
+    return done
+
+
+def roads_summary(roads: RoadFiles) -> list[str]:
+    """Say which road files a project now remembers, one line each (none: nothing new)."""
+    lines = []
+    if roads.network is not None:
+        lines.append(f"  road network: {roads.network}")
+    if roads.dem is not None:
+        lines.append(f"  elevation: {', '.join(map(str, roads.dem)) or 'none'}")
+    if roads.closures is not None:
+        lines.append(f"  closures: {roads.closures} (closed in every plan until forgotten)")
+    elif roads.forget_closures:
+        lines.append("  closures: none (forgotten: every road is open again)")
+    return lines
 
 
 def project_roads(path: PathLike) -> RoadFiles:

@@ -38,6 +38,7 @@ def test_cli_init_record_progress(
     closed.write_text("way_id\n1\n")
     assert main(["-q", "init", str(project), "--closures", str(closed)]) == 0
     assert campaign.project_roads(project).closures == closed.resolve()
+    assert f"closures: {closed.resolve()}" in capsys.readouterr().out  # said, with its path
     assert main(["-q", "init", str(project), "--closures", str(tmp_path / "nope.csv")]) == 2
     assert "closures file not found" in capsys.readouterr().err  # nothing remembered
     assert campaign.project_roads(project).closures == closed.resolve()
