@@ -202,3 +202,24 @@ def test_a_full_write_deletes_the_files_of_a_volunteer_gone(moved) -> None:  # t
         assert all(p.read_text() == "the coordinator's own file" for p in mine)
         left = sorted(set(_files(folder)) - {p.relative_to(folder).as_posix() for p in mine})
         assert left == sorted(_files(root / "gone-fresh"))  # as a write into a new folder
+
+
+def test_a_full_write_deletes_the_sheet_of_a_volunteer_left_without_rounds(moved) -> None:  # type: ignore[no-untyped-def]
+    """A volunteer still in the register but with no rounds now keeps a page, no sheet."""
+    from routeplan.pipeline import Inputs, write_outputs
+    from routeplan.planner import replan
+    from routeplan.render.text import safe_file_name
+
+    ns, _, root, _ = moved
+    idle = ns.volunteers.volunteer_id.iloc[1]
+    volunteers = ns.volunteers.copy()
+    volunteers.loc[volunteers.volunteer_id == idle, "capacity"] = 0  # no household this week
+    result = replan(ns.households, volunteers, ns.matrices, ns.plan, settings=ns.settings)
+    assert idle not in {r.volunteer_id for r in result.routes}
+    inputs = Inputs(
+        ns.households, volunteers, ns.service_points, ns.network, dict(ns.matrices), ns.settings
+    )
+    folder = root / "idle"
+    shutil.copytree(root / "before", folder)
+    write_outputs(result, inputs, folder)
+    assert _own_files(folder, idle) == [f"volunteers/{safe_file_name(idle)}.html"]
