@@ -89,7 +89,7 @@ def _write(write, week, settings, out: Path) -> dict[str, float]:  # type: ignor
 def bench_replan(folder: Path, settings, solutions: int) -> dict[str, object]:  # type: ignore[no-untyped-def]
     from routeplan.campaign import change_adjustments, load_plan, save_plan
     from routeplan.network import load_network
-    from routeplan.pipeline import replan_week, write_changed_outputs, write_outputs
+    from routeplan.pipeline import WeekOptions, replan_week, write_changed_outputs, write_outputs
 
     project = folder / "demo.gpkg"
     net = load_network(folder / "demo-files" / "uploads" / "network.osm")
@@ -97,9 +97,8 @@ def bench_replan(folder: Path, settings, solutions: int) -> dict[str, object]:  
     out = folder / "demo-files" / "out" / WEEK.isoformat()
 
     def again(full: bool, with_settings=settings):  # type: ignore[no-untyped-def]
-        return replan_week(
-            project, WEEK, full=full, settings=with_settings, network=net, cache_dir=cache
-        )
+        options = WeekOptions(settings=with_settings, network=net, cache_dir=cache)
+        return replan_week(project, WEEK, options, full=full)
 
     week, first = _timed(lambda: again(True))
     first_write = _write(write_outputs, week, settings, out)

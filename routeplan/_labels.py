@@ -3,6 +3,8 @@
 Maps (:mod:`routeplan.render.maps`) and route sheets (:mod:`routeplan.render.sheets`) share these
 strings so that a volunteer reads the same words on the phone and on paper. Each key
 maps to ``(vietnamese, english)``; some contain ``str.format`` fields such as ``{n}``.
+:class:`Catalogue` is the one mechanism of such word lists: :data:`LABELS` is one, and
+so are the coordinator app's words (:mod:`routeplan.app.labels`).
 
 >>> label("day_6", "vi")
 'Chủ Nhật'
@@ -12,13 +14,46 @@ maps to ``(vietnamese, english)``; some contain ``str.format`` fields such as ``
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from types import MappingProxyType
 
-__all__ = ["LABELS", "LANGUAGES", "day_label", "label"]
+__all__ = ["LABELS", "LANGUAGES", "Catalogue", "day_label", "label"]
 
 LANGUAGES = ("vi", "en")
 """Languages every label exists in, in the order of the tuples in :data:`LABELS`."""
+
+
+class Catalogue(Mapping[str, tuple[str, str]]):
+    """Words by key, each ``(vietnamese, english)``, read-only; a mapping of them.
+
+    Any language other than ``"en"`` gets the Vietnamese (the default language).
+    """
+
+    def __init__(self, words: Mapping[str, tuple[str, str]]) -> None:
+        self._words = MappingProxyType(dict(words))
+
+    def __getitem__(self, key: str) -> tuple[str, str]:
+        return self._words[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._words)
+
+    def __len__(self) -> int:
+        return len(self._words)
+
+    def words(self, key: str, language: str = "vi", **fields: object) -> str:
+        """Return the words of ``key`` in ``language``, with ``fields`` filled in if given.
+
+        Raises
+        ------
+        KeyError
+            If ``key`` is unknown (or a field of its words is not given).
+
+        """
+        vi, en = self._words[key]
+        text = en if language == "en" else vi
+        return text.format(**fields) if fields else text
+
 
 _TEXT: dict[str, tuple[str, str]] = {
     # days, 0 = Monday
@@ -351,7 +386,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "osm": ("Dữ liệu đường: © OpenStreetMap", "Roads: © OpenStreetMap contributors"),
 }
 
-LABELS: Mapping[str, tuple[str, str]] = MappingProxyType(_TEXT)
+LABELS = Catalogue(_TEXT)
 """Every label: key -> ``(vietnamese, english)``."""
 
 
@@ -364,8 +399,7 @@ def label(key: str, language: str = "vi") -> str:
         If ``key`` is unknown.
 
     """
-    vi, en = LABELS[key]
-    return en if language == "en" else vi
+    return LABELS.words(key, language)
 
 
 def day_label(day: int, language: str = "vi") -> str:

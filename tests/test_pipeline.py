@@ -9,14 +9,17 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from routeplan.campaign import RoadFiles
 from routeplan.config import PlannerSettings, Settings
 from routeplan.errors import InputDataError
 from routeplan.pipeline import (
     InputFiles,
     NewSites,
+    WeekOptions,
     load_inputs,
     make_plan,
     plan_week,
+    replan_week,
     run_coverage,
     update_project,
     write_outputs,
@@ -95,24 +98,57 @@ def test_unknown_output_is_refused_before_writing(
     assert not (tmp_path / "out").exists()
 
 
+def _project(files: InputFiles, project: Path, closures: Path | None = None) -> Path:
+    """Make ``project`` from the registers of ``files``, remembering its roads."""
+    assert isinstance(files.network, Path)
+    roads = RoadFiles(files.network, closures=closures)
+    update_project(
+        project,
+        households=files.households,
+        volunteers=files.volunteers,
+        service_points=files.service_points,
+        roads=roads,
+        settings=SETTINGS,
+    )
+    return project
+
+
 def test_a_project_week_goes_through_the_same_stages(
     small_commune: InputFiles, tmp_path: Path
 ) -> None:
-    project = tmp_path / "p.gpkg"
-    update_project(
-        project,
-        households=small_commune.households,
-        volunteers=small_commune.volunteers,
-        service_points=small_commune.service_points,
-        network=small_commune.network,
-        settings=SETTINGS,
-    )
-    week = plan_week(project, dt.date(2026, 12, 7), settings=SETTINGS)  # remembered network
+    project = _project(small_commune, tmp_path / "p.gpkg")
+    week = plan_week(project, dt.date(2026, 12, 7), WeekOptions(settings=SETTINGS))  # remembered
     inputs = load_inputs(small_commune, settings=SETTINGS)
     direct = make_plan(inputs, week_start=dt.date(2026, 12, 7))
     assert week.plan.assignment == direct.assignment  # same registers, same plan
     with pytest.raises(InputDataError, match="closures file not found"):
-        plan_week(project, dt.date(2026, 12, 14), settings=SETTINGS, closures=tmp_path / "nope.csv")
+        nope = WeekOptions(settings=SETTINGS, closures=tmp_path / "nope.csv")
+        plan_week(project, dt.date(2026, 12, 14), nope)
+
+
+def test_a_replan_keeps_the_closures_the_project_remembers(
+    small_commune: InputFiles, tmp_path: Path
+) -> None:
+    from routeplan.campaign import project_roads
+    from routeplan.network import load_network
+
+    graph = load_network(small_commune.network).graph
+    way = sorted(d["osmid"] for _, _, d in graph.edges(data=True) if d["highway"] != "path")[0]
+    closed = tmp_path / "closed.csv"
+    closed.write_text(f"way_id,reason\n{way},flooded\n")
+    project = _project(small_commune, tmp_path / "p.gpkg", closed)
+    assert project_roads(project).closures == closed.resolve()
+    week = dt.date(2026, 12, 7)
+    options = WeekOptions(settings=SETTINGS)  # the roads the project remembers
+    planned = plan_week(project, week, options)
+    again = replan_week(project, week, options)  # as the app's "plan again" does
+    for done in (planned, again):
+        assert done.network.report.closed_way_ids == [way]
+        assert not [d for _, _, d in done.network.graph.edges(data=True) if d["osmid"] == way]
+        assert "closures: 1 way closed" in done.network.summary()
+    update_project(project, roads=RoadFiles(forget_closures=True), settings=SETTINGS)
+    assert project_roads(project).closures is None  # the road is open again
+    assert project_roads(project).network == Path(str(small_commune.network)).resolve()
 
 
 def test_coverage_reads_the_registers_like_the_plan(small_commune: InputFiles) -> None:

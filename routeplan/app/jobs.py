@@ -80,19 +80,19 @@ class StagedProgress:
 
 
 def _plan_job(args: dict[str, Any], progress: StagedProgress) -> dict[str, Any]:
-    from ..pipeline import replan_week, week_inputs, write_changed_outputs, write_outputs
+    from ..pipeline import (
+        WeekOptions,
+        replan_week,
+        week_inputs,
+        write_changed_outputs,
+        write_outputs,
+    )
 
     settings: Settings = args["settings"]
     week = dt.date.fromisoformat(args["week"])
     full = args["kind"] == "plan"
-    result = replan_week(
-        args["project"],
-        week,
-        full=full,
-        settings=settings,
-        cache_dir=args["cache"],
-        progress=progress,
-    )
+    options = WeekOptions(settings=settings, cache_dir=args["cache"], progress=progress)
+    result = replan_week(args["project"], week, options, full=full)
     # a re-plan writes only the files of the volunteers whose rounds changed (and the
     # files listing everyone); a full plan writes everything
     write = write_outputs if full else write_changed_outputs

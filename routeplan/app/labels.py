@@ -1,14 +1,14 @@
 """Words of the coordinator's app, in Vietnamese (the default) and English.
 
-Each key maps to ``(vietnamese, english)``, as :mod:`routeplan._labels` does for maps
-and sheets; some contain ``str.format`` fields.
+Each key maps to ``(vietnamese, english)``, in a :class:`routeplan._labels.Catalogue`
+as the words of the maps and sheets are; some contain ``str.format`` fields.
 """
 
 from __future__ import annotations
 
-__all__ = ["LANGUAGES", "text"]
+from .._labels import LANGUAGES, Catalogue
 
-LANGUAGES = ("vi", "en")
+__all__ = ["LANGUAGES", "text"]
 
 _TEXT: dict[str, tuple[str, str]] = {
     "app": ("Lập lịch thăm hộ", "Visit planner"),
@@ -201,10 +201,9 @@ _TEXT: dict[str, tuple[str, str]] = {
     "reason_time": ("lịch tuần này đã kín", "the volunteer's hours this week were full"),
 }
 
-_INDEX = {lang: i for i, lang in enumerate(LANGUAGES)}
+_WORDS = Catalogue(_TEXT)
 
 
 def text(key: str, language: str, **fields: object) -> str:
     """Return the words of ``key`` in ``language`` (``"vi"`` or ``"en"``), formatted."""
-    words = _TEXT[key][_INDEX.get(language, 0)]
-    return words.format(**fields) if fields else words
+    return _WORDS.words(key, language, **fields)

@@ -62,6 +62,7 @@ def _store(paths: ProjectPaths, role: str, end: str, data: bytes) -> Path:
 
 def _update(paths: ProjectPaths, request: Request, files: dict[str, Path]) -> Any:
     """Put the uploaded registers and map into the project; raise InputDataError."""
+    from ..campaign import RoadFiles
     from ..pipeline import update_project
 
     network = files.get("network") or paths.upload_of("network")
@@ -70,7 +71,7 @@ def _update(paths: ProjectPaths, request: Request, files: dict[str, Path]) -> An
         households=files.get("households"),
         volunteers=files.get("volunteers"),
         service_points=files.get("service_points"),
-        network=network,
+        roads=RoadFiles(network=network),
         settings=state_of(request).config.settings,
     )
 

@@ -69,6 +69,7 @@ def create_app(config: AppConfig) -> Starlette:
 
 def demo_folder(folder: Path, *, settings: object = None) -> Path:
     """Make project ``demo`` in ``folder`` from a fresh copy of the demo commune."""
+    from ..campaign import RoadFiles
     from ..config import Settings
     from ..demo import demo_files
     from ..pipeline import update_project
@@ -85,7 +86,7 @@ def demo_folder(folder: Path, *, settings: object = None) -> Path:
         households=copies["households"],
         volunteers=copies["volunteers"],
         service_points=copies["service_points"],
-        network=copies["network"],
+        roads=RoadFiles(network=copies["network"]),
         settings=settings if isinstance(settings, Settings) else Settings(),
     )
     return folder / "demo.gpkg"

@@ -35,7 +35,10 @@ Submodules
     GeoPackage geometry blobs, the encodings of stored values.
 ``registers_sync``
     :func:`init_project` (adding, updating, inactivating register items),
-    :func:`read_registers`, :func:`project_network`.
+    :func:`read_registers`.
+``roads``
+    :class:`RoadFiles`: the network, elevation and closures files the project
+    remembers (:func:`project_roads`, :func:`project_network`).
 ``outcome_rows``
     Reading and checking an outcomes file: :func:`parse_date`, :func:`parse_outcome`.
 ``outcomes``
@@ -69,9 +72,9 @@ from .registers_sync import (
     Registers,
     RegisterUpdate,
     init_project,
-    project_network,
     read_registers,
 )
+from .roads import RoadFiles, project_network, project_roads
 from .store import SCHEMA_VERSION, ProjectFileError, backup, check_writable, lock_info
 
 __all__ = [
@@ -83,6 +86,7 @@ __all__ = [
     "ProjectFileError",
     "RegisterUpdate",
     "Registers",
+    "RoadFiles",
     "WeekAdjustments",
     "WeekPlan",
     "backup",
@@ -100,6 +104,7 @@ __all__ = [
     "progress_html",
     "progress_report",
     "project_network",
+    "project_roads",
     "read_registers",
     "record_outcomes",
     "save_plan",

@@ -13,11 +13,12 @@ import datetime as dt
 import logging
 import sqlite3
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InputDataError, Problem
+from .roads import RoadFiles, remember_roads, roads_summary
 from .store import (
     PathLike,
     ProgressFn,
@@ -25,7 +26,6 @@ from .store import (
     create_schema,
     gpkg_blob,
     join_codes,
-    meta,
     set_meta,
     split_codes,
     touch,
@@ -42,7 +42,6 @@ __all__ = [
     "Registers",
     "households_frame",
     "init_project",
-    "project_network",
     "read_registers",
     "service_points_frame",
     "volunteers_frame",
@@ -138,6 +137,8 @@ class RegisterUpdate:
     unchanged: Mapping[str, int]
     warnings: tuple[Problem, ...] = ()
     """What the registers read were warned about (the update went ahead)."""
+    roads: RoadFiles = field(default_factory=RoadFiles)
+    """The road files remembered by this update (absolute paths; ``None``: unchanged)."""
 
     def summary(self) -> str:
         """Say what changed, one line per register."""
@@ -153,7 +154,7 @@ class RegisterUpdate:
                     parts.append(f"{len(ids[reg])} {word}")
             parts.append(f"{self.unchanged[reg]} unchanged")
             lines.append(f"  {reg.replace('_', ' ')}: {', '.join(parts)}")
-        return "\n".join(lines)
+        return "\n".join(lines + roads_summary(self.roads))
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -338,7 +339,7 @@ def init_project(
     households: gpd.GeoDataFrame | None = None,
     volunteers: gpd.GeoDataFrame | None = None,
     service_points: gpd.GeoDataFrame | None = None,
-    network: PathLike | None = None,
+    roads: RoadFiles | None = None,
     today: dt.date | None = None,
     progress: ProgressFn | None = None,
 ) -> RegisterUpdate:
@@ -356,9 +357,10 @@ def init_project(
     households, volunteers, service_points
         Registers as read by :mod:`routeplan.registers` (see ``docs/ARCHITECTURE.md``).
         All three are needed to create a project.
-    network
-        The road network file used to plan (its path is remembered; the file is not
-        copied into the project).
+    roads
+        The road network, elevation and closures files to plan with
+        (:class:`RoadFiles`: their paths are remembered, the files are not copied into
+        the project; one not given is left as it was).
     today
         Date written as ``added_on`` / ``inactive_since`` (default: today).
     progress
@@ -388,8 +390,7 @@ def init_project(
     path.parent.mkdir(parents=True, exist_ok=True)
     with transaction(path, write=True, create=True, what="init (registers)") as conn:
         created = _store_registers(conn, path, given, (today_s, out), unchanged, progress)
-        if network is not None:
-            set_meta(conn, "network", str(Path(network).resolve()))
+        remembered = remember_roads(conn, roads) if roads is not None else RoadFiles()
         set_meta(conn, "registers_updated", today_s)
     if progress:
         progress("project saved", 1.0)
@@ -402,17 +403,11 @@ def init_project(
         inactive=ids["inactive"],
         reactivated=ids["reactivated"],
         unchanged=unchanged,
+        roads=remembered,
     )
 
     log.info("%s", result.summary())
     return result
-
-
-def project_network(path: PathLike) -> Path | None:
-    """Return the road network file remembered by :func:`init_project`, if any."""
-    with transaction(path, write=False) as conn:
-        value = meta(conn, "network")
-    return Path(value) if value else None
 
 
 def _frame(rows: list[dict[str, Any]]) -> gpd.GeoDataFrame:

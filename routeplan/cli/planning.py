@@ -115,13 +115,15 @@ def _add_plan_roads(p: argparse.ArgumentParser) -> None:
         type=Path,
         action="append",
         metavar="FILE",
-        help="elevation raster for slope-aware walking times; repeat for tiles",
+        help="elevation raster for slope-aware walking times; repeat for tiles "
+        "(with --project: default, the files given to routeplan init --dem)",
     )
     p.add_argument(
         "--closures",
         type=Path,
         metavar="FILE",
-        help="closed or flooded ways for this run (way ids, or lines in GeoJSON/GPKG)",
+        help="closed or flooded ways for this run (way ids, or lines in GeoJSON/GPKG; "
+        "with --project: default, the file given to routeplan init --closures)",
     )
 
 
@@ -199,11 +201,9 @@ def _plan_project(
     progress: Progress,
 ) -> tuple[Plan, list[Path]]:
     """Plan the project's week and store it; return the plan and the files written."""
-    from ..pipeline import prepare_week, write_week
+    from ..pipeline import WeekOptions, prepare_week, write_week
 
-    week = prepare_week(
-        args.project,
-        week_start,
+    options = WeekOptions(
         settings=settings,
         network=args.network,
         dem=args.dem,
@@ -211,6 +211,7 @@ def _plan_project(
         cache_dir=args.out / ".cache",
         progress=progress,
     )
+    week = prepare_week(args.project, week_start, options)
     paths = write_week(
         args.project, week, args.out, settings=settings, what=what, progress=progress
     )

@@ -32,19 +32,42 @@ def _add_init(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg
         help="road network to plan with (remembered by the project; its named "
         "places locate households that have no coordinates)",
     )
+    p.add_argument(
+        "--dem",
+        type=Path,
+        action="append",
+        metavar="FILE",
+        help="elevation raster for slope-aware walking times, remembered by the project "
+        "for every plan and re-plan; repeat for tiles",
+    )
+    closures = p.add_mutually_exclusive_group()
+    closures.add_argument(
+        "--closures",
+        type=Path,
+        metavar="FILE",
+        help="closed or flooded ways (way ids, or lines in GeoJSON/GPKG), remembered by "
+        "the project for every plan and re-plan until replaced or --no-closures",
+    )
+    closures.add_argument(
+        "--no-closures",
+        action="store_true",
+        help="forget the closures the project remembers (the roads are open again)",
+    )
     add_common(p)
 
 
 def _cmd_init(args: argparse.Namespace) -> int:
+    from ..campaign import RoadFiles
     from ..pipeline import update_project
 
+    roads = RoadFiles(args.network, args.dem, args.closures, forget_closures=args.no_closures)
     with progress_shown(args) as progress:
         update = update_project(
             args.project,
             households=args.households,
             volunteers=args.volunteers,
             service_points=args.service_points,
-            network=args.network,
+            roads=roads,
             settings=settings_of(args),
             progress=progress,
         )

@@ -21,13 +21,22 @@ from __future__ import annotations
 from .coverage_report import NewSites, run_coverage
 from .inputs import InputFiles, Inputs, build_matrices, load_inputs
 from .plan import OUTPUTS, make_plan, write_changed_outputs, write_outputs
-from .weeks import plan_week, prepare_week, replan_week, update_project, week_inputs, write_week
+from .weeks import (
+    WeekOptions,
+    plan_week,
+    prepare_week,
+    replan_week,
+    update_project,
+    week_inputs,
+    write_week,
+)
 
 __all__ = [
     "OUTPUTS",
     "InputFiles",
     "Inputs",
     "NewSites",
+    "WeekOptions",
     "build_matrices",
     "load_inputs",
     "make_plan",

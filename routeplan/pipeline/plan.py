@@ -16,12 +16,24 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..planner import Plan
 
 from .inputs import Inputs, PathLike, ProgressFn
-from .written import forget, merged, record, recorded
+from .written import (
+    forget,
+    merged,
+    merged_files,
+    own_files,
+    record,
+    recorded,
+    remove_stale,
+    replaced_files,
+)
 
 log = logging.getLogger(__name__)
 
 OUTPUTS = ("tables", "exports", "maps", "sheets")
 """What :func:`write_outputs` can write, in the order it writes them."""
+
+_OWN_FOLDER = {"exports": "gpx", "maps": "volunteers", "sheets": "sheets"}
+"""The folder of each volunteer's own files each output writes."""
 
 # --- the plan -------------------------------------------------------------------------------
 
@@ -62,7 +74,10 @@ def write_outputs(
     """Write the plan's files into ``out_dir`` and return their paths.
 
     The plan and its registers are joined and checked once
-    (:func:`routeplan.render.bundle`); every writer takes that bundle.
+    (:func:`routeplan.render.bundle`); every writer takes that bundle. A phone page,
+    route sheet or GPX file an earlier write left in ``out_dir`` for a volunteer no
+    longer in the plan (or no longer with rounds) is deleted when this write makes
+    that kind of file: only files the folder's record says routeplan wrote.
 
     Parameters
     ----------
@@ -198,10 +213,8 @@ def _write_outputs(
     progress: ProgressFn | None,
 ) -> list[Path]:
     """Write the files, keeping the folder's record of what they show (see ``written``)."""
-    from ..render.digest import volunteer_digests
-
     old = recorded(out) if volunteers is not None else None
-    forget(out)  # before any file changes: a write stopped half-way leaves no record
+    old_files = forget(out)  # before any file changes: a write stopped half-way leaves no digests
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     if "tables" in wanted:
@@ -229,8 +242,38 @@ def _write_outputs(
         written += write_sheets(
             checked, out, network=inputs.network, volunteers=volunteers, progress=progress
         )
-    if {"exports", "maps", "sheets"} <= set(wanted):
-        digests = volunteer_digests(checked, shared=_shared(inputs))
-        record(out, digests if volunteers is None else merged(old, digests, volunteers))
+    _keep_record(out, checked, inputs, (old, old_files), written, wanted, volunteers)
     log.info("wrote %d files to %s", len(written), out)
     return written
+
+
+def _keep_record(
+    out: Path,
+    checked: Any,
+    inputs: Inputs,
+    old: tuple[dict[str, str] | None, dict[str, list[str]]],
+    written: list[Path],
+    wanted: list[str],
+    volunteers: Collection[str] | None,
+) -> None:
+    """Delete the own files of volunteers this write left out; record what the folder holds.
+
+    A volunteer's phone page, sheet or GPX file that the record says routeplan wrote,
+    of a kind written now, for a volunteer written now (every one in a full write), and
+    not written again (gone from the plan, or without rounds now) is deleted.
+    """
+    from ..render.digest import volunteer_digests
+
+    old_digests, old_files = old
+    new = own_files(out, checked.volunteers, written)
+    folders = [_OWN_FOLDER[w] for w in wanted if w in _OWN_FOLDER]
+    replaced = replaced_files(old_files, folders, volunteers)
+    remove_stale(out, replaced, new)
+    files = merged_files(out, old_files, replaced, new)
+    digests = None
+    if {"exports", "maps", "sheets"} <= set(wanted):
+        digests = volunteer_digests(checked, shared=_shared(inputs))
+        if volunteers is not None:
+            digests = merged(old_digests, digests, volunteers)
+    if digests is not None or files:
+        record(out, digests, files)

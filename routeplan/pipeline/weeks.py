@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -13,7 +13,7 @@ from ..config import Settings
 from ..errors import InputDataError, Problem, RouteplanError
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..campaign import RegisterUpdate, WeekPlan
+    from ..campaign import RegisterUpdate, RoadFiles, WeekPlan
     from ..matrix import TravelMatrix
     from ..network import Network
 
@@ -23,22 +23,51 @@ from .plan import OUTPUTS, write_outputs
 log = logging.getLogger(__name__)
 
 
-def _project_network(
-    project: PathLike,
-    network: PathLike | Network | None,
-    *,
-    dem: PathLike | Sequence[PathLike] | None,
-    closures: PathLike | None,
-    settings: Settings,
-    progress: ProgressFn | None,
-) -> Network:
-    """Load the network given, else the one the project remembers (``init --network``)."""
-    from ..campaign import project_network
+@dataclass(frozen=True)
+class WeekOptions:
+    """How a week of a project is planned: the settings and what the project file lacks.
+
+    Attributes
+    ----------
+    settings
+        All settings.
+    network
+        A loaded :class:`~routeplan.network.Network` or a network file; default: the
+        file given to ``routeplan init --network``.
+    dem, closures
+        Elevation raster(s) and closed ways for this week, applied when the network
+        is loaded from a file (see :func:`routeplan.network.load_network`); default:
+        those given to ``routeplan init --dem``, ``--closures``.
+    cache_dir
+        Folder of cached travel matrices.
+    progress
+        Optional ``progress(message, fraction)`` callback.
+
+    """
+
+    settings: Settings = field(default_factory=Settings)
+    network: PathLike | Network | None = None
+    dem: PathLike | Sequence[PathLike] | None = None
+    closures: PathLike | None = None
+    cache_dir: PathLike | None = None
+    progress: ProgressFn | None = None
+
+
+def _project_network(project: PathLike, options: WeekOptions) -> Network:
+    """Load the network given, else the one the project remembers (``init --network``).
+
+    Elevation and closures not given are those the project remembers (``init --dem``,
+    ``--closures``); a loaded network is used as it is.
+    """
+    from ..campaign import project_roads
     from ..network import Network, load_network
 
-    if isinstance(network, Network):
-        return network
-    source = network if network is not None else project_network(project)
+    if isinstance(options.network, Network):
+        return options.network
+    remembered = project_roads(project)
+    source = options.network if options.network is not None else remembered.network
+    dem = options.dem if options.dem is not None else remembered.dem
+    closures = options.closures if options.closures is not None else remembered.closures
     if source is None:
         raise InputDataError(
             [
@@ -54,7 +83,11 @@ def _project_network(
     if problems:
         raise InputDataError(problems, subject="inputs")
     return load_network(
-        source, settings=settings.network, dem=dem, closures=closures, progress=progress
+        source,
+        settings=options.settings.network,
+        dem=dem,
+        closures=closures,
+        progress=options.progress,
     )
 
 
@@ -78,11 +111,7 @@ def _week_registers(
 
 
 def _week_matrices(
-    network: Network,
-    registers: tuple[Any, Any, dict[str, str], Any],
-    settings: Settings,
-    cache_dir: PathLike | None,
-    progress: ProgressFn | None,
+    network: Network, registers: tuple[Any, Any, dict[str, str], Any], options: WeekOptions
 ) -> dict[str, TravelMatrix]:
     """Return the week's travel matrices over its households, homes and service points."""
     households, volunteers, _, carry = registers
@@ -91,22 +120,14 @@ def _week_matrices(
         households,
         volunteers,
         carry.service_points,
-        settings=settings,
-        cache_dir=cache_dir,
-        progress=progress,
+        settings=options.settings,
+        cache_dir=options.cache_dir,
+        progress=options.progress,
     )
 
 
 def prepare_week(
-    project: PathLike,
-    week_start: dt.date,
-    *,
-    settings: Settings | None = None,
-    network: PathLike | Network | None = None,
-    dem: PathLike | Sequence[PathLike] | None = None,
-    closures: PathLike | None = None,
-    cache_dir: PathLike | None = None,
-    progress: ProgressFn | None = None,
+    project: PathLike, week_start: dt.date, options: WeekOptions | None = None
 ) -> WeekPlan:
     """Plan ``week_start`` from the project file, without storing it (see :func:`plan_week`).
 
@@ -123,35 +144,25 @@ def prepare_week(
     from ..campaign import WeekPlan
     from ..planner import plan
 
-    settings = settings or Settings()
-    registers = _week_registers(project, week_start, settings)
+    options = options or WeekOptions()
+    registers = _week_registers(project, week_start, options.settings)
     households, volunteers, previous, carry = registers
-    net = _project_network(
-        project, network, dem=dem, closures=closures, settings=settings, progress=progress
-    )
-    matrices = _week_matrices(net, registers, settings, cache_dir, progress)
+    net = _project_network(project, options)
+    matrices = _week_matrices(net, registers, options)
     result = plan(
         households,
         volunteers,
         matrices,
-        settings=settings,
+        settings=options.settings,
         previous=previous,
         week_start=week_start,
-        progress=progress,
+        progress=options.progress,
     )
     return WeekPlan(result, households, volunteers, carry.service_points, matrices, net, carry)
 
 
 def plan_week(
-    project: PathLike,
-    week_start: dt.date,
-    *,
-    settings: Settings | None = None,
-    network: PathLike | Network | None = None,
-    dem: PathLike | Sequence[PathLike] | None = None,
-    closures: PathLike | None = None,
-    cache_dir: PathLike | None = None,
-    progress: ProgressFn | None = None,
+    project: PathLike, week_start: dt.date, options: WeekOptions | None = None
 ) -> WeekPlan:
     """Plan ``week_start`` from the project file and store the plan in it.
 
@@ -168,18 +179,9 @@ def plan_week(
         The project file.
     week_start
         The Monday of the week to plan.
-    settings
-        All settings.
-    network
-        A loaded :class:`~routeplan.network.Network` or a network file; default: the
-        file given to ``routeplan init --network``.
-    dem, closures
-        Elevation raster(s) and closed ways for this week, applied when the network
-        is loaded from a file (see :func:`routeplan.network.load_network`).
-    cache_dir
-        Folder of cached travel matrices.
-    progress
-        Optional ``progress(message, fraction)`` callback.
+    options
+        The settings, the network, elevation, closures, cache and progress
+        (:class:`WeekOptions`; default: all defaults, the project's network).
 
     Raises
     ------
@@ -192,16 +194,7 @@ def plan_week(
     """
     from ..campaign import save_plan
 
-    week = prepare_week(
-        project,
-        week_start,
-        settings=settings,
-        network=network,
-        dem=dem,
-        closures=closures,
-        cache_dir=cache_dir,
-        progress=progress,
-    )
+    week = prepare_week(project, week_start, options)
     save_plan(project, week.plan, households=week.households)
     return week
 
@@ -251,12 +244,9 @@ def write_week(
 def replan_week(
     project: PathLike,
     week_start: dt.date,
+    options: WeekOptions | None = None,
     *,
     full: bool = False,
-    settings: Settings | None = None,
-    network: PathLike | Network | None = None,
-    cache_dir: PathLike | None = None,
-    progress: ProgressFn | None = None,
 ) -> WeekPlan:
     """Plan ``week_start`` again keeping the coordinator's changes, and store the plan.
 
@@ -265,18 +255,17 @@ def replan_week(
     and ``full=False``, :func:`routeplan.planner.replan` keeps every round the changes
     do not touch and routes only the volunteers whose households changed; otherwise the
     week is planned in full (:func:`routeplan.planner.plan` with the locks). Same
-    parameters as :func:`plan_week`.
+    ``options`` as :func:`plan_week`.
     """
     from ..campaign import WeekPlan, load_plan, save_plan, week_adjustments, weeks
     from ..planner import plan, replan
 
-    settings = settings or Settings()
+    options = options or WeekOptions()
+    settings, progress = options.settings, options.progress
     registers = _week_registers(project, week_start, settings, adjusted=True)
     households, volunteers, previous, carry = registers
-    net = _project_network(
-        project, network, dem=None, closures=None, settings=settings, progress=progress
-    )
-    matrices = _week_matrices(net, registers, settings, cache_dir, progress)
+    net = _project_network(project, options)
+    matrices = _week_matrices(net, registers, options)
     adjust = week_adjustments(project, week_start)
     locks = dict(adjust.locks)
     if not full and week_start in weeks(project):
@@ -324,22 +313,30 @@ def update_project(
     households: PathLike | None = None,
     volunteers: PathLike | None = None,
     service_points: PathLike | None = None,
-    network: PathLike | None = None,
+    roads: RoadFiles | None = None,
     settings: Settings | None = None,
     progress: ProgressFn | None = None,
 ) -> RegisterUpdate:
     """Create the project file from the registers given, or update it with them.
 
     Households without coordinates are placed at their village, found among the named
-    places of ``network`` (an OSM file; a saved GraphML has none). The network file is
-    remembered by the project for :func:`plan_week`. See
+    places of the network file of ``roads`` (an OSM file; a saved GraphML has none).
+    The road files given (:class:`~routeplan.campaign.RoadFiles`: network, elevation,
+    closures) are remembered by the project for :func:`plan_week` and
+    :func:`replan_week`; a file that does not exist is refused first. See
     :func:`routeplan.campaign.init_project`.
     """
     from ..campaign import check_writable, init_project
-    from ..network import read_places
+    from ..network import check_network_file, read_places
     from ..registers import read_households, read_service_points, read_volunteers
 
     check_writable(project)  # before reading the registers and the network
+    network = roads.network if roads else None
+    if roads:
+        given = {"closures": roads.closures, **dem_files(roads.dem)}
+        problems = missing_files(given) + (check_network_file(network) if network else [])
+        if problems:
+            raise InputDataError(problems, subject="inputs")
     settings = settings or Settings()
     places = None
     if households and network and not str(network).lower().endswith(".graphml"):
@@ -356,7 +353,7 @@ def update_project(
         households=frames["households"],
         volunteers=frames["volunteers"],
         service_points=frames["service_points"],
-        network=network,
+        roads=roads,
         progress=progress,
     )
     warned = [p for f in frames.values() if f is not None for p in f.attrs.get("problems", ())]

@@ -19,7 +19,7 @@ from routeplan.campaign import (
     week_adjustments,
 )
 from routeplan.errors import InputDataError
-from routeplan.pipeline import replan_week
+from routeplan.pipeline import WeekOptions, replan_week
 
 
 def _lock(hid: str, vid: str) -> Any:
@@ -54,7 +54,8 @@ def test_a_capacity_out_of_range_is_refused_and_nothing_changes(project: Path) -
 def _replan(project: Path, network: Any, *, full: bool) -> Any:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return replan_week(project, WEEK1, full=full, settings=SETTINGS, network=network)
+        options = WeekOptions(settings=SETTINGS, network=network)
+        return replan_week(project, WEEK1, options, full=full)
 
 
 def test_replan_keeps_locks_and_reroutes_only_what_changed(

@@ -34,6 +34,14 @@ def test_cli_init_record_progress(
         assert main(["-q", *args]) == 0
     assert "households: 3 added" in capsys.readouterr().out
     assert campaign.project_network(project) == (demo_dir / "hoabac.osm").resolve()
+    closed = tmp_path / "closed.csv"
+    closed.write_text("way_id\n1\n")
+    assert main(["-q", "init", str(project), "--closures", str(closed)]) == 0
+    assert campaign.project_roads(project).closures == closed.resolve()
+    assert f"closures: {closed.resolve()}" in capsys.readouterr().out  # said, with its path
+    assert main(["-q", "init", str(project), "--closures", str(tmp_path / "nope.csv")]) == 2
+    assert "closures file not found" in capsys.readouterr().err  # nothing remembered
+    assert campaign.project_roads(project).closures == closed.resolve()
     assert main(["-q", "record", str(project), str(TEMPLATES / "outcomes.csv")]) == 0
     assert "4 visits recorded" in capsys.readouterr().out
     assert main(["-q", "record", str(project), str(TEMPLATES / "outcomes.csv")]) == 0

@@ -20,7 +20,7 @@ from routeplan.campaign import (
     progress_report,
     record_outcomes,
 )
-from routeplan.pipeline import plan_week
+from routeplan.pipeline import WeekOptions, plan_week
 from routeplan.planner import Plan
 
 
@@ -28,7 +28,7 @@ def _plan_week(project: Path, week: dt.date, network: Any) -> campaign.WeekPlan:
     with warnings.catch_warnings():
         # matrix.py multiplies inf by 0 for walk-only edges (reported to its owner)
         warnings.filterwarnings("ignore", "invalid value encountered in multiply", RuntimeWarning)
-        return plan_week(project, week, settings=SETTINGS, network=network)
+        return plan_week(project, week, WeekOptions(settings=SETTINGS, network=network))
 
 
 def _simulate_outcomes(

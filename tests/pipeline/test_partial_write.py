@@ -160,3 +160,66 @@ def test_a_volunteer_away_loses_the_old_files(moved) -> None:  # type: ignore[no
     assert sorted(_files(root / "away")) == sorted(_files(root / "away-full"))
     assert not (root / "away" / "volunteers" / f"{away}.html").exists()
     assert not (root / "away" / "sheets" / f"{away}.pdf").exists()
+
+
+def _own_files(folder: Path, vid: str) -> list[str]:
+    from routeplan.render.text import safe_file_name
+
+    name = safe_file_name(vid)
+    return sorted(n for n in _files(folder) if Path(n).stem == name and "/" in n)
+
+
+def test_a_full_write_deletes_the_files_of_a_volunteer_gone(moved) -> None:  # type: ignore[no-untyped-def]
+    """A second full write without a volunteer leaves none of their files, and no one else's.
+
+    Their phone page, route sheet and GPX file from the first write would send them to
+    doors no longer theirs. Files routeplan did not write stay. After a write that
+    stopped half-way (the digests gone) the files are still known and deleted.
+    """
+    from routeplan.pipeline import Inputs, write_outputs
+    from routeplan.pipeline.written import forget
+    from routeplan.planner import replan
+
+    ns, _, root, _ = moved
+    away = ns.volunteers.volunteer_id.iloc[0]
+    volunteers = ns.volunteers[ns.volunteers.volunteer_id != away].reset_index(drop=True)
+    result = replan(ns.households, volunteers, ns.matrices, ns.plan, settings=ns.settings)
+    inputs = Inputs(
+        ns.households, volunteers, ns.service_points, ns.network, dict(ns.matrices), ns.settings
+    )
+    write_outputs(result, inputs, root / "gone-fresh")
+    for case in ("again", "stopped"):
+        folder = root / f"full-{case}"
+        shutil.copytree(root / "before", folder)
+        assert len(_own_files(folder, away)) == 3  # page, sheet, GPX of the first plan
+        mine = [folder / "volunteers" / "notes.html", folder / "sheets" / "ward-map.pdf"]
+        for path in mine:
+            path.write_text("the coordinator's own file")
+        if case == "stopped":
+            forget(folder)  # what a write stopped half-way leaves
+        write_outputs(result, inputs, folder)
+        assert _own_files(folder, away) == []
+        assert all(p.read_text() == "the coordinator's own file" for p in mine)
+        left = sorted(set(_files(folder)) - {p.relative_to(folder).as_posix() for p in mine})
+        assert left == sorted(_files(root / "gone-fresh"))  # as a write into a new folder
+
+
+def test_a_full_write_deletes_the_sheet_of_a_volunteer_left_without_rounds(moved) -> None:  # type: ignore[no-untyped-def]
+    """A volunteer still in the register but with no rounds now keeps a page, no sheet."""
+    from routeplan.pipeline import Inputs, write_outputs
+    from routeplan.planner import replan
+    from routeplan.render.text import safe_file_name
+
+    ns, _, root, _ = moved
+    idle = ns.volunteers.volunteer_id.iloc[1]
+    volunteers = ns.volunteers.copy()
+    volunteers.loc[volunteers.volunteer_id == idle, "capacity"] = 0  # no household this week
+    result = replan(ns.households, volunteers, ns.matrices, ns.plan, settings=ns.settings)
+    assert idle not in {r.volunteer_id for r in result.routes}
+    inputs = Inputs(
+        ns.households, volunteers, ns.service_points, ns.network, dict(ns.matrices), ns.settings
+    )
+    folder = root / "idle"
+    shutil.copytree(root / "before", folder)
+    write_outputs(result, inputs, folder)
+    assert _own_files(folder, idle) == [f"volunteers/{safe_file_name(idle)}.html"]

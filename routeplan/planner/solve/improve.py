@@ -9,7 +9,6 @@ together (in parallel) and kept only if the two volunteers' rounds really cost l
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 import time
 from collections.abc import Callable, Sequence
@@ -312,15 +311,13 @@ class _State:
             return
         moves = _round_moves(problem, self)[: opts.batch]
         subs = [
-            dataclasses.replace(
-                make_sub(
-                    problem,
-                    w,
-                    members,
-                    solutions=1 if ps.route_iterations > 0 else ps.route_solutions,
-                    time_limit_s=opts.time_limit_s,
-                    deadline=opts.deadline,
-                ),
+            make_sub(
+                problem,
+                w,
+                members,
+                solutions=1 if ps.route_iterations > 0 else ps.route_solutions,
+                time_limit_s=opts.time_limit_s,
+                deadline=opts.deadline,
                 proposal_iterations=ps.route_iterations,
             )
             for _, u, v, mu, mv in moves

@@ -22,7 +22,6 @@ The result passes the same hard-rule check as a full plan
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -211,14 +210,12 @@ def replan_problem(
     report(f"planning the rounds of {len(changed)} volunteers again", 0.2)
     results: dict[int, SubResult] = {}
     subs = [
-        dataclasses.replace(  # PyVRP proposes the rounds, as in a full plan's last step
-            make_sub(
-                problem,
-                v,
-                np.flatnonzero(assign == v),
-                solutions=ps.route_solutions,
-                time_limit_s=max(1.0, ps.time_limit_s / max(1, len(changed))),
-            ),
+        make_sub(  # PyVRP proposes the rounds, as in a full plan's last step
+            problem,
+            v,
+            np.flatnonzero(assign == v),
+            solutions=ps.route_solutions,
+            time_limit_s=max(1.0, ps.time_limit_s / max(1, len(changed))),
             proposal_iterations=ps.route_iterations,
         )
         for v in changed

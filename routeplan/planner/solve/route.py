@@ -90,13 +90,15 @@ def make_sub(
     time_limit_s: float,
     deadline: float = math.inf,
     initial: SubResult | None = None,
+    proposal_iterations: int = 0,
 ) -> Sub:
     """Return volunteer ``v``'s week with households ``members`` as a :class:`Sub`.
 
     With ``planner.seed`` set the households come in another (seeded) order, so that
     ties are broken another way. ``deadline`` (``time.time()``) stops every search;
     ``initial`` (rounds of another week of ``v``) is where the search starts from, its
-    households not in ``members`` left out.
+    households not in ``members`` left out. ``proposal_iterations`` > 0: the search
+    starts from PyVRP's rounds of that many iterations when valid (:mod:`.hgs`).
     """
     members = tuple(sorted(int(h) for h in members))
     seed = problem.settings.planner.seed
@@ -125,6 +127,7 @@ def make_sub(
         unpaved=None if unpaved is None else unpaved[np.ix_(nodes, nodes)],
         deadline=deadline,
         initial=_warm_start(initial, set(members)),
+        proposal_iterations=proposal_iterations,
     )
 
 

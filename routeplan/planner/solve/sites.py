@@ -85,61 +85,76 @@ def choose_sites(
     k = min(int(k), len(candidates))
     if k <= 0:
         return [], True
-    exact = _best_of_all(t, w, fixed, candidates, k, threshold_s, objective)
+    choice = _Choice(t, w, fixed, candidates, k, threshold_s, objective)
+    exact = _best_of_all(choice)
     if exact is not None:
         return exact, True
-    model, open_ = _model(t, w, fixed, candidates, k, threshold_s, objective)
-    greedy = _greedy(t, w, fixed, candidates, k, threshold_s, objective)
+    model, open_ = _model(choice)
+    greedy = _greedy(choice)
     chosen, optimal = _solve(model, open_, greedy, time_limit_s=time_limit_s, seed=seed)
     if not optimal:  # stopped early: never worse than the greedy start
-        chosen = max((chosen, greedy), key=_scorer(t, w, fixed, threshold_s, objective))
+        chosen = max((chosen, greedy), key=_scorer(choice))
     return chosen, optimal
 
 
-def _model(
-    t: NDArray[np.int64],
-    w: NDArray[np.int64],
-    fixed: list[int],
-    candidates: list[int],
-    k: int,
-    threshold_s: int,
-    objective: str,
-) -> tuple[Any, dict[int, Any]]:
-    """Build the CP-SAT model of choosing ``k`` of ``candidates``, with its site variables."""
+@dataclass(frozen=True)
+class _Choice:
+    """What :func:`choose_sites` chooses from, and how a choice is scored.
+
+    ``t`` is ``(households, sites)`` seconds, ``w`` the households' weights, ``fixed``
+    the open sites' columns, ``candidates`` the others, of which ``k`` are opened;
+    ``threshold_s`` and ``objective`` as :func:`choose_sites` takes them.
+    """
+
+    t: NDArray[np.int64]
+    w: NDArray[np.int64]
+    fixed: list[int]
+    candidates: list[int]
+    k: int
+    threshold_s: int
+    objective: str
+
+    def nearest_fixed(self) -> NDArray[np.int64]:
+        """Each household's time to its nearest open site (unreachable if none)."""
+        t, fixed = self.t, self.fixed
+        return t[:, fixed].min(axis=1) if fixed else np.full(t.shape[0], _UNREACHABLE, np.int64)
+
+    def value(self, nearest: NDArray[np.int64], worst: NDArray[np.int64]) -> tuple[int, int]:
+        """Score households having ``nearest`` as :func:`_value` does (larger is better)."""
+        return _value(nearest, self.w, worst, self.threshold_s, self.objective)
+
+
+def _model(c: _Choice) -> tuple[Any, dict[int, Any]]:
+    """Build the CP-SAT model of choosing ``c.k`` of ``c.candidates``, with its site variables."""
     from ortools.sat.python import cp_model
 
+    t = c.t
     n = t.shape[0]
     ok = t < _UNREACHABLE
     # Beyond the nearest existing site nothing can be chosen: keep only the sites that
     # could serve a household better than what it already has.
-    best_fixed = t[:, fixed].min(axis=1) if fixed else np.full(n, _UNREACHABLE, np.int64)
+    best_fixed = c.nearest_fixed()
     model = cp_model.CpModel()
-    open_ = {j: model.new_bool_var(f"x{j}") for j in candidates}
-    model.add(sum(open_.values()) == k)
+    open_ = {j: model.new_bool_var(f"x{j}") for j in c.candidates}
+    model.add(sum(open_.values()) == c.k)
     big = int(np.where(ok, t, 0).max(axis=1).sum()) + n + 1
-    terms = _Terms(model, open_, t, w, ok, best_fixed, threshold_s, objective)
+    terms = _Terms(model, open_, t, c.w, ok, best_fixed, c.threshold_s, c.objective)
     for i in range(n):
-        terms.add_household(i, candidates)
-    if objective == "coverage":
+        terms.add_household(i, c.candidates)
+    if c.objective == "coverage":
         model.maximize(big * sum(terms.covered) - sum(terms.time))
     else:
         model.minimize(sum(terms.time))
     return model, open_
 
 
-def _scorer(
-    t: NDArray[np.int64],
-    w: NDArray[np.int64],
-    fixed: list[int],
-    threshold_s: int,
-    objective: str,
-) -> Callable[[list[int]], tuple[int, int]]:
+def _scorer(c: _Choice) -> Callable[[list[int]], tuple[int, int]]:
     """Return a function scoring a choice of candidate columns as :func:`_value` does."""
-    worst = _worst(t)
-    base = t[:, fixed].min(axis=1) if fixed else np.full(t.shape[0], _UNREACHABLE, np.int64)
+    worst = _worst(c.t)
+    base = c.nearest_fixed()
 
-    def value(c: list[int]) -> tuple[int, int]:
-        return _value(np.minimum(base, t[:, c].min(axis=1)), w, worst, threshold_s, objective)
+    def value(chosen: list[int]) -> tuple[int, int]:
+        return c.value(np.minimum(base, c.t[:, chosen].min(axis=1)), worst)
 
     return value
 
@@ -175,52 +190,33 @@ def _worst(t: NDArray[np.int64]) -> NDArray[np.int64]:
     return np.where(ok.any(axis=1), np.where(ok, t, 0).max(axis=1) + 1, 0)
 
 
-def _best_of_all(
-    t: NDArray[np.int64],
-    w: NDArray[np.int64],
-    fixed: list[int],
-    candidates: list[int],
-    k: int,
-    threshold_s: int,
-    objective: str,
-) -> list[int] | None:
-    """Score every choice of ``k`` candidates if there are few; return the best (or None)."""
+def _best_of_all(c: _Choice) -> list[int] | None:
+    """Score every choice of ``c.k`` candidates if there are few; return the best (or None)."""
     import itertools
     import math
 
-    if math.comb(len(candidates), k) > _ENUMERATE_UP_TO:
+    if math.comb(len(c.candidates), c.k) > _ENUMERATE_UP_TO:
         return None
-    worst = _worst(t)
-    base = t[:, fixed].min(axis=1) if fixed else np.full(t.shape[0], _UNREACHABLE, np.int64)
+    worst = _worst(c.t)
+    base = c.nearest_fixed()
     best: tuple[tuple[int, int], tuple[int, ...]] | None = None
-    for combo in itertools.combinations(candidates, k):
-        nearest = np.minimum(base, t[:, list(combo)].min(axis=1))
-        score = _value(nearest, w, worst, threshold_s, objective)
+    for combo in itertools.combinations(c.candidates, c.k):
+        score = c.value(np.minimum(base, c.t[:, list(combo)].min(axis=1)), worst)
         if best is None or score > best[0]:
             best = (score, combo)
     assert best is not None
     return sorted(best[1])
 
 
-def _greedy(
-    t: NDArray[np.int64],
-    w: NDArray[np.int64],
-    fixed: list[int],
-    candidates: list[int],
-    k: int,
-    threshold_s: int,
-    objective: str,
-) -> list[int]:
-    """Open ``k`` candidates one by one, each the best addition (an answer in no time)."""
+def _greedy(c: _Choice) -> list[int]:
+    """Open ``c.k`` candidates one by one, each the best addition (an answer in no time)."""
+    t = c.t
     worst = _worst(t)
-    nearest = t[:, fixed].min(axis=1) if fixed else np.full(t.shape[0], _UNREACHABLE, np.int64)
+    nearest = c.nearest_fixed()
     chosen: list[int] = []
-    for _ in range(k):
-        rest = [j for j in candidates if j not in chosen]
-        best = max(
-            rest,
-            key=lambda j: _value(np.minimum(nearest, t[:, j]), w, worst, threshold_s, objective),
-        )
+    for _ in range(c.k):
+        rest = [j for j in c.candidates if j not in chosen]
+        best = max(rest, key=lambda j: c.value(np.minimum(nearest, t[:, j]), worst))
         chosen.append(best)
         nearest = np.minimum(nearest, t[:, best])
     return sorted(chosen)
