@@ -22,12 +22,16 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
+from ._costs import NEIGHBOUR_SPLIT_S
 from .route import SubResult
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..problem import RoutingProblem
 
-__all__ = ["Exchange", "Standing", "spread_exchanges"]
+__all__ = ["Exchange", "Standing", "splits", "spread_exchanges"]
+
+LONG_RIDE = 1.5
+"""A long rider's weekly travel is more than this times the median volunteer's."""
 
 ROUNDS_PER_RIDER = 2
 """A rider's longest rounds offered (the longest first; one move per rider a pass)."""
@@ -74,6 +78,8 @@ class Standing:
         The median volunteer's weekly travel: riders are those above it.
     charge
         The fair-travel term of a weekly travel (seconds).
+    near
+        Each household's neighbours (closer than ``planner.neighbour_m``).
 
     """
 
@@ -84,6 +90,7 @@ class Standing:
     pinned: NDArray[np.bool_]
     median_s: float
     charge: Callable[[float], float]
+    near: dict[int, list[int]]
 
 
 def spread_exchanges(
@@ -100,7 +107,8 @@ def spread_exchanges(
     now, and not in ``tried``, are proposed (and added to ``tried``).
     """
     travel = {v: float(r.travel_s) for v, r in st.results.items()}
-    riders = sorted((v for v in travel if travel[v] > st.median_s), key=lambda v: (-travel[v], v))
+    long = LONG_RIDE * st.median_s
+    riders = sorted((v for v in travel if travel[v] > long), key=lambda v: (-travel[v], v))
     busy: set[int] = set()
     moves: list[Exchange] = []
     for u in riders:
@@ -172,7 +180,7 @@ def _receiver(
             continue
         ride_v = _tour(problem.travel_of(v), H + v, group)
         need = max(0, len(group) - int(problem.capacity[v] - load[v]))
-        take = _give_back(problem, st, (u, offer.shift), v, need)
+        take = _give_back(problem, st, (u, offer.shift, group), v, need)
         if take is None:
             continue
         tv = travel[v]
@@ -182,27 +190,37 @@ def _receiver(
             continue
         lang = st.lang_cost[list(group), v].sum() - st.lang_cost[list(group), u].sum()
         lang += st.lang_cost[list(take), u].sum() - st.lang_cost[list(take), v].sum()
+        ex = Exchange(u, v, group, take)
+        moved = ex.moved()
+        lang += NEIGHBOUR_SPLIT_S * (
+            splits(st.assign, st.near, moved, moved) - splits(st.assign, st.near, moved, {})
+        )
         delta = u_after + v_after - tu - tv + float(lang)
         delta += st.charge(u_after) + st.charge(v_after) - st.charge(tu) - st.charge(tv)
         if best is None or (delta, v) < best:
             best = (delta, v)
-            found = Exchange(u, v, group, take)
+            found = ex
     return found
 
 
 def _give_back(
-    problem: RoutingProblem, st: Standing, freed: tuple[int, int], v: int, need: int
+    problem: RoutingProblem,
+    st: Standing,
+    freed: tuple[int, int, tuple[int, ...]],
+    v: int,
+    need: int,
 ) -> tuple[int, ...] | None:
     """``need`` of ``v``'s visited households that rider ``u`` reaches most cheaply, or None.
 
-    ``freed`` is ``(u, the shift of the round u gives)``: each household given back
-    may be visited in that shift. Never a household kept with last week's volunteer,
-    nor one ``u`` may not serve.
+    ``freed`` is ``(u, the shift of the round u gives, its households)``: each
+    household given back may be visited in that shift. Never a household kept with
+    last week's volunteer, nor one ``u`` may not serve; chosen one at a time, its
+    neighbours split or joined counted (``NEIGHBOUR_SPLIT_S`` a pair).
     """
     if need == 0:
         return ()
     H = problem.n_households
-    u, shift = freed
+    u, shift, give = freed
     own = [h for _, _, _, stops in st.results[v].rounds for h, _ in stops]
     ok = [
         h
@@ -214,13 +232,45 @@ def _give_back(
     if len(ok) < need:
         return None
     t_u, t_v = problem.travel_of(u), problem.travel_of(v)
+    base = {
+        h: float(t_u[H + u, h] + t_u[h, H + u] - t_v[H + v, h] - t_v[h, H + v])
+        + st.lang_cost[h, u]
+        - st.lang_cost[h, v]
+        for h in ok
+    }
+    take: list[int] = []
+    moved: dict[int, int] = dict.fromkeys(give, v)
+    for _ in range(need):  # greedy: a household's neighbours follow it more cheaply
+        h = min(
+            (x for x in ok if x not in moved),
+            key=lambda x: (base[x] + NEIGHBOUR_SPLIT_S * _split_change(st, x, u, moved), x),
+        )
+        take.append(h)
+        moved[h] = u
+    return tuple(take)
 
-    def cheaper_for_u(h: int) -> tuple[float, int]:
-        rt_u = float(t_u[H + u, h] + t_u[h, H + u])
-        rt_v = float(t_v[H + v, h] + t_v[h, H + v])
-        return rt_u - rt_v + st.lang_cost[h, u] - st.lang_cost[h, v], h
 
-    return tuple(sorted(ok, key=cheaper_for_u)[:need])
+def splits(
+    assign: NDArray[np.int64],
+    near: dict[int, list[int]],
+    group: Iterable[int],
+    moved: dict[int, int],
+) -> int:
+    """Return neighbour pairs of ``group``'s households on different volunteers.
+
+    ``assign`` as it is, but for the households in ``moved`` (their new volunteer).
+    """
+    n = 0
+    for x in group:
+        vx = moved.get(x, int(assign[x]))
+        n += sum(1 for y in near.get(x, ()) if moved.get(y, int(assign[y])) != vx)
+    return n
+
+
+def _split_change(st: Standing, h: int, w: int, moved: dict[int, int]) -> int:
+    """Change in split pairs around ``h`` when it moves to ``w`` (after ``moved``)."""
+    a, near = st.assign, st.near
+    return splits(a, near, [h], {**moved, h: w}) - splits(a, near, [h], moved)
 
 
 def _round_trips(problem: RoutingProblem, v: int, group: Iterable[int]) -> float:

@@ -21,7 +21,7 @@ from numpy.typing import NDArray
 
 from ._costs import DROP_PRIORITY_S, DROP_S, NEIGHBOUR_SPLIT_S
 from .assign import neighbour_lists
-from .exchange import Exchange, Standing, spread_exchanges
+from .exchange import Exchange, Standing, splits, spread_exchanges
 from .route import SubResult, make_sub, route_volunteer
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -354,6 +354,7 @@ class _State:
             pinned=self.pinned,
             median_s=median,
             charge=lambda s: spread_cost(tw, s, median),
+            near=self.near,
         )
 
     def keep_exchange_if_cheaper(self, ex: Exchange, ru: SubResult, rv: SubResult) -> None:
@@ -369,7 +370,7 @@ class _State:
                 + self.cost_of(v, b, mb)
                 + _balance(problem, {u: a, v: b}, self.target)
                 + _spread(problem, {u: a, v: b}, self.median_travel)
-                + NEIGHBOUR_SPLIT_S * self.splits_of(list(moved), after)
+                + NEIGHBOUR_SPLIT_S * splits(self.assign, self.near, list(moved), after)
             )
 
         before = total(
@@ -385,14 +386,6 @@ class _State:
             self.version[u] += 1
             self.version[v] += 1
             self.stats["round_moves"] += 1
-
-    def splits_of(self, group: list[int], moved: dict[int, int]) -> int:
-        """Neighbour pairs of ``group``'s households on different volunteers (after ``moved``)."""
-        n = 0
-        for x in group:
-            vx = moved.get(x, int(self.assign[x]))
-            n += sum(1 for y in self.near.get(x, ()) if moved.get(y, int(self.assign[y])) != vx)
-        return n
 
     def splits_around(self, h: int, h2: int, moved: dict[int, int] | None = None) -> int:
         """Neighbour pairs of ``h`` and ``h2`` on different volunteers (after ``moved``)."""
