@@ -5,6 +5,8 @@ Candidates are ranked by an insertion estimate (:func:`removal_gain`,
 together (in parallel) and kept only if the two volunteers' rounds really cost less
 (travel, drop penalties, language and the balance term). The loop stops on its budget
 (:class:`ImproveOptions`): rounds and moves tried, the deadline being a safety net.
+With ``planner.travel_spread_weight`` it ends with the fair-travel exchanges of
+:mod:`.exchange` (whole rounds of long riders to volunteers living nearer).
 """
 
 from __future__ import annotations
