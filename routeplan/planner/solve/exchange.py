@@ -3,7 +3,7 @@
 A long rider is usually a volunteer given the overflow of a far hamlet whose own
 volunteers are full; moving one household away saves the rider a detour, not the
 ride. So the rider's longest rounds are offered whole to a volunteer who lives
-nearer to them; a receiver without room for the round gives back as many of its own
+nearer to them (or as near); a receiver without room for the round gives back as many of its own
 households as it lacks room for, those the rider reaches most cheaply from home (an
 exchange: the far group goes to the nearer volunteer, near households come back).
 Nobody goes over capacity and every household moved must be one its new volunteer
@@ -98,9 +98,11 @@ def spread_exchanges(
 ) -> list[Exchange]:
     """Return at most one exchange per long rider, longest rider first, distinct volunteers.
 
-    A rider's rounds are tried longest first; for each, the receiver is the volunteer
-    (not yet in a move) that may serve every household of it and whose estimated
-    exchange costs least: travel and language change plus the fair-travel term,
+    A long rider travels more than ``LONG_RIDE`` times the median volunteer. Its
+    rounds are tried longest first; for each, the receiver is the volunteer (not yet
+    in a move) living nearer to it or as near, that may serve every household of it
+    and whose estimated exchange costs least: travel, language and neighbour splits
+    plus the fair-travel term,
     both volunteers' weekly travel estimated (the round's ride from the receiver's
     home by nearest neighbour, the households given back as one round from the
     rider's home). Only exchanges expected to leave both below the rider's travel
