@@ -10,8 +10,8 @@ plan's own stats, so that an older routeplan can be measured the same way):
   ``TravelMatrix.unpaved``, where the matrix has them);
   **daylight households late**: rounds visiting a ``remote``, unpaved-snapped or
   far-from-the-map household that end after dusk.
-- **travel**: weekly travel per volunteer (min / median / max) and rounds whose travel
-  exceeds their visit time.
+- **travel**: weekly travel per volunteer (min / median / max, and the five longest)
+  and rounds whose travel exceeds their visit time.
 - **neighbour splits**: pairs of households closer than 40 m given to two volunteers.
 - **far households**: households farther than ``max_snap_m`` from every way, or snapped
   onto a separate piece of every mode's network (the matrices' snaps), and how many
@@ -196,6 +196,7 @@ def measure(
             round(float(np.median(th)), 2),
             round(th[-1], 2),
         ],
+        "travel_top5_h": [round(x, 2) for x in th[::-1][:5]],
         "rounds_travel_over_visits": sum(1 for r in p.routes if r.travel_s > r.service_s),
         "neighbour_pairs_40m": len(pairs),
         "neighbour_splits": splits,

@@ -200,7 +200,9 @@ class PlannerSettings:
         Weight of fair travel: a volunteer's weekly travel above the median volunteer's
         costs this weight times its square, in hours (1 h above: ``weight`` h of travel,
         2 h above: ``4 * weight`` h), so the longest rides are spread first, at some
-        total travel. 0 = total travel only.
+        total travel: the improvement also exchanges a long rider's longest round with a
+        volunteer living nearer to it (:mod:`routeplan.planner.solve.exchange`).
+        0 = total travel only.
     language_penalty_s
         Cost, in seconds of travel, of giving a household to a volunteer who does not
         speak its language (when ``language_hard`` is false).
@@ -241,7 +243,7 @@ class PlannerSettings:
     seed: int = 0
     language_hard: bool = False
     balance_weight: float = 0.0
-    travel_spread_weight: float = 0.0
+    travel_spread_weight: float = 1.0
     language_penalty_s: int = 3600
     route_solutions: int = 30
     route_iterations: int = 200

@@ -5,11 +5,13 @@ Candidates are ranked by an insertion estimate (:func:`removal_gain`,
 together (in parallel) and kept only if the two volunteers' rounds really cost less
 (travel, drop penalties, language and the balance term). The loop stops on its budget
 (:class:`ImproveOptions`): rounds and moves tried, the deadline being a safety net.
+With ``planner.travel_spread_weight`` it ends with the fair-travel exchanges of
+:mod:`.exchange` (whole rounds of long riders to volunteers living nearer).
 """
 
 from __future__ import annotations
 
-import itertools
+import dataclasses
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
@@ -21,6 +23,7 @@ from numpy.typing import NDArray
 
 from ._costs import DROP_PRIORITY_S, DROP_S, NEIGHBOUR_SPLIT_S
 from .assign import neighbour_lists
+from .exchange import Exchange, Standing, splits, spread_exchanges
 from .route import SubResult, make_sub, route_volunteer
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -32,8 +35,8 @@ Move = tuple[float, int, int, int]
 """``(estimated change of cost, household, new volunteer, household swapped back or -1)``."""
 _Trial = tuple[int, int, int, int, list[int], list[int]]
 """``(h, u, v, h2, u's households after, v's households after)`` of a move being tried."""
-_RoundMove = tuple[list[int], int, int, list[int], list[int]]
-"""``(households of a round, from u, to v, u's households after, v's after)``."""
+SPREAD_PASSES = 4
+"""Batches of fair-travel exchanges at the end of the improvement, at most."""
 
 
 @dataclass(frozen=True)
@@ -298,42 +301,70 @@ class _State:
             self.keep_if_cheaper(move, out[2 * i], out[2 * i + 1])
 
     def try_round_moves(self, pool: Executor) -> None:
-        """Fair travel: give long riders' longest rounds to volunteers with room (one batch).
+        """Fair travel: long riders' longest rounds to nearer volunteers (:mod:`.exchange`).
 
         A single household moved off a far hamlet saves its rider a detour, not the
         ride; a whole round moved saves the ride. Only with ``travel_spread_weight``;
-        both weeks are planned afresh (PyVRP's proposal when ``route_iterations``) and
-        the move is kept only if the two weeks cost less, the fair-travel term included.
+        at most ``SPREAD_PASSES`` batches, each of one exchange per rider; both weeks
+        are planned afresh (PyVRP's proposal when ``route_iterations``) and the move is
+        kept only if the two weeks cost less, the fair-travel term included.
         """
         problem, opts = self.problem, self.options
         ps = problem.settings.planner
-        if ps.travel_spread_weight <= 0 or time.time() >= opts.deadline:
+        self.stats["round_moves_tried"] = self.stats["round_moves"] = 0
+        if ps.travel_spread_weight <= 0:
             return
-        moves = _round_moves(problem, self)[: opts.batch]
-        subs = [
-            make_sub(
-                problem,
-                w,
-                members,
-                solutions=1 if ps.route_iterations > 0 else ps.route_solutions,
-                time_limit_s=opts.time_limit_s,
-                deadline=opts.deadline,
-                proposal_iterations=ps.route_iterations,
-            )
-            for _, u, v, mu, mv in moves
-            for w, members in ((u, mu), (v, mv))
-        ]
-        out = list(pool.map(route_volunteer, subs))
-        self.stats["round_moves_tried"] = len(moves)
-        self.stats["round_moves"] = 0
-        for i, (group, u, v, mu, mv) in enumerate(moves):
-            self.keep_round_if_cheaper((group, u, v, mu, mv), out[2 * i], out[2 * i + 1])
+        tried: set[tuple[int, int, tuple[int, ...]]] = set()
+        for _ in range(SPREAD_PASSES):
+            if time.time() >= opts.deadline:
+                self.stats["cut_by_time"] = 1
+                return
+            moves = spread_exchanges(problem, self.standing(), tried=tried)[: opts.batch]
+            if not moves:
+                return
+            subs = [
+                dataclasses.replace(
+                    make_sub(
+                        problem,
+                        w,
+                        members,
+                        solutions=opts.solutions,
+                        time_limit_s=opts.time_limit_s,
+                        deadline=opts.deadline,
+                        initial=self.results[w],  # the rounds that stay, to start from
+                        proposal_iterations=ps.route_iterations,
+                    ),
+                    proposal_warm=True,
+                )
+                for ex in moves
+                for w, members in zip((ex.u, ex.v), ex.members(self.assign), strict=True)
+            ]
+            out = list(pool.map(route_volunteer, subs))
+            self.stats["round_moves_tried"] += len(moves)
+            for i, ex in enumerate(moves):
+                self.keep_exchange_if_cheaper(ex, out[2 * i], out[2 * i + 1])
 
-    def keep_round_if_cheaper(self, move: _RoundMove, ru: SubResult, rv: SubResult) -> None:
-        """Give ``group`` from ``u`` to ``v`` if the two new weeks cost less."""
-        group, u, v, mu, mv = move
+    def standing(self) -> Standing:
+        """Return what :func:`~.exchange.spread_exchanges` needs to know now."""
+        problem = self.problem
+        tw, median = problem.settings.planner.travel_spread_weight, self.median_travel
+        return Standing(
+            assign=self.assign,
+            results=self.results,
+            gain=_gains(problem, self.results),
+            lang_cost=self.lang_cost,
+            pinned=self.pinned,
+            median_s=median,
+            charge=lambda s: spread_cost(tw, s, median),
+            near=self.near,
+        )
+
+    def keep_exchange_if_cheaper(self, ex: Exchange, ru: SubResult, rv: SubResult) -> None:
+        """Make exchange ``ex`` if the two new weeks cost less and leave no more visits out."""
+        u, v = ex.u, ex.v
         problem, assign, results = self.problem, self.assign, self.results
-        moved = dict.fromkeys(group, v)
+        moved = ex.moved()
+        mu, mv = ex.members(assign)
 
         def total(a: SubResult, b: SubResult, ma: Any, mb: Any, after: dict[int, int]) -> float:
             return (
@@ -341,26 +372,22 @@ class _State:
                 + self.cost_of(v, b, mb)
                 + _balance(problem, {u: a, v: b}, self.target)
                 + _spread(problem, {u: a, v: b}, self.median_travel)
-                + NEIGHBOUR_SPLIT_S * self.splits_of(group, after)
+                + NEIGHBOUR_SPLIT_S * splits(self.assign, self.near, list(moved), after)
             )
 
         before = total(
             results[u], results[v], np.flatnonzero(assign == u), np.flatnonzero(assign == v), {}
         )
-        if total(ru, rv, mu, mv, moved) < before:
-            assign[group] = v
+        fewer_visits = len(ru.dropped) + len(rv.dropped) > len(results[u].dropped) + len(
+            results[v].dropped
+        )
+        if not fewer_visits and total(ru, rv, mu, mv, moved) < before:
+            for h, w in moved.items():
+                assign[h] = w
             results[u], results[v] = ru, rv
             self.version[u] += 1
             self.version[v] += 1
             self.stats["round_moves"] += 1
-
-    def splits_of(self, group: list[int], moved: dict[int, int]) -> int:
-        """Neighbour pairs of ``group``'s households on different volunteers (after ``moved``)."""
-        n = 0
-        for x in group:
-            vx = moved.get(x, int(self.assign[x]))
-            n += sum(1 for y in self.near.get(x, ()) if moved.get(y, int(self.assign[y])) != vx)
-        return n
 
     def splits_around(self, h: int, h2: int, moved: dict[int, int] | None = None) -> int:
         """Neighbour pairs of ``h`` and ``h2`` on different volunteers (after ``moved``)."""
@@ -415,10 +442,7 @@ def _candidates(problem: RoutingProblem, state: _State) -> list[Move]:
     H, V = problem.n_households, problem.n_volunteers
     assign, results, lang_cost = state.assign, state.results, state.lang_cost
     load = np.bincount(assign[assign >= 0], minlength=V)
-    gain = np.zeros(H, dtype=np.float64)
-    for r in results.values():
-        for h, g in removal_gain(problem, r, H).items():
-            gain[h] = g
+    gain = _gains(problem, results)
     ins = np.full((H, V), np.inf)
     for v, r in results.items():
         ins[:, v] = insertion_costs(problem, r, H)
@@ -467,52 +491,14 @@ def _candidates(problem: RoutingProblem, state: _State) -> list[Move]:
     return candidates
 
 
-def _round_moves(problem: RoutingProblem, state: _State) -> list[_RoundMove]:
-    """Long riders' longest rounds, each to the volunteer with room nearest to it.
-
-    Riders above the median travel, longest first; the receiver must be eligible for
-    every household of the round, have room for them, and be expected to ride less
-    than the rider after the move. Distinct volunteers in every move.
-    """
-    H, V = problem.n_households, problem.n_volunteers
-    assign, results = state.assign, state.results
-    load = np.bincount(assign[assign >= 0], minlength=V)
-    travel = {v: r.travel_s for v, r in results.items()}
-    riders = sorted(
-        (v for v in results if travel[v] > state.median_travel), key=lambda v: -travel[v]
-    )
-    busy: set[int] = set()
-    moves: list[_RoundMove] = []
-    for u in riders:
-        if u in busy or not results[u].rounds:
-            continue
-        t = problem.travel_of(u)
-
-        def ride(stops: Any, t: Any = t, u: int = u) -> int:
-            seq = [H + u, *(h for h, _ in stops), H + u]
-            return int(sum(t[a, b] for a, b in itertools.pairwise(seq)))
-
-        stops = max((r[3] for r in results[u].rounds), key=ride)
-        group = [h for h, _ in stops]
-        if state.pinned[group].any():
-            continue
-        best, best_v = np.inf, -1
-        for v in range(V):
-            if v == u or v in busy or load[v] + len(group) > problem.capacity[v]:
-                continue
-            if not problem.eligible[group, v].all():
-                continue
-            tv = problem.travel_of(v)
-            rt = float(np.mean([tv[H + v, h] + tv[h, H + v] for h in group]))
-            if travel.get(v, 0) + rt < travel[u] and rt < best:
-                best, best_v = rt, v
-        if best_v < 0:
-            continue
-        mu = [int(x) for x in np.flatnonzero(assign == u) if x not in group]
-        mv = [int(x) for x in np.flatnonzero(assign == best_v)] + group
-        moves.append((group, u, best_v, mu, mv))
-        busy |= {u, best_v}
-    return moves
+def _gains(problem: RoutingProblem, results: dict[int, SubResult]) -> NDArray[np.float64]:
+    """Per household: :func:`removal_gain` from its volunteer's rounds (0 if none)."""
+    H = problem.n_households
+    gain = np.zeros(H, dtype=np.float64)
+    for r in results.values():
+        for h, g in removal_gain(problem, r, H).items():
+            gain[h] = g
+    return gain
 
 
 def _split_change(state: _State, h: int, u: int, v: int) -> int:
