@@ -8,14 +8,18 @@ re-routed volunteers (B and C) moves F2 to B. Distances are Manhattan "minutes".
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 from shapely.geometry import Point
 
 from routeplan.config import PlannerSettings, Settings
-from routeplan.planner import Plan, replan
+from routeplan.demo import demo_files
+from routeplan.pipeline import InputFiles, load_inputs
+from routeplan.planner import Plan, plan, replan
 
 SAT = 5
 HOUSEHOLDS = {
@@ -102,3 +106,40 @@ def test_the_improvement_stops_on_counts_and_repeats_exactly() -> None:
     assert one.stats["improve"]["cut_by_time"] == 0
     again = _replan(improve_moves=1)
     assert one.routes == again.routes and one.assignment == again.assignment
+
+
+def test_a_replan_with_fair_travel_moves_nothing_of_the_volunteers_it_keeps(
+    tmp_path: Path,
+) -> None:
+    # the demo's first 120 households and 6 volunteers; a lock gives one household to
+    # another volunteer, so only those two are routed again. Fair travel (the default)
+    # then exchanges rounds only among them (it once offered a round to a kept volunteer
+    # and failed with a KeyError)
+    files = demo_files()
+    pd.read_csv(files["households"]).head(120).to_csv(tmp_path / "h.csv", index=False)
+    pd.read_csv(files["volunteers"]).head(6).to_csv(tmp_path / "v.csv", index=False)
+    settings = Settings(planner=PlannerSettings(seed=1, travel_spread_weight=1.0, workers=1))
+    inputs = load_inputs(
+        InputFiles(tmp_path / "h.csv", files["network"], tmp_path / "v.csv"),
+        settings=settings,
+    )
+    week = plan(inputs.households, inputs.volunteers, inputs.matrices, settings=settings)
+    h0 = sorted(week.assignment)[0]
+    other = next(v for v in inputs.volunteers["volunteer_id"] if v != week.assignment[h0])
+    new = replan(
+        inputs.households,
+        inputs.volunteers,
+        inputs.matrices,
+        week,
+        settings=settings,
+        fixed={h0: other},
+    )
+    assert new.stats["replan"] == "partial"
+    rerouted = set(new.stats["rerouted"])
+    assert rerouted == {week.assignment[h0], other}
+    assert new.assignment[h0] == other
+    kept = {h: v for h, v in week.assignment.items() if v not in rerouted}
+    assert {h: new.assignment.get(h) for h in kept} == kept
+    assert set(new.assignment) | {u.household_id for u in new.unassigned} == set(
+        week.assignment
+    ) | {u.household_id for u in week.unassigned}
