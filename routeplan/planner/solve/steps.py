@@ -35,6 +35,10 @@ _BATCH = 16  # moves re-planned together (fixed: the plan must not depend on the
 _AUTO_MOVES_PER_VOLUNTEER = 2  # improvement budget when planner.improve_moves is 0
 _RESERVE_S = 1.5  # seconds kept after the deadline for reading and checking the plan
 _RESERVE_SHARE = 0.15  # ... at most this share of a short time limit
+# A week that leaves a household out is where the final routing's search pays (a visit
+# placed saves a drop penalty, and such tight weeks converge slowest): it gets this many
+# times ``planner.route_iterations`` (bench/README.md, "Final routing").
+_TIGHT_WEEK_ITERATIONS = 5
 
 
 def solve_problem(
@@ -156,8 +160,9 @@ class _Run:
         report("improving: moving households between neighbouring volunteers", 0.6)
         route_s = self.times[2] - self.times[1]
         options = budget.improve_options(problem, route_s=route_s, n_vols=len(vols))
-        if ps.route_iterations > 0:  # leave the final routing twice the first routing's time
-            options = dataclasses.replace(options, deadline=options.deadline - 2 * route_s)
+        if ps.route_iterations > 0:  # leave the final routing its time
+            reserve = _final_share(results) * route_s
+            options = dataclasses.replace(options, deadline=options.deadline - reserve)
         assign, results, istats = improve(problem, assign, results, pool, options, report)
         self.cut["improve"] = bool(istats["cut_by_time"])
         self.cut["polish"] = _polish(problem, assign, results, pool, istats, budget)
@@ -262,6 +267,27 @@ def _polish(
     return cut
 
 
+def final_iterations(current: SubResult, iterations: int) -> int:
+    """PyVRP's iterations for a week whose rounds are ``current``.
+
+    ``_TIGHT_WEEK_ITERATIONS`` times ``iterations`` when ``current`` leaves a household
+    out, else ``iterations``: an iteration count either way (reproducible).
+    """
+    return iterations * _TIGHT_WEEK_ITERATIONS if current.dropped else iterations
+
+
+def _final_share(results: dict[int, SubResult]) -> float:
+    """Return the final routing's time in first routings' time, from the weeks ``results``.
+
+    About two first routings at ``route_iterations`` each, the weeks leaving a household
+    out ``_TIGHT_WEEK_ITERATIONS`` times as long.
+    """
+    if not results:
+        return 2.0
+    tight = sum(1 for r in results.values() if r.dropped) / len(results)
+    return 2.0 * (1 + (_TIGHT_WEEK_ITERATIONS - 1) * tight)
+
+
 def _final_routing(
     problem: RoutingProblem,
     assign: NDArray[np.int64],
@@ -271,10 +297,11 @@ def _final_routing(
 ) -> tuple[int, bool]:
     """Route every volunteer's final households once more, from PyVRP's rounds.
 
-    PyVRP's hybrid genetic search (``planner.route_iterations`` iterations) proposes
-    each week's rounds, the routing model checks them against every rule
-    (:mod:`.hgs`); a week that costs less replaces the one in ``results``. Returns
-    how many weeks got better and whether the deadline cut the step.
+    PyVRP's hybrid genetic search (``planner.route_iterations`` iterations, more for a
+    week leaving a household out: :func:`final_iterations`) proposes each week's
+    rounds, the routing model checks them against every rule (:mod:`.hgs`); a week
+    that costs less replaces the one in ``results``. Returns how many weeks got better
+    and whether the deadline cut the step.
     """
     iterations = problem.settings.planner.route_iterations
     if iterations <= 0 or not results:
@@ -293,7 +320,7 @@ def _final_routing(
                 deadline=budget.deadline,
                 initial=results[v],
             ),
-            proposal_iterations=iterations,
+            proposal_iterations=final_iterations(results[v], iterations),
             proposal_warm=True,
         )
         for v in vols
