@@ -35,9 +35,9 @@ _BATCH = 16  # moves re-planned together (fixed: the plan must not depend on the
 _AUTO_MOVES_PER_VOLUNTEER = 2  # improvement budget when planner.improve_moves is 0
 _RESERVE_S = 1.5  # seconds kept after the deadline for reading and checking the plan
 _RESERVE_SHARE = 0.15  # ... at most this share of a short time limit
-# A week that leaves a household out is where the final routing's search pays (a visit
-# placed saves a drop penalty, and such tight weeks converge slowest): it gets this many
-# times ``planner.route_iterations`` (bench/README.md, "Final routing").
+# A week that still leaves a household out is where the final routing's search pays (a
+# visit placed saves a drop penalty, and such tight weeks converge slowest): a second
+# pass gives it this many times ``planner.route_iterations`` in all (bench/README.md).
 _TIGHT_WEEK_ITERATIONS = 5
 
 
@@ -267,20 +267,22 @@ def _polish(
     return cut
 
 
-def final_iterations(current: SubResult, iterations: int) -> int:
-    """PyVRP's iterations for a week whose rounds are ``current``.
+def tight_weeks(results: dict[int, SubResult], iterations: int) -> dict[int, int]:
+    """Return the final routing's second pass: PyVRP's iterations by volunteer.
 
-    ``_TIGHT_WEEK_ITERATIONS`` times ``iterations`` when ``current`` leaves a household
-    out, else ``iterations``: an iteration count either way (reproducible).
+    The weeks of ``results`` that still leave a household out, each
+    ``_TIGHT_WEEK_ITERATIONS - 1`` times ``iterations`` (with the first pass, that many
+    times in all): an iteration count (reproducible).
     """
-    return iterations * _TIGHT_WEEK_ITERATIONS if current.dropped else iterations
+    more = iterations * (_TIGHT_WEEK_ITERATIONS - 1)
+    return {v: more for v in sorted(results) if results[v].dropped}
 
 
 def _final_share(results: dict[int, SubResult]) -> float:
     """Return the final routing's time in first routings' time, from the weeks ``results``.
 
-    About two first routings at ``route_iterations`` each, the weeks leaving a household
-    out ``_TIGHT_WEEK_ITERATIONS`` times as long.
+    About two first routings for the first pass, the weeks leaving a household out
+    ``_TIGHT_WEEK_ITERATIONS`` times as long in all.
     """
     if not results:
         return 2.0
@@ -297,18 +299,41 @@ def _final_routing(
 ) -> tuple[int, bool]:
     """Route every volunteer's final households once more, from PyVRP's rounds.
 
-    PyVRP's hybrid genetic search (``planner.route_iterations`` iterations, more for a
-    week leaving a household out: :func:`final_iterations`) proposes each week's
-    rounds, the routing model checks them against every rule (:mod:`.hgs`); a week
-    that costs less replaces the one in ``results``. Returns how many weeks got better
-    and whether the deadline cut the step.
+    PyVRP's hybrid genetic search (``planner.route_iterations`` iterations) proposes
+    each week's rounds, the routing model checks them against every rule
+    (:mod:`.hgs`); a week that costs less replaces the one in ``results``. Then the
+    weeks still leaving a household out, where the search pays, search on from their
+    rounds (:func:`tight_weeks`); under a deadline this second pass is what the clock
+    cuts. Returns how many weeks got better and whether the deadline cut the step.
     """
     iterations = problem.settings.planner.route_iterations
     if iterations <= 0 or not results:
         return 0, False
+    better: set[int] = set()
+    first = dict.fromkeys(sorted(results), iterations)
+    cut = _final_pass(problem, assign, results, pool, budget, first, better)
+    second = tight_weeks(results, iterations)
+    if second and not cut:
+        cut = _final_pass(problem, assign, results, pool, budget, second, better)
+    return len(better), cut
+
+
+def _final_pass(
+    problem: RoutingProblem,
+    assign: NDArray[np.int64],
+    results: dict[int, SubResult],
+    pool: Executor,
+    budget: _Budget,
+    iterations: dict[int, int],
+    better: set[int],
+) -> bool:
+    """Route the weeks ``iterations`` (by volunteer) from PyVRP's rounds; whether cut.
+
+    A week that costs less replaces the one in ``results`` and goes into ``better``.
+    """
     if time.time() >= budget.deadline:
-        return 0, True
-    vols = sorted(results)
+        return True
+    vols = sorted(iterations)
     subs = [
         dataclasses.replace(
             make_sub(
@@ -320,19 +345,19 @@ def _final_routing(
                 deadline=budget.deadline,
                 initial=results[v],
             ),
-            proposal_iterations=final_iterations(results[v], iterations),
+            proposal_iterations=iterations[v],
             proposal_warm=True,
         )
         for v in vols
     ]
     out = route_subs(subs, pool)
-    better, cut = 0, False
+    cut = False
     for v in vols:
         cut |= out[v].cut
         if out[v].cost < results[v].cost:
             results[v] = dataclasses.replace(out[v], cut=False)
-            better += 1
-    return better, cut
+            better.add(v)
+    return cut
 
 
 def to_plan(
