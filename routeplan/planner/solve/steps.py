@@ -37,7 +37,7 @@ _RESERVE_S = 1.5  # seconds kept after the deadline for reading and checking the
 _RESERVE_SHARE = 0.15  # ... at most this share of a short time limit
 # A week that still leaves a household out is where the final routing's search pays (a
 # visit placed saves a drop penalty, and such tight weeks converge slowest): a second
-# pass gives it this many times ``planner.route_iterations`` in all (bench/README.md).
+# pass searches it this many times ``planner.route_iterations`` (bench/README.md).
 _TIGHT_WEEK_ITERATIONS = 5
 
 
@@ -271,23 +271,22 @@ def tight_weeks(results: dict[int, SubResult], iterations: int) -> dict[int, int
     """Return the final routing's second pass: PyVRP's iterations by volunteer.
 
     The weeks of ``results`` that still leave a household out, each
-    ``_TIGHT_WEEK_ITERATIONS - 1`` times ``iterations`` (with the first pass, that many
-    times in all): an iteration count (reproducible).
+    ``_TIGHT_WEEK_ITERATIONS`` times ``iterations``: an iteration count (reproducible).
     """
-    more = iterations * (_TIGHT_WEEK_ITERATIONS - 1)
+    more = iterations * _TIGHT_WEEK_ITERATIONS
     return {v: more for v in sorted(results) if results[v].dropped}
 
 
 def _final_share(results: dict[int, SubResult]) -> float:
     """Return the final routing's time in first routings' time, from the weeks ``results``.
 
-    About two first routings for the first pass, the weeks leaving a household out
-    ``_TIGHT_WEEK_ITERATIONS`` times as long in all.
+    About two first routings for the first pass, and ``_TIGHT_WEEK_ITERATIONS`` times as
+    much for each week leaving a household out.
     """
     if not results:
         return 2.0
     tight = sum(1 for r in results.values() if r.dropped) / len(results)
-    return 2.0 * (1 + (_TIGHT_WEEK_ITERATIONS - 1) * tight)
+    return 2.0 * (1 + _TIGHT_WEEK_ITERATIONS * tight)
 
 
 def _final_routing(
