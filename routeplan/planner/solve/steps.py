@@ -160,9 +160,8 @@ class _Run:
         report("improving: moving households between neighbouring volunteers", 0.6)
         route_s = self.times[2] - self.times[1]
         options = budget.improve_options(problem, route_s=route_s, n_vols=len(vols))
-        if ps.route_iterations > 0:  # leave the final routing its time
-            reserve = _final_share(results) * route_s
-            options = dataclasses.replace(options, deadline=options.deadline - reserve)
+        if ps.route_iterations > 0:  # leave the final routing's first pass its time
+            options = dataclasses.replace(options, deadline=options.deadline - 2 * route_s)
         assign, results, istats = improve(problem, assign, results, pool, options, report)
         self.cut["improve"] = bool(istats["cut_by_time"])
         self.cut["polish"] = _polish(problem, assign, results, pool, istats, budget)
@@ -275,18 +274,6 @@ def tight_weeks(results: dict[int, SubResult], iterations: int) -> dict[int, int
     """
     more = iterations * _TIGHT_WEEK_ITERATIONS
     return {v: more for v in sorted(results) if results[v].dropped}
-
-
-def _final_share(results: dict[int, SubResult]) -> float:
-    """Return the final routing's time in first routings' time, from the weeks ``results``.
-
-    About two first routings for the first pass, and ``_TIGHT_WEEK_ITERATIONS`` times as
-    much for each week leaving a household out.
-    """
-    if not results:
-        return 2.0
-    tight = sum(1 for r in results.values() if r.dropped) / len(results)
-    return 2.0 * (1 + _TIGHT_WEEK_ITERATIONS * tight)
 
 
 def _final_routing(
