@@ -86,8 +86,11 @@ def test_final_routing_never_costs_more_and_stops_on_counts() -> None:
 def test_a_week_leaving_a_household_out_gets_the_longer_final_search() -> None:
     full = SubResult(0, ((0, 0, 0, ((1, 0),)),), (), 600, 900, 0)
     tight = dataclasses.replace(full, dropped=(2,), penalty=DROP_S)
-    # the second pass: the weeks still leaving a household out, five times as long
-    assert tight_weeks({0: full, 1: tight, 2: tight}, 200) == {1: 1000, 2: 1000}
+    # the second pass: the weeks still leaving out a household they could visit, five
+    # times as long; a household no shift allows (here 2 for volunteer 2) does not count
+    weeks = {0: full, 1: tight, 2: dataclasses.replace(tight, v=2)}
+    assert tight_weeks(weeks, 200, lambda h, v: True) == {1: 1000, 2: 1000}
+    assert tight_weeks(weeks, 200, lambda h, v: v != 2) == {1: 1000}
     # a plan whose weeks leave households out: never costs more, stops on its counts
     xy, homes = scattered(36, 3, seed=4)
     without = week(xy, homes, capacity=12, route_iterations=0, route_solutions=5)

@@ -266,14 +266,18 @@ def _polish(
     return cut
 
 
-def tight_weeks(results: dict[int, SubResult], iterations: int) -> dict[int, int]:
+def tight_weeks(
+    results: dict[int, SubResult], iterations: int, visitable: Callable[[int, int], bool]
+) -> dict[int, int]:
     """Return the final routing's second pass: PyVRP's iterations by volunteer.
 
-    The weeks of ``results`` that still leave a household out, each
-    ``_TIGHT_WEEK_ITERATIONS`` times ``iterations``: an iteration count (reproducible).
+    The weeks of ``results`` that still leave out a household their volunteer could
+    visit (``visitable(h, v)``: some shift's hours allow it; a household no shift
+    allows is left out whatever the search), each ``_TIGHT_WEEK_ITERATIONS`` times
+    ``iterations``: an iteration count (reproducible).
     """
     more = iterations * _TIGHT_WEEK_ITERATIONS
-    return {v: more for v in sorted(results) if results[v].dropped}
+    return {v: more for v in sorted(results) if any(visitable(h, v) for h in results[v].dropped)}
 
 
 def _final_routing(
@@ -298,7 +302,7 @@ def _final_routing(
     better: set[int] = set()
     first = dict.fromkeys(sorted(results), iterations)
     cut = _final_pass(problem, assign, results, pool, budget, first, better)
-    second = tight_weeks(results, iterations)
+    second = tight_weeks(results, iterations, lambda h, v: bool(problem.visit_intervals(h, v)))
     if second and not cut:
         cut = _final_pass(problem, assign, results, pool, budget, second, better)
     return len(better), cut
