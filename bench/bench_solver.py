@@ -8,6 +8,11 @@ solomon  Solomon VRPTW instances (../shared/bench/solomon): gap to the best-know
          distance (distance-only objective).
 demo     The demo commune through the real pipeline: ``routeplan.plan`` against PyVRP
          on the same multi-depot problem (see the mapping in ``demo_pyvrp``).
+andorra  The same on the real Andorra extract (``bench_plan.andorra_case``: the demo's
+         households and volunteers placed near its ways).
+
+``--solver both`` runs routeplan, PyVRP on the whole week and PyVRP on routeplan's
+assignment at routeplan's wall time; ``--solver same`` the first and the last only.
 
 Examples::
 
@@ -15,6 +20,7 @@ Examples::
     .venv/bin/python bench/bench_solver.py cvrp --quick               # 3 instances, 10 s
     .venv/bin/python bench/bench_solver.py solomon --time-limit 30
     .venv/bin/python bench/bench_solver.py demo --time-limit 60
+    .venv/bin/python bench/bench_solver.py andorra --time-limit 120 --solver same
     .venv/bin/python bench/bench_solver.py --report
 """
 
@@ -257,6 +263,7 @@ def solomon_pyvrp(inst: dict[str, Any], tl: float, seed: int) -> tuple[float | N
 
 def run_demo(args: argparse.Namespace) -> None:
     from _demo import demo_case
+    from bench_plan import andorra_case
 
     from routeplan.config import PlannerSettings, Settings
     from routeplan.planner import build_problem, plan
@@ -264,11 +271,11 @@ def run_demo(args: argparse.Namespace) -> None:
     tl = args.time_limit or 60.0
     cache = ROOT / "bench" / ".cache"
     t0 = time.monotonic()
-    hh, vo, mats, _ = demo_case(cache)
+    hh, vo, mats, _ = (demo_case if args.part == "demo" else andorra_case)(cache)
     t_inputs = time.monotonic() - t0
     # PyVRP has no dusk rule: the comparison plans without it, like for like
     settings = Settings(planner=PlannerSettings(time_limit_s=tl, seed=args.seed, daylight=False))
-    if args.solver in ("ortools", "both"):
+    if args.solver in ("ortools", "both", "same"):
         t0 = time.monotonic()
         p = plan(hh, vo, mats, settings=settings)
         wall = time.monotonic() - t0
@@ -277,7 +284,7 @@ def run_demo(args: argparse.Namespace) -> None:
         _record(
             args.results,
             {
-                "part": "demo",
+                "part": args.part,
                 "solver": "routeplan",
                 "time_limit_s": tl,
                 "wall_s": round(wall, 1),
@@ -297,19 +304,25 @@ def run_demo(args: argparse.Namespace) -> None:
                 "rescue": p.stats.get("rescue"),
                 "improve": p.stats.get("improve"),
                 "hit_time_limit": p.stats.get("hit_time_limit"),
+                "final_routing": p.stats.get("final_routing"),
+                "cpu_s": round(_cpu_s(), 1),
                 "load": os.getloadavg()[0],
             },
         )
     if args.solver in ("pyvrp", "both"):
         problem = build_problem(hh, vo, mats, settings=settings)
-        _record(args.results, demo_pyvrp(problem, tl, args.seed, hh))
-    if args.solver == "both":
+        _record(args.results, {**demo_pyvrp(problem, tl, args.seed, hh), "part": args.part})
+    if args.solver in ("both", "same"):
         # like for like: PyVRP plans each volunteer's week for routeplan's assignment
         # (so every rule the assignment holds is held) in routeplan's wall time
-        _record(
-            args.results,
-            demo_pyvrp_same_assignment(problem, p, wall, args.seed, workers=p.stats["workers"]),
-        )
+        row = demo_pyvrp_same_assignment(problem, p, wall, args.seed, workers=p.stats["workers"])
+        _record(args.results, {**row, "part": args.part, "load": os.getloadavg()[0]})
+
+
+def _cpu_s() -> float:
+    """CPU seconds of this process and its finished child processes (the solver pool)."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
 
 
 def _add_household(
@@ -614,7 +627,7 @@ def report(path: Path) -> None:
                     f"\n{s}: mean gap {100 * np.mean(g):.2f}%, worst {100 * max(g):.2f}% "
                     f"over {len(g)} instances"
                 )
-    demo = [latest[k] for k in latest if k[0] == "demo"]
+    demo = [latest[k] for k in latest if k[0] in ("demo", "andorra")]
     if demo:
         print("\nDemo commune\n")
         for r in demo:
@@ -625,8 +638,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    ap.add_argument("part", nargs="?", choices=("cvrp", "solomon", "demo"))
-    ap.add_argument("--solver", choices=("ortools", "pyvrp", "both"), default="both")
+    ap.add_argument("part", nargs="?", choices=("cvrp", "solomon", "demo", "andorra"))
+    ap.add_argument("--solver", choices=("ortools", "pyvrp", "both", "same"), default="both")
     ap.add_argument("--time-limit", type=float)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--quick", action="store_true", help="a few instances, short limits")
@@ -636,7 +649,8 @@ def main() -> None:
     if args.report or args.part is None:
         report(args.results)
         return
-    {"cvrp": run_cvrp, "solomon": run_solomon, "demo": run_demo}[args.part](args)
+    run = {"cvrp": run_cvrp, "solomon": run_solomon, "demo": run_demo, "andorra": run_demo}
+    run[args.part](args)
 
 
 if __name__ == "__main__":

@@ -212,7 +212,9 @@ class PlannerSettings:
     route_iterations
         Iterations of PyVRP's hybrid genetic search that propose each volunteer's final
         rounds (checked against every rule by the routing model; kept when they cost
-        less); 0 = no such final routing. An iteration count: the reproducible stop.
+        less); a second pass gives the weeks still leaving a household out five
+        times as many.
+        0 = no such final routing. An iteration count: the reproducible stop.
     improve_rounds
         Most rounds of moving households between neighbouring volunteers.
     improve_moves

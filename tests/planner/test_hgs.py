@@ -15,7 +15,8 @@ from routeplan.config import PlannerSettings, Settings
 from routeplan.planner import Plan, plan
 from routeplan.planner.solve._costs import DROP_PRIORITY_S, DROP_S
 from routeplan.planner.solve.hgs import propose_rounds
-from routeplan.planner.solve.route import Sub, route_volunteer
+from routeplan.planner.solve.route import Sub, SubResult, route_volunteer
+from routeplan.planner.solve.steps import tight_weeks
 
 SAT, SUN = 5, 6
 DAY = 86400
@@ -77,6 +78,25 @@ def test_final_routing_never_costs_more_and_stops_on_counts() -> None:
     assert cost(with_it) <= cost(without)
     assert with_it.assignment == without.assignment  # the last step only re-routes
     assert with_it.stats["final_routing"]["better"] >= 0
+    assert not with_it.stats["hit_time_limit"]
+    again = week(xy, homes, capacity=12, route_solutions=5)
+    assert again.stops_frame().equals(with_it.stops_frame())
+
+
+def test_a_week_leaving_a_household_out_gets_the_longer_final_search() -> None:
+    full = SubResult(0, ((0, 0, 0, ((1, 0),)),), (), 600, 900, 0)
+    tight = dataclasses.replace(full, dropped=(2,), penalty=DROP_S)
+    # the second pass: the weeks still leaving out a household they could visit, five
+    # times as long; a household no shift allows (here 2 for volunteer 2) does not count
+    weeks = {0: full, 1: tight, 2: dataclasses.replace(tight, v=2)}
+    assert tight_weeks(weeks, 200, lambda h, v: True) == {1: 1000, 2: 1000}
+    assert tight_weeks(weeks, 200, lambda h, v: v != 2) == {1: 1000}
+    # a plan whose weeks leave households out: never costs more, stops on its counts
+    xy, homes = scattered(36, 3, seed=4)
+    without = week(xy, homes, capacity=12, route_iterations=0, route_solutions=5)
+    with_it = week(xy, homes, capacity=12, route_solutions=5)
+    assert with_it.rollover  # the longer search ran
+    assert cost(with_it) <= cost(without)
     assert not with_it.stats["hit_time_limit"]
     again = week(xy, homes, capacity=12, route_solutions=5)
     assert again.stops_frame().equals(with_it.stops_frame())

@@ -35,6 +35,10 @@ _BATCH = 16  # moves re-planned together (fixed: the plan must not depend on the
 _AUTO_MOVES_PER_VOLUNTEER = 2  # improvement budget when planner.improve_moves is 0
 _RESERVE_S = 1.5  # seconds kept after the deadline for reading and checking the plan
 _RESERVE_SHARE = 0.15  # ... at most this share of a short time limit
+# A week that still leaves a household out is where the final routing's search pays (a
+# visit placed saves a drop penalty, and such tight weeks converge slowest): a second
+# pass searches it this many times ``planner.route_iterations`` (bench/README.md).
+_TIGHT_WEEK_ITERATIONS = 5
 
 
 def solve_problem(
@@ -156,7 +160,7 @@ class _Run:
         report("improving: moving households between neighbouring volunteers", 0.6)
         route_s = self.times[2] - self.times[1]
         options = budget.improve_options(problem, route_s=route_s, n_vols=len(vols))
-        if ps.route_iterations > 0:  # leave the final routing twice the first routing's time
+        if ps.route_iterations > 0:  # leave the final routing's first pass its time
             options = dataclasses.replace(options, deadline=options.deadline - 2 * route_s)
         assign, results, istats = improve(problem, assign, results, pool, options, report)
         self.cut["improve"] = bool(istats["cut_by_time"])
@@ -262,6 +266,20 @@ def _polish(
     return cut
 
 
+def tight_weeks(
+    results: dict[int, SubResult], iterations: int, visitable: Callable[[int, int], bool]
+) -> dict[int, int]:
+    """Return the final routing's second pass: PyVRP's iterations by volunteer.
+
+    The weeks of ``results`` that still leave out a household their volunteer could
+    visit (``visitable(h, v)``: some shift's hours allow it; a household no shift
+    allows is left out whatever the search), each ``_TIGHT_WEEK_ITERATIONS`` times
+    ``iterations``: an iteration count (reproducible).
+    """
+    more = iterations * _TIGHT_WEEK_ITERATIONS
+    return {v: more for v in sorted(results) if any(visitable(h, v) for h in results[v].dropped)}
+
+
 def _final_routing(
     problem: RoutingProblem,
     assign: NDArray[np.int64],
@@ -273,15 +291,39 @@ def _final_routing(
 
     PyVRP's hybrid genetic search (``planner.route_iterations`` iterations) proposes
     each week's rounds, the routing model checks them against every rule
-    (:mod:`.hgs`); a week that costs less replaces the one in ``results``. Returns
-    how many weeks got better and whether the deadline cut the step.
+    (:mod:`.hgs`); a week that costs less replaces the one in ``results``. Then the
+    weeks still leaving a household out, where the search pays, search on from their
+    rounds (:func:`tight_weeks`); under a deadline this second pass is what the clock
+    cuts. Returns how many weeks got better and whether the deadline cut the step.
     """
     iterations = problem.settings.planner.route_iterations
     if iterations <= 0 or not results:
         return 0, False
+    better: set[int] = set()
+    first = dict.fromkeys(sorted(results), iterations)
+    cut = _final_pass(problem, assign, results, pool, budget, first, better)
+    second = tight_weeks(results, iterations, lambda h, v: bool(problem.visit_intervals(h, v)))
+    if second and not cut:
+        cut = _final_pass(problem, assign, results, pool, budget, second, better)
+    return len(better), cut
+
+
+def _final_pass(
+    problem: RoutingProblem,
+    assign: NDArray[np.int64],
+    results: dict[int, SubResult],
+    pool: Executor,
+    budget: _Budget,
+    iterations: dict[int, int],
+    better: set[int],
+) -> bool:
+    """Route the weeks ``iterations`` (by volunteer) from PyVRP's rounds; whether cut.
+
+    A week that costs less replaces the one in ``results`` and goes into ``better``.
+    """
     if time.time() >= budget.deadline:
-        return 0, True
-    vols = sorted(results)
+        return True
+    vols = sorted(iterations)
     subs = [
         dataclasses.replace(
             make_sub(
@@ -293,19 +335,19 @@ def _final_routing(
                 deadline=budget.deadline,
                 initial=results[v],
             ),
-            proposal_iterations=iterations,
+            proposal_iterations=iterations[v],
             proposal_warm=True,
         )
         for v in vols
     ]
     out = route_subs(subs, pool)
-    better, cut = 0, False
+    cut = False
     for v in vols:
         cut |= out[v].cut
         if out[v].cost < results[v].cost:
             results[v] = dataclasses.replace(out[v], cut=False)
-            better += 1
-    return better, cut
+            better.add(v)
+    return cut
 
 
 def to_plan(
