@@ -324,7 +324,10 @@ class Jobs:
                 event = events.get(timeout=0.25)
             except queue.Empty:
                 if not job.process.is_alive() and job.state == "running":
-                    job.state, job.error = "failed", "the job stopped unexpectedly"
+                    job.state, job.error = (
+                        "failed",
+                        "stopped_unexpectedly",
+                    )  # a code: worded by the page
                     _end(self._gpkg(job.project), job.id, "failed", job.error)
                 continue
             if event[0] == "progress":

@@ -89,6 +89,12 @@ _TEXT: dict[str, tuple[str, str]] = {
         "This job stopped half-way: the app (or the computer) went off while it ran. "
         "Plan the week again.",
     ),
+    "job_stopped_unexpectedly": (
+        "Việc này dừng bất ngờ (máy có thể hết bộ nhớ hoặc tiến trình bị tắt). Chưa lưu gì; "
+        "hãy lập kế hoạch lại cho tuần này.",
+        "This job stopped unexpectedly (the computer may have run out of memory, or its "
+        "process was ended). Nothing was stored; plan the week again.",
+    ),
     "job_app_stopped": (
         "Đã dừng vì ứng dụng tắt khi việc này đang chạy. Hãy lập kế hoạch lại cho tuần này.",
         "Stopped because the app was closed while this job ran. Plan the week again.",

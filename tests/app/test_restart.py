@@ -211,3 +211,39 @@ def test_a_job_noted_in_the_project_is_seen_by_an_app_started_again(folder: Path
     assert last_job(project)["state"] == "interrupted"  # type: ignore[index]
     assert Jobs(folder).get("j2", "demo").state == "interrupted"  # type: ignore[union-attr]
     assert Jobs(folder).get("j1", "demo") is None  # only the last job is noted
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_a_job_whose_process_dies_says_so_in_the_pages_language(
+    folder: Path, app_browser: Browser
+) -> None:
+    # the app goes on, the plan's own process dies (out of memory, killed): the job page
+    # says what happened and what to do, in Vietnamese, not an English code
+    project = folder / "demo.gpkg"
+    with AppServer(AppConfig(folder=folder, settings=FAST, port=free_port())) as app:
+        s = app_browser.session(app.url)
+        try:
+            job_id = _plan(s, "2026-12-21")
+            record = last_job(project)
+            assert record is not None and record["id"] == job_id
+            job = psutil.Process(record["pid"])
+            for p in [*job.children(recursive=True), job]:
+                p.kill()
+            _wait(lambda: b'"failed"' in http(f"{app.url}/p/demo/jobs/{job_id}/status")[2])
+            s.go(f"/p/demo/jobs/{job_id}")
+            assert s.page.locator("#job").get_attribute("data-state") == "failed"
+            state = s.page.locator("#state").inner_text()
+            assert "dừng bất ngờ" in state and "stopped_unexpectedly" not in state
+            assert s.page.locator("#bar").count() == 0  # no "planning..." under its end
+            s.shot("25_job_process_died")
+            s.go("/lang/en?next=/p/demo/jobs/" + job_id)
+            assert "stopped unexpectedly" in s.page.locator("#state").inner_text()
+        finally:
+            s.context.close()
+    noted = last_job(project)
+    assert noted is not None and (noted["state"], noted["error"]) == (
+        "failed",
+        "stopped_unexpectedly",
+    )
+    assert "2026-12-21" not in weeks(project)  # nothing half-stored
