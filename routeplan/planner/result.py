@@ -256,7 +256,8 @@ class Plan:
         if self.stats.get("neighbour_splits"):
             lines.append(
                 f"Neighbours split between volunteers: {self.stats['neighbour_splits']} pairs "
-                f"({self.stats.get('neighbour_splits_joinable', 0)} could have been joined)."
+                f"(in {self.stats.get('neighbour_splits_joinable', 0)} one volunteer may serve "
+                "both; the others need a skill, language or hours only one has)."
             )
         if self.stats.get("hit_time_limit"):
             lines.append(
