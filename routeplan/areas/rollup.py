@@ -94,7 +94,7 @@ _STYLE = """
 body{font-family:system-ui,sans-serif;margin:1.5em;color:#222}
 table{border-collapse:collapse;font-size:14px}
 th,td{border:1px solid #ccc;padding:4px 8px;text-align:right}
-th{background:#f0f0f0}td.t,th.t{text-align:left}td.e{text-align:left;white-space:pre-line}
+th{background:#f0f0f0}td.t,th.t{text-align:left}td.e{text-align:left;white-space:pre-line;min-width:16em;max-width:36em;overflow-wrap:anywhere}
 tr.failed td{background:#fde8e8}tr.short td.s{background:#fff3cd;font-weight:bold}
 tr.total td{font-weight:bold;border-top:2px solid #444}
 p{max-width:60em;font-size:14px}.scroll{overflow-x:auto}
