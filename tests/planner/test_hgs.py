@@ -213,7 +213,7 @@ def test_a_proposal_from_the_current_rounds_never_costs_more_than_them() -> None
         current = propose_rounds(sub, iterations=3000)  # a good week to start from
         assert current
         cold = propose_rounds(sub, iterations=1)
-        warm_sub = dataclasses.replace(sub, initial=current, proposal_warm=True)
+        warm_sub = dataclasses.replace(sub, initial=current)
         warm = propose_rounds(warm_sub, iterations=1)
         assert _cost(sub, warm) <= _cost(sub, current)
         assert _cost(sub, warm) <= _cost(sub, cold)

@@ -102,14 +102,15 @@ def _cost(sol: Any) -> int:
 def _start(pyvrp: Any, data: Any, sub: Sub, owner: list[int]) -> Any:
     """Return ``sub.initial`` (the week's current rounds) as a PyVRP solution, or ``None``.
 
-    Only when ``sub.proposal_warm`` (the final routing: the week's rounds as they are).
+    Only when the week has rounds to start from (the final routing, the fair-travel
+    exchanges: the week's rounds as they are).
 
     PyVRP's search keeps the best solution it has seen, so from the current rounds its
     proposal never costs more than they do under its own objective. A household with
     several clients (one per arrival interval) goes in as its first client on the
     round's shift.
     """
-    if not sub.proposal_warm or not sub.initial:
+    if not sub.initial:
         return None
     clients: dict[int, list[tuple[int, int]]] = {}
     for c, h in enumerate(owner):

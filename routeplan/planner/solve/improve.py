@@ -11,7 +11,6 @@ With ``planner.travel_spread_weight`` it ends with the fair-travel exchanges of
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
@@ -24,7 +23,7 @@ from numpy.typing import NDArray
 from ._costs import DROP_PRIORITY_S, DROP_S, NEIGHBOUR_SPLIT_S
 from .assign import neighbour_lists
 from .exchange import Exchange, Standing, splits, spread_exchanges
-from .route import SubResult, make_sub, route_volunteer
+from .route import Sub, SubResult, make_sub, route_volunteer
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..problem import RoutingProblem
@@ -268,9 +267,27 @@ class _State:
             chosen = chosen[:fit]
         return chosen
 
+    def warm_sub(self, w: int, members: list[int], *, proposal_iterations: int = 0) -> Sub:
+        """Return ``w``'s week with ``members``, its search starting from ``w``'s rounds.
+
+        With ``proposal_iterations`` PyVRP proposes the week, also searching on from
+        those rounds.
+        """
+        opts = self.options
+        return make_sub(
+            self.problem,
+            w,
+            members,
+            solutions=opts.solutions,
+            time_limit_s=opts.time_limit_s,
+            deadline=opts.deadline,
+            initial=self.results[w],
+            proposal_iterations=proposal_iterations,
+        )
+
     def try_moves(self, chosen: list[Move], pool: Executor) -> None:
         """Re-plan both volunteers of every move on ``pool``; keep the moves that pay."""
-        problem, assign, opts = self.problem, self.assign, self.options
+        assign, opts = self.assign, self.options
         trial: list[_Trial] = []
         subs = []
         for _, h, v, h2 in chosen:
@@ -278,19 +295,7 @@ class _State:
             mu = [int(x) for x in np.flatnonzero(assign == u) if x != h] + ([h2] if h2 >= 0 else [])
             mv = [int(x) for x in np.flatnonzero(assign == v) if x != h2] + [h]
             trial.append((h, u, v, h2, mu, mv))
-            # warm start: each re-plan starts from the volunteer's current rounds
-            for w, members in ((u, mu), (v, mv)):
-                subs.append(
-                    make_sub(
-                        problem,
-                        w,
-                        members,
-                        solutions=opts.solutions,
-                        time_limit_s=opts.time_limit_s,
-                        deadline=opts.deadline,
-                        initial=self.results[w],
-                    )
-                )
+            subs += [self.warm_sub(u, mu), self.warm_sub(v, mv)]
         t_round = time.time()
         out = list(pool.map(route_volunteer, subs))
         self.sub_seconds = (time.time() - t_round) * opts.workers / len(subs)
@@ -323,19 +328,7 @@ class _State:
             if not moves:
                 return
             subs = [
-                dataclasses.replace(
-                    make_sub(
-                        problem,
-                        w,
-                        members,
-                        solutions=opts.solutions,
-                        time_limit_s=opts.time_limit_s,
-                        deadline=opts.deadline,
-                        initial=self.results[w],  # the rounds that stay, to start from
-                        proposal_iterations=ps.route_iterations,
-                    ),
-                    proposal_warm=True,
-                )
+                self.warm_sub(w, members, proposal_iterations=ps.route_iterations)
                 for ex in moves
                 for w, members in zip((ex.u, ex.v), ex.members(self.assign), strict=True)
             ]

@@ -59,7 +59,6 @@ class Sub:
     deadline: float = math.inf  # time.time() past which no search may run
     initial: tuple[tuple[int, tuple[int, ...]], ...] = ()  # warm start: (shift, households)
     proposal_iterations: int = 0  # > 0: start from PyVRP's rounds (:mod:`.hgs`) when valid
-    proposal_warm: bool = False  # PyVRP starts from ``initial`` (never proposes worse)
 
 
 @dataclass(frozen=True)
@@ -98,7 +97,8 @@ def make_sub(
     ties are broken another way. ``deadline`` (``time.time()``) stops every search;
     ``initial`` (rounds of another week of ``v``) is where the search starts from, its
     households not in ``members`` left out. ``proposal_iterations`` > 0: the search
-    starts from PyVRP's rounds of that many iterations when valid (:mod:`.hgs`).
+    starts from PyVRP's rounds of that many iterations when valid (:mod:`.hgs`), PyVRP
+    also searching on from ``initial``'s rounds when given (never proposing worse).
     """
     members = tuple(sorted(int(h) for h in members))
     seed = problem.settings.planner.seed

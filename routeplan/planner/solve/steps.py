@@ -325,18 +325,15 @@ def _final_pass(
         return True
     vols = sorted(iterations)
     subs = [
-        dataclasses.replace(
-            make_sub(
-                problem,
-                v,
-                np.flatnonzero(assign == v),
-                solutions=1,  # the proposal as it is: the routing model only checks it
-                time_limit_s=budget.per_sub,
-                deadline=budget.deadline,
-                initial=results[v],
-            ),
+        make_sub(
+            problem,
+            v,
+            np.flatnonzero(assign == v),
+            solutions=1,  # the proposal as it is: the routing model only checks it
+            time_limit_s=budget.per_sub,
+            deadline=budget.deadline,
+            initial=results[v],
             proposal_iterations=iterations[v],
-            proposal_warm=True,
         )
         for v in vols
     ]
