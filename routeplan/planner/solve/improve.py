@@ -311,8 +311,9 @@ class _State:
         A single household moved off a far hamlet saves its rider a detour, not the
         ride; a whole round moved saves the ride. Only with ``travel_spread_weight``;
         at most ``SPREAD_PASSES`` batches, each of one exchange per rider; both weeks
-        are planned afresh (PyVRP's proposal when ``route_iterations``) and the move is
-        kept only if the two weeks cost less, the fair-travel term included.
+        are planned again from the rounds that stay (PyVRP's proposal when
+        ``route_iterations``) and the exchange is kept only if the two weeks cost less,
+        the fair-travel term included, and leave no more visits out.
         """
         problem, opts = self.problem, self.options
         ps = problem.settings.planner
